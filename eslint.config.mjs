@@ -1,0 +1,41 @@
+// Lint rules: typescript-eslint recommended, plus the layer rules from STYLE.md —
+// only main/shell and preload may import electron; the renderer may not import Node or Kafka.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['fs', 'path', 'child_process', 'net', 'http', 'os', 'crypto', 'stream'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['main/**/*.ts'],
+    ignores: ['main/shell/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/shell may import electron.' }] }],
+      'no-console': ['error', { allow: [] }],
+    },
+  },
+  {
+    files: ['main/cli/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'kafkajs', ...nodeBuiltins],
+          patterns: ['node:*', '../main/*', '!../main/api', '../main/**/!(contract)'],
+        },
+      ],
+    },
+  },
+);

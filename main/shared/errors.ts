@@ -1,0 +1,40 @@
+// Errors the user can act on. Each says what happened and what to do, in one line, and
+// whether the operation will be retried. Anything that is not a UserError is a bug and may
+// carry a stack trace; a UserError never shows one.
+
+export class UserError extends Error {
+  /** true when the engine will retry the operation by itself */
+  readonly retriable: boolean;
+  constructor(message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'UserError';
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** Bad input: a file, a flag or a form field the user can fix. */
+export class InputError extends UserError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'InputError';
+  }
+}
+
+/** Something outside the app (broker, Java, Maven, network) is missing or unreachable. */
+export class EnvironmentError extends UserError {
+  constructor(message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'EnvironmentError';
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}
+
+/** One line for the user: the message of a UserError, or a short description of a bug. */
+export function describeError(error: unknown): string {
+  if (isUserError(error)) return error.message;
+  if (error instanceof Error) return `internal error: ${error.message}`;
+  return `internal error: ${String(error)}`;
+}
