@@ -185,3 +185,13 @@ export function parseCommandArgs<C extends CommandName>(
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commandSchemas, name);
 }
+
+/** A listener for every engine event; the transports forward these to their renderers. */
+export type EventListener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void;
+
+/** The engine as the transports (IPC, WebSocket) see it. */
+export interface EngineHost {
+  handlers: CommandHandlers;
+  /** subscribe to every event; returns the unsubscribe function */
+  subscribe(listener: EventListener): () => void;
+}
