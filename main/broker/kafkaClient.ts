@@ -19,7 +19,12 @@ export interface KafkaClientOptions {
   logger?: Logger;
   /** kafkajs logs below this level are dropped (default WARN: kafkajs is chatty) */
   level?: logLevel;
+  /** how often a failed request is retried before the error reaches the caller (default 8) */
+  retries?: number;
 }
+
+/** Failures kafkajs logs and then retries or throws to the caller, which reports them. */
+const CALLER_HANDLED = /^(Connection error|Failed to connect to seed broker|Response )/;
 
 export function createKafka(options: KafkaClientOptions): Kafka {
   const logger = options.logger ?? createLogger('kafka');
@@ -28,13 +33,14 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     brokers: options.brokers,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    retry: { initialRetryTime: 200, retries: options.retries ?? 8, maxRetryTime: 5_000 },
     logLevel: options.level ?? logLevel.WARN,
     logCreator:
       () =>
       ({ level, namespace, log }: LogEntry) => {
         const { message, ...fields } = log;
-        logger[LEVEL_NAMES[level] ?? 'info'](`${namespace}: ${message}`, fields);
+        const name = CALLER_HANDLED.test(String(message)) ? 'debug' : (LEVEL_NAMES[level] ?? 'info');
+        logger[name](`${namespace}: ${message}`, fields);
       },
   });
 }

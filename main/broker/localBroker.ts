@@ -1,0 +1,391 @@
+// The local single-node KRaft broker: provision, format, start, health-check and stop it.
+// Used alike by the app, the CLI and the tests. It records itself in <dataDir>/broker.json
+// so that a detached broker can be found and stopped by a later command.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { BrokerStatus } from '../api/contract';
+import { EnvironmentError, InputError, isUserError } from '../shared/errors';
+import { createLogger, type Logger } from '../shared/logger';
+import { LOG4J2_CONFIG, renderServerProperties } from './brokerConfig';
+import { javaCommand } from './javaToolchain';
+import {
+  classpathOf,
+  resolveKafkaDistribution,
+  type KafkaDistribution,
+} from './kafkaDistribution';
+import { createKafka } from './kafkaClient';
+
+export const DEFAULT_BROKER_PORT = 9092;
+const HOST = '127.0.0.1';
+
+export interface LocalBrokerOptions {
+  dataDir: string;
+  port?: number;
+  heapMb?: number;
+  /** the broker outlives this process (CLI `broker start --detach`) */
+  detach?: boolean;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** What <dataDir>/broker.json records about a running broker. */
+export interface BrokerRecord {
+  pid: number;
+  port: number;
+  controllerPort: number;
+  version: string;
+  startedAt: string;
+}
+
+export class LocalBroker extends EventEmitter {
+  private readonly options: Required<Omit<LocalBrokerOptions, 'logger'>>;
+  private readonly logger: Logger;
+  private child: ChildProcess | null = null;
+  private current: BrokerStatus = { state: 'absent', brokers: [] };
+
+  constructor(options: LocalBrokerOptions) {
+    super();
+    this.options = {
+      port: DEFAULT_BROKER_PORT,
+      heapMb: 512,
+      detach: false,
+      startTimeoutMs: 90_000,
+      stopTimeoutMs: 30_000,
+      ...options,
+      dataDir: path.resolve(options.dataDir),
+    };
+    this.logger = options.logger ?? createLogger('broker');
+  }
+
+  get brokers(): string[] {
+    return [`${HOST}:${this.options.port}`];
+  }
+
+  get logFile(): string {
+    return path.join(this.options.dataDir, 'broker.log');
+  }
+
+  status(): BrokerStatus {
+    return this.current;
+  }
+
+  /** Provisions, formats and starts the broker; resolves once a client request succeeds. */
+  async start(): Promise<BrokerStatus> {
+    try {
+      const distribution = await resolveKafkaDistribution((progress, detail) =>
+        this.setStatus({ state: 'provisioning', brokers: [], progress, detail }),
+      );
+      await this.refuseIfRunning();
+      await assertPortFree(this.options.port);
+      const controllerPort = await freePort();
+      this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'formatting storage' });
+      const propertiesFile = await this.writeConfig(controllerPort);
+      await this.formatStorageOnce(distribution, propertiesFile);
+      this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'starting Kafka' });
+      const child = await this.spawnBroker(distribution, propertiesFile);
+      await writeRecord(this.options.dataDir, {
+        pid: child.pid ?? -1,
+        port: this.options.port,
+        controllerPort,
+        version: distribution.version,
+        startedAt: new Date().toISOString(),
+      });
+      await this.waitUntilReady(child);
+      return this.setStatus({
+        state: 'ready',
+        brokers: this.brokers,
+        detail: `Apache Kafka ${distribution.version} on ${this.brokers[0]}`,
+      });
+    } catch (error) {
+      await this.killChild();
+      const detail = error instanceof Error ? error.message : String(error);
+      this.setStatus({ state: 'failed', brokers: [], detail, logTail: readLogTail(this.logFile) });
+      throw isUserError(error) ? error : new EnvironmentError(detail, { cause: error });
+    }
+  }
+
+  /** Stops the broker this object started, or the one recorded in the data dir. */
+  async stop(): Promise<BrokerStatus> {
+    this.setStatus({ state: 'stopping', brokers: this.brokers });
+    const record = readRecord(this.options.dataDir);
+    const pid = this.child?.pid ?? record?.pid;
+    if (pid && isKafkaProcess(pid)) {
+      await terminate(pid, this.options.stopTimeoutMs);
+    }
+    this.child = null;
+    await fs.rm(recordPath(this.options.dataDir), { force: true });
+    return this.setStatus({ state: 'stopped', brokers: [] });
+  }
+
+  private setStatus(status: BrokerStatus): BrokerStatus {
+    this.current = status;
+    this.emit('status', status);
+    if (status.state !== 'provisioning') {
+      this.logger.info(`broker ${status.state}`, status.detail ? { detail: status.detail } : {});
+    }
+    return status;
+  }
+
+  private async refuseIfRunning(): Promise<void> {
+    const record = readRecord(this.options.dataDir);
+    if (record && isKafkaProcess(record.pid)) {
+      throw new InputError(
+        `a broker is already running on data dir ${this.options.dataDir} (pid ${record.pid}, ` +
+          `port ${record.port}) — stop it with \`parquet-streamer broker stop --data-dir ` +
+          `${this.options.dataDir}\` or choose another --data-dir`,
+      );
+    }
+  }
+
+  private async writeConfig(controllerPort: number): Promise<string> {
+    const { dataDir, port } = this.options;
+    await fs.mkdir(dataDir, { recursive: true });
+    const propertiesFile = path.join(dataDir, 'server.properties');
+    await fs.writeFile(
+      propertiesFile,
+      renderServerProperties({ dataDir, host: HOST, port, controllerPort }),
+    );
+    await fs.writeFile(path.join(dataDir, 'log4j2.yaml'), LOG4J2_CONFIG);
+    return propertiesFile;
+  }
+
+  private async formatStorageOnce(
+    distribution: KafkaDistribution,
+    propertiesFile: string,
+  ): Promise<void> {
+    const metaFile = path.join(this.options.dataDir, 'kraft-logs', 'meta.properties');
+    if (existsSync(metaFile)) return;
+    const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    const { code, output } = await runJava(
+      distribution,
+      ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile],
+      60_000,
+    );
+    if (code !== 0) {
+      throw new EnvironmentError(
+        `formatting Kafka storage in ${this.options.dataDir} failed: ${lastLine(output)}`,
+      );
+    }
+  }
+
+  private async spawnBroker(
+    distribution: KafkaDistribution,
+    propertiesFile: string,
+  ): Promise<ChildProcess> {
+    const { dataDir, heapMb, detach } = this.options;
+    const log = await fs.open(this.logFile, 'a');
+    const child = spawn(
+      javaCommand(),
+      [
+        `-Xms${Math.min(256, heapMb)}m`,
+        `-Xmx${heapMb}m`,
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${path.join(dataDir, 'log4j2.yaml')}`,
+        `-Dkafka.logs.dir=${dataDir}`,
+        '-cp',
+        classpathOf(distribution),
+        'kafka.Kafka',
+        propertiesFile,
+      ],
+      { stdio: ['ignore', log.fd, log.fd], detached: detach },
+    );
+    await log.close();
+    if (detach) child.unref();
+    this.child = child;
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      if (this.current.state === 'ready') {
+        this.setStatus({
+          state: 'failed',
+          brokers: [],
+          detail: `the broker exited unexpectedly (${signal ?? `exit ${code}`})`,
+          logTail: readLogTail(this.logFile),
+        });
+      }
+    });
+    return child;
+  }
+
+  private async waitUntilReady(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + this.options.startTimeoutMs;
+    let exited: string | null = null;
+    child.once('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
+    while (Date.now() < deadline) {
+      if (exited) {
+        throw new EnvironmentError(
+          `the broker stopped while starting (${exited}): ${lastErrorLine(this.logFile)} — see ${this.logFile}`,
+        );
+      }
+      if (await respondsToClients(this.brokers)) return;
+      await sleep(500);
+    }
+    throw new EnvironmentError(
+      `the broker did not answer on ${this.brokers[0]} within ${this.options.startTimeoutMs / 1000} s — see ${this.logFile}`,
+    );
+  }
+
+  private async killChild(): Promise<void> {
+    const pid = this.child?.pid;
+    this.child = null;
+    if (pid) await terminate(pid, this.options.stopTimeoutMs);
+  }
+}
+
+/** A real client request (DescribeCluster) succeeds against these brokers. */
+export async function respondsToClients(brokers: string[]): Promise<boolean> {
+  const admin = createKafka({
+    brokers,
+    clientId: 'parquet-streamer-health',
+    logger: createLogger('health', () => {}),
+  }).admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export function readRecord(dataDir: string): BrokerRecord | null {
+  try {
+    return JSON.parse(readFileSync(recordPath(dataDir), 'utf8')) as BrokerRecord;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a recorded broker is running: its process lives and clients get answers. */
+export async function recordedBrokerStatus(dataDir: string): Promise<BrokerStatus> {
+  const record = readRecord(path.resolve(dataDir));
+  if (!record || !isKafkaProcess(record.pid)) return { state: 'stopped', brokers: [] };
+  const brokers = [`${HOST}:${record.port}`];
+  const ready = await respondsToClients(brokers);
+  return {
+    state: ready ? 'ready' : 'starting',
+    brokers,
+    detail: `Apache Kafka ${record.version}, pid ${record.pid}, since ${record.startedAt}`,
+  };
+}
+
+function recordPath(dataDir: string): string {
+  return path.join(dataDir, 'broker.json');
+}
+
+async function writeRecord(dataDir: string, record: BrokerRecord): Promise<void> {
+  const temporary = recordPath(dataDir) + '.tmp';
+  await fs.writeFile(temporary, JSON.stringify(record, null, 2) + '\n');
+  await fs.rename(temporary, recordPath(dataDir));
+}
+
+/** True when pid is alive and (where /proc exists) is a Kafka broker, not a reused pid. */
+function isKafkaProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync(cmdline)) return process.platform !== 'linux';
+  return readFileSync(cmdline, 'utf8').includes('kafka.Kafka');
+}
+
+async function terminate(pid: number, timeoutMs: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (alive() && Date.now() < deadline) await sleep(200);
+  if (alive()) {
+    process.kill(pid, 'SIGKILL');
+    while (alive()) await sleep(100);
+  }
+}
+
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new InputError(
+              `port ${port} on ${HOST} is already in use — stop what uses it or choose another --port`,
+            )
+          : error,
+      ),
+    );
+    server.listen(port, HOST, () => server.close(() => resolve()));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+async function runJava(
+  distribution: KafkaDistribution,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(javaCommand(), ['-cp', classpathOf(distribution), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}
+
+export function readLogTail(logFile: string, lines = 20): string[] {
+  try {
+    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
+function lastErrorLine(logFile: string): string {
+  const tail = readLogTail(logFile, 200);
+  const error = [...tail].reverse().find((line) => /ERROR|Exception/.test(line));
+  return (error ?? tail[tail.length - 1] ?? 'no log output').trim();
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

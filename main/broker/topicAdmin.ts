@@ -1,0 +1,142 @@
+// Topic administration against any cluster: create, list, describe (with offsets), grow.
+// Errors from the cluster become one-line messages that say what to do.
+import type { Admin } from 'kafkajs';
+import { EnvironmentError, InputError } from '../shared/errors';
+import { createKafka } from './kafkaClient';
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  replicationFactor?: number;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  earliestOffset: string;
+  latestOffset: string;
+}
+
+export interface TopicDescription {
+  topic: string;
+  partitions: PartitionDescription[];
+}
+
+/** Runs `work` with a connected admin client and always disconnects it. */
+export async function withAdmin<T>(brokers: string[], work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = createKafka({ brokers, clientId: 'parquet-streamer-admin', retries: 3 }).admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw unreachable(brokers, error);
+  }
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function unreachable(brokers: string[], cause: unknown): EnvironmentError {
+  return new EnvironmentError(
+    `broker at ${brokers.join(',')} is not reachable — start the local broker ` +
+      '(`parquet-streamer broker start`) or check the address',
+    { cause },
+  );
+}
+
+export async function createTopic(brokers: string[], spec: TopicSpec): Promise<'created' | 'exists'> {
+  validatePartitions(spec.partitions);
+  return withAdmin(brokers, async (admin) => {
+    if ((await admin.listTopics()).includes(spec.topic)) return 'exists';
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: spec.topic,
+            numPartitions: spec.partitions,
+            replicationFactor: spec.replicationFactor ?? 1,
+          },
+        ],
+      });
+    } catch (error) {
+      throw clusterRefused(`create topic "${spec.topic}"`, error);
+    }
+    return 'created';
+  });
+}
+
+export async function listTopics(brokers: string[]): Promise<string[]> {
+  return withAdmin(brokers, async (admin) =>
+    (await admin.listTopics()).filter((topic) => !topic.startsWith('__')).sort(),
+  );
+}
+
+export async function topicExists(brokers: string[], topic: string): Promise<boolean> {
+  return withAdmin(brokers, async (admin) => (await admin.listTopics()).includes(topic));
+}
+
+export async function describeTopic(brokers: string[], topic: string): Promise<TopicDescription> {
+  return withAdmin(brokers, async (admin) => {
+    if (!(await admin.listTopics()).includes(topic)) {
+      throw new InputError(
+        `topic "${topic}" does not exist — create it with \`parquet-streamer topic create ${topic}\``,
+      );
+    }
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsetsByPartition = new Map(offsets.map((entry) => [entry.partition, entry]));
+    const partitions = metadata.topics[0].partitions
+      .map((partition) => ({
+        partition: partition.partitionId,
+        leader: partition.leader,
+        replicas: partition.replicas,
+        isr: partition.isr,
+        earliestOffset: offsetsByPartition.get(partition.partitionId)?.low ?? '0',
+        latestOffset: offsetsByPartition.get(partition.partitionId)?.high ?? '0',
+      }))
+      .sort((a, b) => a.partition - b.partition);
+    return { topic, partitions };
+  });
+}
+
+/** Raises a topic's partition count (Kafka cannot lower it). */
+export async function increasePartitions(
+  brokers: string[],
+  topic: string,
+  partitions: number,
+): Promise<void> {
+  validatePartitions(partitions);
+  const current = (await describeTopic(brokers, topic)).partitions.length;
+  if (partitions < current) {
+    throw new InputError(
+      `topic "${topic}" has ${current} partitions; Kafka cannot reduce them — choose ${current} or more`,
+    );
+  }
+  if (partitions === current) return;
+  await withAdmin(brokers, async (admin) => {
+    try {
+      await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
+    } catch (error) {
+      throw clusterRefused(`add partitions to "${topic}"`, error);
+    }
+  });
+}
+
+function validatePartitions(partitions: number): void {
+  if (!Number.isInteger(partitions) || partitions < 1) {
+    throw new InputError(`--partitions must be a whole number of at least 1 (got ${partitions})`);
+  }
+}
+
+function clusterRefused(action: string, error: unknown): InputError {
+  // kafkajs wraps per-topic failures in an aggregate whose own message says little.
+  const nested = (error as { errors?: { error?: Error; message?: string }[] }).errors ?? [];
+  const details = nested.map((entry) => entry.error?.message ?? entry.message).filter(Boolean);
+  const reason =
+    details.length > 0 ? details.join('; ') : error instanceof Error ? error.message : String(error);
+  return new InputError(`the cluster refused to ${action}: ${reason}`, { cause: error });
+}
