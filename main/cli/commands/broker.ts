@@ -1,5 +1,6 @@
 // `parquet-streamer broker start|stop|status`: the local single-node KRaft broker.
 import type { Command } from 'commander';
+import { resolveKafkaDistribution } from '../../broker/kafkaDistribution';
 import { DEFAULT_BROKER_PORT, LocalBroker, recordedBrokerStatus } from '../../broker/localBroker';
 import { brokerDataDir } from '../../shared/appPaths';
 import { parseWholeNumber } from '../cliOptions';
@@ -50,6 +51,18 @@ export function registerBrokerCommand(program: Command): void {
         process.once('SIGTERM', stop);
       });
       console.log('broker stopped');
+    });
+
+  broker
+    .command('provision')
+    .description(`fetch the Kafka broker jars once (Maven) into the per-user cache`)
+    .action(async () => {
+      const distribution = await resolveKafkaDistribution((fraction, detail) =>
+        process.stderr.write(`provisioning Kafka: ${Math.round(fraction * 100)}% ${detail}\n`),
+      );
+      console.log(
+        `Apache Kafka ${distribution.version} jars in ${distribution.libsDir} (${distribution.source})`,
+      );
     });
 
   broker
