@@ -1,0 +1,97 @@
+// One worker: the tree of services that replaces a Faust worker process — data dir lock,
+// stats kept in the data dir, the HTTP port, and the exactly-once stream processor.
+import { EventEmitter } from 'node:events';
+import { createKafka } from '../broker/kafkaClient';
+import type { Logger } from '../shared/logger';
+import { logLevel } from 'kafkajs';
+import { DataDirLock } from './dataDirLock';
+import { ServiceTree } from './service';
+import { TransactionalProcessor } from './transactionalProcessor';
+import type { WorkerOptions } from './workerOptions';
+import type { WorkerPhase, WorkerSnapshot } from './workerReport';
+import { WorkerStats } from './workerStats';
+import { WorkerWebServer } from './workerWebServer';
+
+export interface WorkerEvents {
+  /** the worker cannot go on; the caller stops it and exits non-zero */
+  fatal: [error: Error];
+}
+
+export class Worker extends EventEmitter<WorkerEvents> {
+  readonly stats: WorkerStats;
+  readonly web: WorkerWebServer;
+  readonly processor: TransactionalProcessor;
+  private readonly services: ServiceTree;
+  private stopping = false;
+
+  constructor(
+    readonly options: WorkerOptions,
+    logger: Logger,
+  ) {
+    super();
+    const kafka = createKafka({
+      brokers: options.brokers,
+      clientId: `parquet-streamer-${options.workerId}`,
+      logger: logger.child('kafka'),
+      level: options.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
+    });
+    this.stats = new WorkerStats(options.dataDir, logger.child('stats'));
+    this.web = new WorkerWebServer(
+      options.webHost,
+      options.webPort,
+      () => this.snapshot(),
+      logger.child('web'),
+    );
+    this.processor = new TransactionalProcessor({
+      kafka,
+      brokers: options.brokers,
+      group: options.group,
+      workerId: options.workerId,
+      inputTopic: options.inputTopic,
+      outputTopic: options.outputTopic,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      stats: this.stats,
+      logger: logger.child('processor'),
+      onFatal: (error) => this.emit('fatal', error),
+    });
+    this.services = new ServiceTree(
+      'worker',
+      [
+        new DataDirLock(options.dataDir, logger.child('lock')),
+        this.stats,
+        this.web,
+        this.processor,
+      ],
+      logger,
+    );
+  }
+
+  start(): Promise<void> {
+    return this.services.start();
+  }
+
+  stop(): Promise<void> {
+    this.stopping = true;
+    return this.services.stop();
+  }
+
+  phase(): WorkerPhase {
+    if (this.stopping) return 'stopping';
+    return this.processor.isConsuming() ? 'consuming' : 'starting';
+  }
+
+  snapshot(): WorkerSnapshot {
+    return {
+      workerId: this.options.workerId,
+      pid: process.pid,
+      group: this.options.group,
+      inputTopic: this.options.inputTopic,
+      outputTopic: this.options.outputTopic,
+      phase: this.phase(),
+      sinceStart: { ...this.stats.sinceStart },
+      lifetime: { ...this.stats.lifetime },
+      assignment: this.processor.assignment(),
+      uptimeSeconds: this.stats.uptimeSeconds(),
+    };
+  }
+}

@@ -1,0 +1,144 @@
+// The worker's options, one definition for every way it starts: `parquet-streamer worker`,
+// the child-process entry the supervisor forks, and standalone runs on other machines.
+// Validated once here; every mistake is a one-line message naming the flag.
+import os from 'node:os';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { parseBrokerList } from '../broker/kafkaClient';
+import { InputError } from '../shared/errors';
+import type { LogLevel } from '../shared/logger';
+
+export interface WorkerOptions {
+  brokers: string[];
+  group: string;
+  inputTopic: string;
+  outputTopic: string;
+  dataDir: string;
+  webPort: number;
+  webHost: string;
+  logLevel: LogLevel;
+  workerId: string;
+  sessionTimeoutMs: number;
+}
+
+const topic = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'use letters, digits, ".", "_" and "-" only');
+const rawOptionsSchema = z.object({
+  brokers: z.string().min(1, 'give at least one host:port'),
+  group: z.string().min(1, 'give a consumer group name'),
+  input: topic,
+  output: topic,
+  dataDir: z.string().min(1, 'give a directory'),
+  webPort: z.coerce
+    .number({ error: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65535, 'must be a port number from 0 to 65535'),
+  webHost: z.string().min(1),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  workerId: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'use letters, digits, ".", "_" and "-" only')
+    .optional(),
+  sessionTimeout: z.coerce
+    .number({ error: 'must be milliseconds from 1000 to 300000' })
+    .int('must be milliseconds from 1000 to 300000')
+    .min(1000, 'must be milliseconds from 1000 to 300000')
+    .max(300_000, 'must be milliseconds from 1000 to 300000'),
+});
+
+const FLAGS: Record<string, string> = {
+  brokers: '--brokers',
+  group: '--group',
+  input: '--input',
+  output: '--output',
+  dataDir: '--data-dir',
+  webPort: '--web-port',
+  webHost: '--web-host',
+  logLevel: '--log-level',
+  workerId: '--worker-id',
+  sessionTimeout: '--session-timeout',
+};
+
+/** Adds the worker's flags to a commander command. */
+export function addWorkerOptions(command: Command): Command {
+  return command
+    .requiredOption('--brokers <list>', 'Kafka bootstrap servers, host:port,…')
+    .requiredOption('--group <name>', 'consumer group the worker joins (the Faust app id)')
+    .requiredOption('--input <topic>', 'topic to read rows from')
+    .requiredOption('--output <topic>', 'topic to write transformed rows to')
+    .requiredOption('--data-dir <dir>', 'directory the worker locks and keeps its state in')
+    .requiredOption('--web-port <port>', 'HTTP port for /health, /stats, /metrics and /assignment')
+    .option('--web-host <host>', 'address the HTTP port listens on', '127.0.0.1')
+    .addOption(
+      new Option('-l, --log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
+    )
+    .option(
+      '--worker-id <id>',
+      'stable worker name; the transactional id is <group>.<id> (default <host>-<data dir name>)',
+    )
+    .option('--session-timeout <ms>', 'consumer group session timeout in milliseconds', '10000');
+}
+
+/** Validates the parsed flags; throws an InputError naming the flag. */
+export function workerOptionsFrom(raw: Record<string, unknown>): WorkerOptions {
+  const parsed = rawOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'options');
+    throw new InputError(`${FLAGS[key] ?? key}: ${issue?.message ?? 'invalid'}`);
+  }
+  const options = parsed.data;
+  let brokers: string[];
+  try {
+    brokers = parseBrokerList(options.brokers);
+  } catch (error) {
+    throw new InputError(`--brokers: ${(error as Error).message}`);
+  }
+  if (brokers.length === 0) throw new InputError('--brokers: give at least one host:port');
+  const dataDir = path.resolve(options.dataDir);
+  return {
+    brokers,
+    group: options.group,
+    inputTopic: options.input,
+    outputTopic: options.output,
+    dataDir,
+    webPort: options.webPort,
+    webHost: options.webHost,
+    logLevel: options.logLevel,
+    workerId:
+      options.workerId ??
+      `${os.hostname()}-${path.basename(dataDir)}`.replace(/[^a-zA-Z0-9._-]/g, '_'),
+    sessionTimeoutMs: options.sessionTimeout,
+  };
+}
+
+/** The command-line arguments that start a worker with these options (used by the supervisor). */
+export function workerArguments(options: WorkerOptions): string[] {
+  return [
+    '--brokers',
+    options.brokers.join(','),
+    '--group',
+    options.group,
+    '--input',
+    options.inputTopic,
+    '--output',
+    options.outputTopic,
+    '--data-dir',
+    options.dataDir,
+    '--web-port',
+    String(options.webPort),
+    '--web-host',
+    options.webHost,
+    '--log-level',
+    options.logLevel,
+    '--worker-id',
+    options.workerId,
+    '--session-timeout',
+    String(options.sessionTimeoutMs),
+  ];
+}

@@ -1,0 +1,101 @@
+// The worker's counters: since this process started, and over the data dir's lifetime. The
+// lifetime totals are the state the worker keeps in its data dir (stats.json), saved at most
+// once a second and on stop, written to a temporary file and renamed so a crash never leaves
+// half a file.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../shared/logger';
+import type { Service } from './service';
+
+export interface WorkerCounters {
+  /** input rows in committed transactions */
+  rowsIn: number;
+  /** output rows in committed transactions */
+  rowsOut: number;
+  /** input rows the transform dropped (unknown borough or not a JSON object) */
+  rowsDropped: number;
+  /** committed transactions */
+  transactions: number;
+  /** aborted transactions (their batches are delivered again) */
+  aborts: number;
+}
+
+const zeroCounters = (): WorkerCounters => ({
+  rowsIn: 0,
+  rowsOut: 0,
+  rowsDropped: 0,
+  transactions: 0,
+  aborts: 0,
+});
+
+function addInto(target: WorkerCounters, delta: Partial<WorkerCounters>): void {
+  for (const key of Object.keys(target) as (keyof WorkerCounters)[]) target[key] += delta[key] ?? 0;
+}
+
+export class WorkerStats implements Service {
+  readonly name = 'stats';
+  readonly sinceStart: WorkerCounters = zeroCounters();
+  readonly lifetime: WorkerCounters = zeroCounters();
+  readonly startedAt = Date.now();
+  private readonly file: string;
+  private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    dataDir: string,
+    private readonly logger: Logger,
+    private readonly saveIntervalMs = 1_000,
+  ) {
+    this.file = path.join(dataDir, 'stats.json');
+  }
+
+  async start(): Promise<void> {
+    try {
+      const saved = JSON.parse(await readFile(this.file, 'utf8')) as {
+        lifetime?: Partial<WorkerCounters>;
+      };
+      addInto(this.lifetime, saved.lifetime ?? {});
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.logger.warn('ignoring unreadable stats file', {
+          file: this.file,
+          error: String(error),
+        });
+      }
+    }
+    this.timer = setInterval(() => void this.saveIfDirty(), this.saveIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.saveIfDirty();
+  }
+
+  record(delta: Partial<WorkerCounters>): void {
+    addInto(this.sinceStart, delta);
+    addInto(this.lifetime, delta);
+    this.dirty = true;
+  }
+
+  uptimeSeconds(now = Date.now()): number {
+    return (now - this.startedAt) / 1000;
+  }
+
+  private async saveIfDirty(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const temporary = `${this.file}.tmp`;
+    try {
+      await writeFile(
+        temporary,
+        JSON.stringify({ lifetime: this.lifetime, savedAt: new Date().toISOString() }),
+      );
+      await rename(temporary, this.file);
+    } catch (error) {
+      this.dirty = true;
+      this.logger.warn('could not save stats', { file: this.file, error: String(error) });
+    }
+  }
+}
