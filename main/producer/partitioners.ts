@@ -1,0 +1,69 @@
+// Chooses the partition of every message. The producer assigns partitions itself, so a key
+// lands where the user expects:
+//   default     — Kafka's Java client: toPositive(murmur2(key bytes)) % partitions
+//                 (rows without a key go round-robin, as no hash exists for them)
+//   modulo      — the Python pipeline's int(key) % partitions (Python's floor modulo)
+//   round-robin — one partition after another, ignoring the key
+import { InputError } from '../shared/errors';
+import { murmur2, toPositive } from './murmur2';
+
+export type PartitionerName = 'default' | 'modulo' | 'round-robin';
+export const PARTITIONER_NAMES: readonly PartitionerName[] = ['default', 'modulo', 'round-robin'];
+
+/**
+ * Partition for a message from dataset row `row` whose key is `key` (null: no key), given
+ * both as text and as the UTF-8 bytes that are sent.
+ */
+export type Partitioner = (key: string | null, keyBytes: Uint8Array | null, row: number) => number;
+
+export function createPartitioner(name: PartitionerName, partitions: number): Partitioner {
+  if (!Number.isInteger(partitions) || partitions < 1) {
+    throw new InputError(`a topic needs at least 1 partition (got ${partitions})`);
+  }
+  switch (name) {
+    case 'default':
+      return murmur2Partitioner(partitions);
+    case 'modulo':
+      return moduloPartitioner(partitions);
+    case 'round-robin':
+      return roundRobinPartitioner(partitions);
+  }
+}
+
+export function isPartitionerName(name: string): name is PartitionerName {
+  return (PARTITIONER_NAMES as readonly string[]).includes(name);
+}
+
+function murmur2Partitioner(partitions: number): Partitioner {
+  const keyless = roundRobinPartitioner(partitions);
+  return (key, keyBytes, row) =>
+    keyBytes === null ? keyless(key, keyBytes, row) : toPositive(murmur2(keyBytes)) % partitions;
+}
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+
+function moduloPartitioner(partitions: number): Partitioner {
+  const bigPartitions = BigInt(partitions);
+  return (key, _keyBytes, row) => {
+    if (key === null || !INTEGER_TEXT.test(key)) {
+      const shown = key === null ? 'null' : JSON.stringify(key);
+      throw new InputError(
+        `--partitioner modulo needs whole-number keys, but row ${row} has key ${shown} — ` +
+          'choose an integer --key column or --partitioner default',
+      );
+    }
+    const value = Number(key);
+    if (Number.isSafeInteger(value)) return ((value % partitions) + partitions) % partitions;
+    const big = BigInt(key.trim());
+    return Number(((big % bigPartitions) + bigPartitions) % bigPartitions);
+  };
+}
+
+function roundRobinPartitioner(partitions: number): Partitioner {
+  let next = 0;
+  return () => {
+    const partition = next;
+    next = next + 1 === partitions ? 0 : next + 1;
+    return partition;
+  };
+}

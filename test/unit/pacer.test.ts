@@ -1,0 +1,131 @@
+// Pacers on a fake clock: the rate pacer holds N rows/s with only small bursts; the event-time
+// pacer spaces rows by their timestamps divided by the speed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EventTimePacer } from '../../main/producer/eventTimePacer';
+import type { Clock } from '../../main/producer/monotonicClock';
+import { RatePacer } from '../../main/producer/ratePacer';
+
+class FakeClock implements Clock {
+  constructor(public time = 1_000) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Runs a sender that sends whenever allowed and sleeps as told, jittering its wake-ups. */
+function simulate(rate: number, seconds: number, jitter: (step: number) => number): number[] {
+  const clock = new FakeClock();
+  const pacer = new RatePacer(rate, clock);
+  const sentAt: number[] = [];
+  const end = clock.time + seconds * 1000;
+  for (let step = 0; clock.time < end; step++) {
+    const granted = pacer.take(Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < granted; i++) sentAt.push(clock.time);
+    clock.advance(Math.max(pacer.waitMs(), 0.001) + jitter(step));
+  }
+  return sentAt;
+}
+
+function maxDeviation(sentAt: number[], rate: number, windowMs: number, from: number, to: number) {
+  let worst = 0;
+  for (let start = from; start + windowMs <= to; start += 250) {
+    const inWindow = sentAt.filter((t) => t >= start && t < start + windowMs).length;
+    worst = Math.max(
+      worst,
+      Math.abs(inWindow - (rate * windowMs) / 1000) / ((rate * windowMs) / 1000),
+    );
+  }
+  return worst;
+}
+
+describe('RatePacer', () => {
+  it('holds the rate within 2% over every 10 s window with punctual wake-ups', () => {
+    for (const rate of [1, 7, 250, 1000, 50_000]) {
+      const sentAt = simulate(rate, 40, () => 0);
+      assert.ok(maxDeviation(sentAt, rate, 10_000, 1_000, 41_000) <= 0.02, `rate ${rate}`);
+    }
+  });
+
+  it('makes up for late wake-ups (timer lag, GC pauses up to 200 ms) without drifting', () => {
+    const lag = (step: number) => (step % 97 === 0 ? 200 : (step * 7919) % 5);
+    for (const rate of [100, 1000, 20_000]) {
+      const sentAt = simulate(rate, 40, lag);
+      assert.ok(maxDeviation(sentAt, rate, 10_000, 1_000, 41_000) <= 0.02, `rate ${rate}`);
+    }
+  });
+
+  it('bursts at most a quarter second of rows after a long stall', () => {
+    const clock = new FakeClock();
+    const pacer = new RatePacer(1000, clock);
+    pacer.take(1);
+    clock.advance(5_000);
+    assert.equal(pacer.take(Number.MAX_SAFE_INTEGER), 250);
+    assert.ok(pacer.waitMs() > 0);
+  });
+
+  it('gives no credit for a pause after restart()', () => {
+    const clock = new FakeClock();
+    const pacer = new RatePacer(10, clock);
+    assert.equal(pacer.take(5), 1);
+    clock.advance(60_000);
+    pacer.restart();
+    assert.equal(pacer.take(5), 1);
+    assert.equal(pacer.waitMs(), 100);
+  });
+
+  it('rejects a rate that is not positive', () => {
+    assert.throws(() => new RatePacer(0, new FakeClock()), RangeError);
+  });
+});
+
+describe('EventTimePacer', () => {
+  it('spaces rows by the gap between their timestamps divided by the speed', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(2, clock);
+    pacer.schedule(10_000);
+    assert.equal(pacer.waitMs(), 0);
+    pacer.schedule(12_000); // 2 s later in event time, at speed 2 → 1 s
+    assert.equal(pacer.waitMs(), 1_000);
+    clock.advance(1_000);
+    pacer.schedule(12_000); // same time → immediately
+    assert.equal(pacer.waitMs(), 0);
+    pacer.schedule(13_000);
+    assert.equal(pacer.waitMs(), 500);
+  });
+
+  it('does not drift when a row is sent late', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(1, clock);
+    pacer.schedule(0);
+    pacer.schedule(100);
+    clock.advance(130); // woke 30 ms late
+    pacer.schedule(200);
+    assert.equal(pacer.waitMs(), 70);
+  });
+
+  it('sends rows without a time or going back in time immediately', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(1, clock);
+    pacer.schedule(5_000);
+    pacer.schedule(null);
+    assert.equal(pacer.waitMs(), 0);
+    pacer.schedule(4_000);
+    assert.equal(pacer.waitMs(), 0);
+    pacer.schedule(4_500); // gap measured from the previous row with a time
+    assert.equal(pacer.waitMs(), 500);
+  });
+
+  it('moves the schedule by the length of a pause', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(1, clock);
+    pacer.schedule(0);
+    pacer.schedule(1_000);
+    clock.advance(400);
+    pacer.shift(10_000);
+    assert.equal(pacer.waitMs(), 10_600);
+  });
+});
