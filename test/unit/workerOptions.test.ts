@@ -1,0 +1,120 @@
+// The worker's flags: parsed the same for the CLI and the child process, with one-line errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { InputError } from '../../main/shared/errors';
+import {
+  addWorkerOptions,
+  workerArguments,
+  workerOptionsFrom,
+} from '../../main/worker/workerOptions';
+
+function parse(args: string[]) {
+  const command = addWorkerOptions(new Command('worker')).exitOverride();
+  command.parse(args, { from: 'user' });
+  return workerOptionsFrom(command.opts());
+}
+
+const required = [
+  '--brokers',
+  '127.0.0.1:9092',
+  '--group',
+  'app',
+  '--input',
+  'in',
+  '--output',
+  'out',
+];
+
+test('parses the Faust-like flags with defaults', () => {
+  const options = parse([...required, '--data-dir', './worker1', '--web-port', '6066']);
+  assert.deepEqual(options, {
+    brokers: ['127.0.0.1:9092'],
+    group: 'app',
+    inputTopic: 'in',
+    outputTopic: 'out',
+    dataDir: path.resolve('worker1'),
+    webPort: 6066,
+    webHost: '127.0.0.1',
+    logLevel: 'info',
+    workerId: `${os.hostname()}-worker1`.replace(/[^a-zA-Z0-9._-]/g, '_'),
+    sessionTimeoutMs: 10_000,
+  });
+});
+
+test('workerArguments round-trips through the parser', () => {
+  const options = parse([
+    ...required,
+    '--data-dir',
+    '/tmp/w2',
+    '--web-port',
+    '6067',
+    '--web-host',
+    '0.0.0.0',
+    '-l',
+    'debug',
+    '--worker-id',
+    'worker2',
+    '--session-timeout',
+    '6000',
+  ]);
+  assert.equal(options.logLevel, 'debug');
+  assert.equal(options.workerId, 'worker2');
+  assert.deepEqual(parse(workerArguments(options)), options);
+});
+
+test('a bad value is a one-line InputError naming the flag', () => {
+  const cases: [string[], RegExp][] = [
+    [[...required, '--data-dir', 'd', '--web-port', 'http'], /^--web-port: must be a port number/],
+    [[...required, '--data-dir', 'd', '--web-port', '70000'], /^--web-port: /],
+    [
+      [
+        '--brokers',
+        'localhost',
+        '--group',
+        'g',
+        '--input',
+        'i',
+        '--output',
+        'o',
+        '--data-dir',
+        'd',
+        '--web-port',
+        '1',
+      ],
+      /^--brokers: "localhost" is not host:port/,
+    ],
+    [
+      [
+        '--brokers',
+        'h:1',
+        '--group',
+        'g',
+        '--input',
+        'bad topic',
+        '--output',
+        'o',
+        '--data-dir',
+        'd',
+        '--web-port',
+        '1',
+      ],
+      /^--input: /,
+    ],
+    [[...required, '--data-dir', 'd', '--web-port', '1', '--worker-id', 'a b'], /^--worker-id: /],
+    [
+      [...required, '--data-dir', 'd', '--web-port', '1', '--session-timeout', '10'],
+      /^--session-timeout: /,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    assert.throws(
+      () => parse(args),
+      (error: unknown) =>
+        error instanceof InputError && message.test(error.message) && !error.message.includes('\n'),
+      args.join(' '),
+    );
+  }
+});
