@@ -1,0 +1,684 @@
+// Streams a Parquet file or dataset into a Kafka topic: one row group at a time through the
+// codec, partitions chosen here, paced as asked, delivered by an idempotent producer with
+// acks from all in-sync replicas, with progress events, pause / resume / stop and a
+// checkpoint that lets a later run resume without losing or duplicating a row.
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
+import { createKafka } from '../broker/kafkaClient';
+import { createTopic, describeTopic, topicExists, unreachable } from '../broker/topicAdmin';
+import { ParquetDataset } from '../parquet/parquetDataset';
+import { RowCodec } from '../parquet/rowCodec';
+import { defaultAppDataDir } from '../shared/appPaths';
+import { InputError } from '../shared/errors';
+import { createLogger, type Logger } from '../shared/logger';
+import {
+  checkpointFile,
+  CheckpointWriter,
+  readCheckpoint,
+  writeCheckpointAtomically,
+  type Checkpoint,
+  type StreamOrder,
+} from './checkpointStore';
+import { describeDeliveryFailure } from './deliveryErrors';
+import { findDeliveredRows } from './deliveredRowScan';
+import { EventTimePacer } from './eventTimePacer';
+import {
+  MessageChunk,
+  type ChunkLimits,
+  type OutgoingMessage,
+  type SliceMark,
+} from './messageChunk';
+import { monotonicClock, type Clock } from './monotonicClock';
+import { createPartitioner, type Partitioner, type PartitionerName } from './partitioners';
+import { etaSeconds, ProgressMeter } from './progressMeter';
+import { RatePacer } from './ratePacer';
+import { eventTimesOf } from './replayTimes';
+import { randomSeed, shuffledOrder } from './rowShuffler';
+import { readTopicMessageLimit } from './topicLimits';
+
+export interface ProduceOptions {
+  path: string;
+  topic: string;
+  brokers: string[];
+  createTopic?: { partitions: number; replicationFactor?: number };
+  key?: string;
+  partitioner?: PartitionerName;
+  ratePerSecond?: number | null;
+  replayColumn?: string;
+  speed?: number;
+  shuffle?: boolean;
+  seed?: number;
+  limit?: number;
+  offset?: number;
+  timestamps?: 'iso' | 'epoch-ms';
+  checkpointDir?: string;
+  resume?: boolean;
+}
+
+export type ProduceState = 'running' | 'paused' | 'stopping' | 'done' | 'failed';
+
+export interface ProduceProgress {
+  rowsTotal: number;
+  rowsRead: number;
+  rowsSent: number;
+  rowsAcked: number;
+  rowsFailed: number;
+  rowsPerSecond: number;
+  etaSeconds: number | null;
+  state: ProduceState;
+}
+
+export interface ProduceSummary {
+  rowsRead: number;
+  rowsSent: number;
+  rowsAcked: number;
+  rowsFailed: number;
+  seconds: number;
+  rowsPerSecond: number;
+  stopped: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+/** Messages per produce request; large enough to amortise a round trip, small enough to pace. */
+const MAX_MESSAGES_PER_REQUEST = 4_000;
+/** Leave room below max.message.bytes for the record batch header and size estimates. */
+const PARTITION_BYTES_SHARE = 0.9;
+
+/** What a run works from once the dataset, topic and checkpoint have been looked at. */
+interface StreamPlan {
+  dataset: ParquetDataset;
+  codec: RowCodec;
+  replayCodec: RowCodec | null;
+  partitions: number;
+  partitioner: Partitioner;
+  order: StreamOrder;
+  /** dataset rows [rangeStart, rangeEnd) are streamed */
+  rangeStart: number;
+  rangeEnd: number;
+  startPosition: number;
+  startSlice: SliceMark;
+  /** rows a crashed earlier run already delivered beyond the checkpoint */
+  skipRows: Set<number>;
+  /** the highest stream position among skipRows' rows is below this */
+  scanFromCarried: Record<string, string> | null;
+  runStartOffsets: Map<number, bigint>;
+  chunkLimits: ChunkLimits;
+  checkpoint: CheckpointWriter;
+  checkpointBase: Omit<
+    Checkpoint,
+    'nextPosition' | 'slice' | 'scanFrom' | 'complete' | 'updatedAt'
+  >;
+}
+
+export class ParquetProducer extends EventEmitter {
+  private readonly logger: Logger;
+  private readonly clock: Clock = monotonicClock;
+  private readonly meter = new ProgressMeter(monotonicClock);
+  private state: ProduceState = 'running';
+  private rowsTotal = 0;
+  private rowsRead = 0;
+  private rowsSent = 0;
+  private rowsAcked = 0;
+  private rowsFailed = 0;
+  private rowsPerSecond = 0;
+  private startedAt = 0;
+  private stopRequested = false;
+  private stopped = false;
+  private paused: { since: number; resumed: Promise<void>; resume: () => void } | null = null;
+  private wakeSleeper: (() => void) | null = null;
+  private progressTimer: NodeJS.Timeout | null = null;
+  private runPromise: Promise<ProduceSummary> | null = null;
+  private kafka: Kafka | null = null;
+  private producer: Producer | null = null;
+  /** the one send in flight (kafkajs' idempotent producer serialises requests per broker) */
+  private inflight: Promise<void> | null = null;
+  private ratePacer: RatePacer | null = null;
+  private eventPacer: EventTimePacer | null = null;
+  /** per partition, the offset just after the newest acknowledged message */
+  private readonly ackedOffsetEnd = new Map<number, bigint>();
+  /** rows skipped on resume so far, and the stream position of the last one */
+  private rowsSkipped = 0;
+  private lastSkippedPosition = -1;
+  /** the stream position every row before which is acknowledged, and its slice */
+  private lastAck: { position: number; slice: SliceMark } | null = null;
+
+  constructor(
+    private readonly options: ProduceOptions,
+    logger?: Logger,
+  ) {
+    super();
+    this.logger = logger ?? createLogger('producer');
+  }
+
+  /** Streams until every row is acknowledged, stop() is called, or delivery fails. */
+  run(): Promise<ProduceSummary> {
+    this.runPromise ??= this.execute();
+    return this.runPromise;
+  }
+
+  pause(): void {
+    if (this.state !== 'running' || this.paused) return;
+    let resume: () => void = () => undefined;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    this.paused = { since: this.clock.now(), resumed, resume };
+    this.state = 'paused';
+    this.wakeSleeper?.();
+    this.emitProgress();
+  }
+
+  resume(): void {
+    const paused = this.paused;
+    if (!paused) return;
+    this.paused = null;
+    this.eventPacer?.shift(this.clock.now() - paused.since);
+    this.ratePacer?.restart();
+    this.meter.reset();
+    if (this.state === 'paused') this.state = 'running';
+    paused.resume();
+    this.emitProgress();
+  }
+
+  /** Stops reading, delivers what was read and waits for its acknowledgements. */
+  async stop(): Promise<void> {
+    if (this.state === 'done' || this.state === 'failed') return;
+    this.stopRequested = true;
+    this.state = 'stopping';
+    this.wakeSleeper?.();
+    this.paused?.resume();
+    this.paused = null;
+    this.emitProgress();
+    if (this.runPromise) await this.runPromise.catch(() => undefined);
+  }
+
+  progress(): ProduceProgress {
+    return {
+      rowsTotal: this.rowsTotal,
+      rowsRead: this.rowsRead,
+      rowsSent: this.rowsSent,
+      rowsAcked: this.rowsAcked,
+      rowsFailed: this.rowsFailed,
+      rowsPerSecond: this.rowsPerSecond,
+      etaSeconds:
+        this.state === 'done' ? 0 : etaSeconds(this.rowsTotal - this.rowsAcked, this.rowsPerSecond),
+      state: this.state,
+    };
+  }
+
+  private async execute(): Promise<ProduceSummary> {
+    this.startedAt = this.clock.now();
+    this.progressTimer = setInterval(() => this.emitProgress(), PROGRESS_INTERVAL_MS);
+    let plan: StreamPlan | null = null;
+    try {
+      plan = await this.prepare();
+      await this.stream(plan);
+      await this.finishCheckpoint(plan);
+      this.state = 'done';
+    } catch (error) {
+      this.state = 'failed';
+      if (plan) await plan.checkpoint.flush().catch(() => undefined);
+      throw describeDeliveryFailure(error, {
+        brokers: this.options.brokers,
+        topic: this.options.topic,
+        rowsAcked: this.rowsAcked,
+      });
+    } finally {
+      if (this.progressTimer) clearInterval(this.progressTimer);
+      await this.producer?.disconnect().catch(() => undefined);
+      this.emitProgress();
+    }
+    return this.summary();
+  }
+
+  private summary(): ProduceSummary {
+    const seconds = (this.clock.now() - this.startedAt) / 1000;
+    return {
+      rowsRead: this.rowsRead,
+      rowsSent: this.rowsSent,
+      rowsAcked: this.rowsAcked,
+      rowsFailed: this.rowsFailed,
+      seconds,
+      rowsPerSecond: seconds > 0 ? this.rowsAcked / seconds : 0,
+      stopped: this.stopped,
+    };
+  }
+
+  private emitProgress(): void {
+    if (this.state === 'running') this.rowsPerSecond = this.meter.sample(this.rowsAcked);
+    if (this.state === 'done' || this.state === 'failed') {
+      const seconds = (this.clock.now() - this.startedAt) / 1000;
+      this.rowsPerSecond = seconds > 0 ? this.rowsAcked / seconds : 0;
+    }
+    this.emit('progress', this.progress());
+  }
+
+  // ---- preparation -------------------------------------------------------------------------
+
+  private async prepare(): Promise<StreamPlan> {
+    const options = this.options;
+    const dataset = await ParquetDataset.open(options.path);
+    const columns = dataset.schema.fields.map((field) => field.name);
+    requireColumn(columns, options.key, '--key', options.path);
+    requireColumn(columns, options.replayColumn, '--replay-column', options.path);
+    if (options.replayColumn && options.ratePerSecond) {
+      throw new InputError('--rate and --replay-column both set the pace — choose one');
+    }
+    const codec = new RowCodec(dataset.schema, { timestamps: options.timestamps ?? 'iso' });
+    const replayCodec = options.replayColumn
+      ? new RowCodec(dataset.schema, { timestamps: 'epoch-ms' })
+      : null;
+
+    const partitions = await this.ensureTopic();
+    this.kafka = createKafka({
+      brokers: options.brokers,
+      clientId: 'parquet-streamer-producer',
+      logger: withoutRetryLimitNotice(this.logger.child('kafka')),
+    });
+    const maxMessageBytes = await readTopicMessageLimit(this.kafka, options.topic);
+
+    const checkpointDir = options.checkpointDir ?? path.join(defaultAppDataDir(), 'checkpoints');
+    const file = checkpointFile(checkpointDir, options.path, options.topic);
+    const previous = options.resume ? await readCheckpoint(file) : null;
+    if (options.resume && !previous) {
+      this.logger.info('no checkpoint to resume from; starting at the first row', { file });
+    }
+    const order = streamOrder(options, previous);
+    const rangeStart = Math.min(order.offset, dataset.rows);
+    const rangeEnd =
+      order.limit === null ? dataset.rows : Math.min(dataset.rows, rangeStart + order.limit);
+
+    const scan = await findDeliveredRows(
+      this.kafka,
+      {
+        topic: options.topic,
+        scanFrom: previous && !previous.complete ? offsetsMap(previous.scanFrom) : new Map(),
+        files: new Set(dataset.files.map((entry) => entry.relativePath)),
+      },
+      this.logger,
+    ).catch((error: unknown) => {
+      throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
+    });
+    const startPosition = previous ? previous.nextPosition : 0;
+    const startSlice = previous ? previous.slice : { firstRow: rangeStart, position: 0 };
+    const skipRows = new Set<number>();
+    if (previous && !previous.complete) {
+      for (const row of scan.rows) {
+        if (row >= rangeStart && row < rangeEnd) skipRows.add(row);
+      }
+      if (skipRows.size > 0) {
+        this.logger.info('rows already in the topic from the interrupted run are skipped', {
+          rows: skipRows.size,
+        });
+      }
+    }
+    const totalRows = rangeEnd - rangeStart;
+    this.rowsTotal = previous?.complete ? 0 : totalRows - startPosition - skipRows.size;
+
+    const checkpointBase = {
+      version: 1 as const,
+      dataset: path.resolve(options.path),
+      topic: options.topic,
+      order,
+      rowsTotal: totalRows,
+    };
+    const checkpoint = new CheckpointWriter(file);
+    const plan: StreamPlan = {
+      dataset,
+      codec,
+      replayCodec,
+      partitions,
+      partitioner: createPartitioner(options.partitioner ?? 'default', partitions),
+      order,
+      rangeStart,
+      rangeEnd,
+      startPosition,
+      startSlice,
+      skipRows,
+      scanFromCarried: skipRows.size > 0 && previous ? previous.scanFrom : null,
+      runStartOffsets: scan.endOffsets,
+      chunkLimits: {
+        maxMessages: MAX_MESSAGES_PER_REQUEST,
+        maxPartitionBytes: Math.floor(maxMessageBytes * PARTITION_BYTES_SHARE),
+      },
+      checkpoint,
+      checkpointBase,
+    };
+    if (previous?.complete) {
+      this.logger.info('the checkpoint says this dataset was fully delivered; nothing to resume');
+      plan.rangeEnd = plan.rangeStart;
+      return plan;
+    }
+    // written before the first send: a crash from here on resumes from this run's state
+    await writeCheckpointAtomically(
+      file,
+      this.checkpointAt(plan, startPosition, startSlice, false),
+    );
+
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 40, initialRetryTime: 200, maxRetryTime: 3_000 },
+    });
+    try {
+      await this.producer.connect();
+    } catch (error) {
+      throw unreachable(options.brokers, error);
+    }
+    return plan;
+  }
+
+  /** Creates the topic when asked; returns its partition count. */
+  private async ensureTopic(): Promise<number> {
+    const { brokers, topic } = this.options;
+    if (this.options.createTopic) {
+      await createTopic(brokers, { topic, ...this.options.createTopic });
+    } else if (!(await topicExists(brokers, topic))) {
+      throw new InputError(
+        `topic "${topic}" does not exist — add --create-topic --partitions N, ` +
+          `or create it with \`parquet-streamer topic create ${topic} --partitions N\``,
+      );
+    }
+    return (await describeTopic(brokers, topic)).partitions.length;
+  }
+
+  // ---- streaming ---------------------------------------------------------------------------
+
+  private async stream(plan: StreamPlan): Promise<void> {
+    if (plan.rangeEnd <= plan.rangeStart || plan.startPosition >= plan.rangeEnd - plan.rangeStart) {
+      return;
+    }
+    const options = this.options;
+    if (options.ratePerSecond) this.ratePacer = new RatePacer(options.ratePerSecond, this.clock);
+    if (options.replayColumn) this.eventPacer = new EventTimePacer(options.speed ?? 1, this.clock);
+    this.meter.sample(0);
+
+    const shuffle = plan.order.shuffle;
+    // a shuffled run re-reads the slice it stopped in, to replay the same order
+    const fromRow = shuffle ? plan.startSlice.firstRow : plan.rangeStart + plan.startPosition;
+    let shuffledPosition = plan.startSlice.position;
+    let chunk = new MessageChunk(
+      plan.partitions,
+      plan.chunkLimits,
+      plan.startPosition,
+      plan.startSlice,
+    );
+
+    for await (const slice of plan.dataset.readRowGroups({ fromRow })) {
+      const sliceRows = slice.table.numRows;
+      if (slice.firstRow >= plan.rangeEnd) break;
+      const lo = Math.max(plan.rangeStart, slice.firstRow) - slice.firstRow;
+      const hi = Math.min(plan.rangeEnd, slice.firstRow + sliceRows) - slice.firstRow;
+      if (hi <= lo) continue;
+      const table = lo > 0 || hi < sliceRows ? slice.table.slice(lo, hi) : slice.table;
+      const baseRow = slice.firstRow + lo;
+      const count = hi - lo;
+      if (shuffle && shuffledPosition === plan.startSlice.position && baseRow !== fromRow) {
+        throw new Error(
+          `reader returned row ${baseRow} for fromRow ${fromRow}; cannot replay the shuffle`,
+        );
+      }
+      const position = shuffle ? shuffledPosition : baseRow - plan.rangeStart;
+      const values = plan.codec.encodeRows(table);
+      const keys = options.key ? plan.codec.keyTexts(table, options.key) : null;
+      const times =
+        plan.replayCodec && options.replayColumn
+          ? eventTimesOf(plan.replayCodec, table, options.replayColumn, baseRow)
+          : null;
+      const order = plan.order.shuffle ? shuffledOrder(count, plan.order.seed ?? 0, baseRow) : null;
+      const file = slice.file.relativePath;
+      const sliceMark: SliceMark = { firstRow: baseRow, position };
+      const endMark: SliceMark = { firstRow: baseRow + count, position: position + count };
+      const first = Math.max(0, chunk.endPosition - position);
+
+      for (let j = first; j < count; j++) {
+        if (this.stopRequested) break;
+        if (this.paused || this.ratePacer || this.eventPacer) {
+          chunk = await this.awaitTurn(chunk, plan, times, order ? order[j] : j);
+          if (this.stopRequested) break;
+        }
+        const index = order ? order[j] : j;
+        const row = baseRow + index;
+        if (plan.skipRows.has(row)) {
+          this.rowsSkipped++;
+          this.lastSkippedPosition = position + j;
+        } else {
+          const keyText = keys ? keys[index] : String(row);
+          const keyBytes = keyText === null ? null : Buffer.from(keyText, 'utf8');
+          const message: OutgoingMessage = {
+            key: keyBytes,
+            value: Buffer.from(values[index], 'utf8'),
+            partition: plan.partitioner(keyText, keyBytes, row),
+            headers: { 'source.file': file, 'source.row': String(row) },
+          };
+          const bytes = MessageChunk.recordBytes(message);
+          if (bytes > plan.chunkLimits.maxPartitionBytes) {
+            throw new InputError(
+              `row ${row} of ${file} makes a ${bytes}-byte message, more than topic ` +
+                `"${options.topic}" accepts — raise its max.message.bytes or drop wide columns`,
+            );
+          }
+          if (chunk.isFullFor(message.partition, bytes)) {
+            chunk = await this.dispatch(chunk, plan);
+          }
+          chunk.add(message, bytes);
+          this.rowsRead++;
+        }
+        chunk.endPosition = position + j + 1;
+        chunk.endSlice = j + 1 === count ? endMark : sliceMark;
+        if (chunk.isFull) chunk = await this.dispatch(chunk, plan);
+      }
+      shuffledPosition += count;
+      if (this.stopRequested) {
+        this.stopped = true;
+        break;
+      }
+    }
+    await this.dispatch(chunk, plan);
+    await this.inflight;
+  }
+
+  /** Waits while paused and until the pacer lets the next row go; keeps sends flowing. */
+  private async awaitTurn(
+    chunk: MessageChunk,
+    plan: StreamPlan,
+    times: (number | null)[] | null,
+    index: number,
+  ): Promise<MessageChunk> {
+    let current = chunk;
+    this.eventPacer?.schedule(times ? times[index] : null);
+    for (;;) {
+      if (this.stopRequested) return current;
+      if (this.paused) {
+        current = await this.flushIfIdle(current, plan);
+        await this.paused?.resumed;
+        continue;
+      }
+      const wait = this.ratePacer?.waitMs() ?? this.eventPacer?.waitMs() ?? 0;
+      if (wait <= 0) break;
+      current = await this.flushIfIdle(current, plan);
+      await this.sleep(wait);
+    }
+    this.ratePacer?.take(1);
+    return current;
+  }
+
+  /** Sends the rows gathered so far when no send is in flight, so slow paces stay live. */
+  private async flushIfIdle(chunk: MessageChunk, plan: StreamPlan): Promise<MessageChunk> {
+    if (this.inflight || chunk.messages.length === 0) return chunk;
+    return this.dispatch(chunk, plan);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeSleeper = () => {
+        this.wakeSleeper = null;
+        done();
+      };
+    });
+  }
+
+  /**
+   * Sends a chunk once the previous one is acknowledged and returns an empty chunk that
+   * continues where it ended. One send at a time: kafkajs gives a failed request's sequence
+   * numbers to the next queued one, so overlapping idempotent sends could lose rows.
+   */
+  private async dispatch(chunk: MessageChunk, plan: StreamPlan): Promise<MessageChunk> {
+    if (this.inflight) await this.inflight;
+    const next = new MessageChunk(
+      plan.partitions,
+      plan.chunkLimits,
+      chunk.endPosition,
+      chunk.endSlice,
+    );
+    if (chunk.messages.length === 0) {
+      if (chunk.endPosition > chunk.startPosition) this.acknowledge(chunk, plan, []);
+      return next;
+    }
+    this.rowsSent += chunk.messages.length;
+    const sending = this.producer!.send({
+      topic: this.options.topic,
+      messages: chunk.messages,
+      acks: -1,
+      timeout: 30_000,
+    });
+    this.inflight = sending.then(
+      (metadata) => {
+        this.inflight = null;
+        this.acknowledge(chunk, plan, metadata);
+      },
+      (error: unknown) => {
+        this.rowsFailed += chunk.messages.length;
+        throw error;
+      },
+    );
+    // the failure surfaces at the next dispatch or at the end of the stream
+    this.inflight.catch(() => undefined);
+    return next;
+  }
+
+  private acknowledge(chunk: MessageChunk, plan: StreamPlan, metadata: RecordMetadata[]): void {
+    const counts = chunk.countsByPartition();
+    for (const entry of metadata) {
+      const count = counts.get(entry.partition) ?? 0;
+      if (count > 0 && entry.baseOffset !== undefined) {
+        this.ackedOffsetEnd.set(entry.partition, BigInt(entry.baseOffset) + BigInt(count));
+      }
+    }
+    this.rowsAcked += chunk.messages.length;
+    this.lastAck = { position: chunk.endPosition, slice: chunk.endSlice };
+    plan.checkpoint.offer(this.checkpointAt(plan, chunk.endPosition, chunk.endSlice, false));
+  }
+
+  private checkpointAt(
+    plan: StreamPlan,
+    nextPosition: number,
+    slice: SliceMark,
+    complete: boolean,
+  ): Checkpoint {
+    return {
+      ...plan.checkpointBase,
+      nextPosition,
+      slice: plan.order.shuffle
+        ? slice
+        : { firstRow: plan.rangeStart + nextPosition, position: nextPosition },
+      scanFrom: this.scanFrom(plan, nextPosition),
+      complete,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  /**
+   * Per partition, where rows at or after `nextPosition` may start. Until the stream has
+   * passed every row skipped on resume, those rows sit before this run's offsets, so the
+   * previous checkpoint's offsets stay in force.
+   */
+  private scanFrom(plan: StreamPlan, nextPosition: number): Record<string, string> {
+    const skipsAhead =
+      this.rowsSkipped < plan.skipRows.size || nextPosition <= this.lastSkippedPosition;
+    if (plan.scanFromCarried && skipsAhead) return plan.scanFromCarried;
+    const scanFrom: Record<string, string> = {};
+    for (const [partition, start] of plan.runStartOffsets) {
+      scanFrom[partition] = String(this.ackedOffsetEnd.get(partition) ?? start);
+    }
+    return scanFrom;
+  }
+
+  private async finishCheckpoint(plan: StreamPlan): Promise<void> {
+    if (plan.rangeEnd <= plan.rangeStart) return;
+    const position = this.lastAck?.position ?? plan.startPosition;
+    const slice = this.lastAck?.slice ?? plan.startSlice;
+    const complete = !this.stopped && position >= plan.rangeEnd - plan.rangeStart;
+    plan.checkpoint.offer(this.checkpointAt(plan, position, slice, complete));
+    await plan.checkpoint.flush();
+  }
+}
+
+function requireColumn(
+  columns: string[],
+  column: string | undefined,
+  flag: string,
+  datasetPath: string,
+): void {
+  if (column === undefined || columns.includes(column)) return;
+  throw new InputError(
+    `${flag} "${column}" is not a column of ${datasetPath} — columns are: ${columns.join(', ')}`,
+  );
+}
+
+/** The stream order of this run: from the options, or from the checkpoint on --resume. */
+function streamOrder(options: ProduceOptions, previous: Checkpoint | null): StreamOrder {
+  const asked: StreamOrder = {
+    offset: options.offset ?? 0,
+    limit: options.limit ?? null,
+    shuffle: options.shuffle ?? false,
+    seed: options.shuffle ? (options.seed ?? null) : null,
+  };
+  if (!previous) return { ...asked, seed: asked.shuffle ? (asked.seed ?? randomSeed()) : null };
+  const kept = previous.order;
+  const conflicts: string[] = [];
+  if (options.offset !== undefined && options.offset !== kept.offset) conflicts.push('--offset');
+  if (options.limit !== undefined && options.limit !== kept.limit) conflicts.push('--limit');
+  if (options.shuffle !== undefined && options.shuffle !== kept.shuffle)
+    conflicts.push('--shuffle');
+  if (options.seed !== undefined && options.seed !== kept.seed) conflicts.push('--seed');
+  if (conflicts.length > 0) {
+    throw new InputError(
+      `${conflicts.join(', ')} differ from the interrupted run (offset ${kept.offset}, ` +
+        `limit ${kept.limit ?? 'none'}, shuffle ${kept.shuffle}, seed ${kept.seed ?? 'none'}) — ` +
+        'resume with the same options, or produce without --resume to start over',
+    );
+  }
+  return kept;
+}
+
+function offsetsMap(record: Record<string, string>): Map<number, bigint> {
+  return new Map(
+    Object.entries(record).map(([partition, offset]) => [Number(partition), BigInt(offset)]),
+  );
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  return /Connection|NumberOfRetriesExceeded|BrokerNotFound/.test(name);
+}
+
+/**
+ * The producer's retries are bounded so a broker that never comes back ends the run; kafkajs
+ * warns that this may break exactly-once, but a failed run here is recovered with --resume,
+ * which skips what was delivered.
+ */
+function withoutRetryLimitNotice(logger: Logger): Logger {
+  return {
+    ...logger,
+    warn: (message, fields) => {
+      if (!message.includes('Limiting retries for the idempotent producer'))
+        logger.warn(message, fields);
+    },
+  };
+}
