@@ -1,0 +1,62 @@
+// The Electron preload: exposes the engine API to the sandboxed page as `window.parquetStreamer`
+// — one named method per contract command, `on(event, listener)` returning its unsubscribe
+// function, and the File > Open… menu hook. ipcRenderer itself never reaches the page.
+import { contextBridge, ipcRenderer } from 'electron';
+import {
+  commandNames,
+  eventNames,
+  type CommandName,
+  type CommandOutcome,
+  type EventName,
+  type EventPayloads,
+  type ParquetStreamerApi,
+} from '../main/api/contract';
+import {
+  COMMAND_CHANNEL,
+  EVENT_CHANNEL,
+  MENU_OPEN_DATASET_CHANNEL,
+  type ShellMenuApi,
+} from '../main/shell/ipcChannels';
+
+async function invoke(command: CommandName, args: unknown): Promise<unknown> {
+  const outcome = (await ipcRenderer.invoke(COMMAND_CHANNEL, command, args)) as CommandOutcome<
+    typeof command
+  >;
+  if (outcome.ok) return outcome.value;
+  throw new Error(outcome.error);
+}
+
+type AnyListener = (payload: EventPayloads[EventName]) => void;
+const listeners = new Map<EventName, Set<AnyListener>>(eventNames.map((name) => [name, new Set()]));
+ipcRenderer.on(EVENT_CHANNEL, (_event, name: EventName, payload: EventPayloads[EventName]) => {
+  for (const listener of listeners.get(name) ?? []) listener(payload);
+});
+
+const menuListeners = new Set<() => void>();
+ipcRenderer.on(MENU_OPEN_DATASET_CHANNEL, () => {
+  for (const listener of menuListeners) listener();
+});
+
+const commands = Object.fromEntries(
+  commandNames.map((command) => [command, (args: unknown) => invoke(command, args)]),
+);
+
+const api = {
+  ...commands,
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void) {
+    const set = listeners.get(event);
+    if (!set) throw new Error(`unknown event "${String(event)}"`);
+    set.add(listener as AnyListener);
+    return () => {
+      set.delete(listener as AnyListener);
+    };
+  },
+  onMenuOpenDataset(listener: () => void) {
+    menuListeners.add(listener);
+    return () => {
+      menuListeners.delete(listener);
+    };
+  },
+} as ParquetStreamerApi & ShellMenuApi;
+
+contextBridge.exposeInMainWorld('parquetStreamer', api);

@@ -1,0 +1,64 @@
+// The single page: broker badge and notices on top, then dataset, stream, chart and workers.
+import { useCallback, useState } from 'react';
+import type { RendererApi } from './api/connectApi';
+import { BrokerPanel } from './components/BrokerPanel';
+import { ChartPanel } from './components/ChartPanel';
+import { DatasetPanel } from './components/DatasetPanel';
+import { NoticeArea } from './components/NoticeArea';
+import { isStreamActive, StreamPanel } from './components/StreamPanel';
+import { WorkersPanel } from './components/WorkersPanel';
+import { useEngine } from './state/useEngine';
+
+const DEFAULT_WORKERS = 2;
+
+export function App({ api }: { api: RendererApi }) {
+  const { snapshot, notices, notify, dismiss, update, run } = useEngine(api);
+  const [workerCount, setWorkerCount] = useState(DEFAULT_WORKERS);
+  const reportChartError = useCallback((message: string) => notify('error', message), [notify]);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Parquet Streamer</h1>
+        {snapshot && (
+          <BrokerPanel
+            broker={snapshot.broker}
+            run={run}
+            onStatus={(broker) => update({ broker })}
+          />
+        )}
+      </header>
+      <NoticeArea notices={notices} onDismiss={dismiss} />
+      {!snapshot ? (
+        <p className="loading">Connecting to the engine…</p>
+      ) : (
+        <main className="panels">
+          <DatasetPanel
+            dataset={snapshot.dataset}
+            nativeDialogs={snapshot.nativeDialogs}
+            run={run}
+            onDataset={(dataset) => update({ dataset })}
+            onMenuOpen={api.onMenuOpenDataset}
+          />
+          <StreamPanel
+            stream={snapshot.stream}
+            dataset={snapshot.dataset}
+            workers={workerCount}
+            onWorkersChange={setWorkerCount}
+            run={run}
+            onProgress={(stream) => update({ stream })}
+          />
+          <ChartPanel chart={snapshot.chart} onError={reportChartError} />
+          <WorkersPanel
+            workers={snapshot.workers}
+            count={workerCount}
+            onCountChange={setWorkerCount}
+            live={isStreamActive(snapshot.stream.state)}
+            run={run}
+            onWorkers={(workers) => update({ workers })}
+          />
+        </main>
+      )}
+    </div>
+  );
+}

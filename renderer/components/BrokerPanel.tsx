@@ -1,0 +1,70 @@
+// The broker badge in the header: state, addresses, provisioning progress, Start / Stop, and the
+// broker's last log lines when it failed.
+import { useState } from 'react';
+import type { BrokerState, BrokerStatus } from '../../main/api/contract';
+import type { RunCommand } from '../state/useEngine';
+
+const LABELS: Record<BrokerState, string> = {
+  absent: 'not installed',
+  provisioning: 'provisioning',
+  starting: 'starting',
+  ready: 'ready',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  failed: 'failed',
+  external: 'external cluster',
+};
+
+export function BrokerPanel(props: {
+  broker: BrokerStatus;
+  run: RunCommand;
+  onStatus: (broker: BrokerStatus) => void;
+}) {
+  const { broker } = props;
+  const [busy, setBusy] = useState(false);
+  const canStart = ['absent', 'stopped', 'failed'].includes(broker.state);
+  const canStop = ['ready', 'starting', 'provisioning'].includes(broker.state);
+
+  async function change(command: 'startBroker' | 'stopBroker') {
+    setBusy(true);
+    const result = await props.run(command, {});
+    setBusy(false);
+    if (result.ok) props.onStatus(result.value);
+  }
+
+  return (
+    <section className="broker" aria-label="Kafka broker">
+      <span className={`badge badge-${broker.state}`} data-testid="broker-state">
+        Broker: {LABELS[broker.state]}
+      </span>
+      {broker.brokers.length > 0 && (
+        <code className="broker-address">{broker.brokers.join(', ')}</code>
+      )}
+      {broker.state === 'provisioning' && (
+        <progress
+          className="broker-progress"
+          aria-label="Provisioning progress"
+          value={broker.progress ?? undefined}
+          max={1}
+        />
+      )}
+      {broker.detail && <span className="broker-detail">{broker.detail}</span>}
+      {broker.state !== 'external' && (
+        <span className="button-row">
+          <button type="button" disabled={busy || !canStart} onClick={() => change('startBroker')}>
+            Start broker
+          </button>
+          <button type="button" disabled={busy || !canStop} onClick={() => change('stopBroker')}>
+            Stop broker
+          </button>
+        </span>
+      )}
+      {broker.state === 'failed' && broker.logTail && broker.logTail.length > 0 && (
+        <details className="broker-log">
+          <summary>Broker log</summary>
+          <pre>{broker.logTail.join('\n')}</pre>
+        </details>
+      )}
+    </section>
+  );
+}

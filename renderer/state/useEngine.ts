@@ -1,0 +1,98 @@
+// The page's view of the engine: the snapshot fetched at start, kept current by pushed events and
+// command results, plus the notice list. `run` calls a command and turns a failure into a notice.
+import { useCallback, useEffect, useState } from 'react';
+import type {
+  CommandArgs,
+  CommandName,
+  CommandResults,
+  EventPayloads,
+  Snapshot,
+} from '../../main/api/contract';
+import type { RendererApi } from '../api/connectApi';
+
+export interface Notice {
+  id: number;
+  level: EventPayloads['notice']['level'];
+  message: string;
+  at: Date;
+}
+
+export type RunResult<C extends CommandName> =
+  { ok: true; value: CommandResults[C] } | { ok: false; error: string };
+
+export type RunCommand = <C extends CommandName>(
+  command: C,
+  args: CommandArgs<C>,
+) => Promise<RunResult<C>>;
+
+const MAX_NOTICES = 5;
+let noticeCounter = 0;
+
+export function useEngine(api: RendererApi) {
+  const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+
+  const notify = useCallback((level: Notice['level'], message: string) => {
+    setNotices((list) => {
+      if (list[0]?.message === message) return list;
+      return [{ id: ++noticeCounter, level, message, at: new Date() }, ...list].slice(
+        0,
+        MAX_NOTICES,
+      );
+    });
+  }, []);
+
+  const dismiss = useCallback((id: number) => {
+    setNotices((list) => list.filter((notice) => notice.id !== id));
+  }, []);
+
+  const update = useCallback((patch: Partial<Snapshot>) => {
+    setSnapshot((current) => (current ? { ...current, ...patch } : current));
+  }, []);
+
+  useEffect(() => {
+    // events that arrive before the snapshot are newer than it: keep them
+    let early: Partial<Snapshot> | null = {};
+    const apply = (patch: Partial<Snapshot>) => {
+      if (early) Object.assign(early, patch);
+      else update(patch);
+    };
+    const unsubscribe = [
+      api.on('brokerStatus', (broker) => apply({ broker })),
+      api.on('streamProgress', (stream) => apply({ stream })),
+      api.on('workers', (workers) => apply({ workers })),
+      api.on('boxPlot', (chart) => apply({ chart })),
+      api.on('notice', ({ level, message }) => notify(level, message)),
+    ];
+    let active = true;
+    api.getSnapshot({}).then(
+      (loaded) => {
+        if (!active) return;
+        setSnapshot({ ...loaded, ...early });
+        early = null;
+      },
+      (error: unknown) => notify('error', error instanceof Error ? error.message : String(error)),
+    );
+    return () => {
+      active = false;
+      for (const off of unsubscribe) off();
+    };
+  }, [api, notify, update]);
+
+  const run: RunCommand = useCallback(
+    async <C extends CommandName>(command: C, args: CommandArgs<C>): Promise<RunResult<C>> => {
+      // each command name maps to its own method; TypeScript cannot follow that correlation
+      const call = api[command] as unknown as (args: CommandArgs<C>) => Promise<CommandResults[C]>;
+      try {
+        return { ok: true, value: await call(args) };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        notify('error', message);
+        return { ok: false, error: message };
+      }
+    },
+    [api, notify],
+  );
+
+  return { snapshot, notices, notify, dismiss, update, run };
+}

@@ -1,0 +1,79 @@
+// The renderer's pure helpers: borough order and CSV export of the box plot, number and
+// duration formatting, and the mapping of validation errors to form fields.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { boroughsWithData, boxPlotCsv } from '../../renderer/chart/boxPlotSeries';
+import { formatBytes, formatCell, formatCount, formatDuration } from '../../renderer/format/units';
+import { fieldOfError, streamConfigErrors } from '../../renderer/forms/fieldErrors';
+
+test('boroughs with data come in chart order, unknown names after, empty ones dropped', () => {
+  const series = { Queens: [50], 'Staten Island': [], Bronx: [40, 41], Zeta: [1], Atlantis: [2] };
+  assert.deepEqual(boroughsWithData(series), ['Bronx', 'Queens', 'Atlantis', 'Zeta']);
+  assert.deepEqual(boroughsWithData({}), []);
+});
+
+test('the CSV has a header, one line per value, and quotes awkward names', () => {
+  const csv = boxPlotCsv({
+    series: { Queens: [50.5], Bronx: [40, -3], 'Odd, "name"': [7] },
+    windowSize: 1000,
+    rowsSeen: 4,
+  });
+  assert.equal(csv, 'borough,temperature\nBronx,40\nBronx,-3\nQueens,50.5\n"Odd, ""name""",7\n');
+  assert.equal(boxPlotCsv({ series: {}, windowSize: 1000, rowsSeen: 0 }), 'borough,temperature\n');
+});
+
+test('counts, sizes and durations read naturally', () => {
+  assert.equal(formatCount(1234567.4), '1,234,567');
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(3_456_789), '3.3 MB');
+  assert.equal(formatBytes(20 * 1024 ** 3), '20 GB');
+  assert.equal(formatDuration(null), '—');
+  assert.equal(formatDuration(Number.POSITIVE_INFINITY), '—');
+  assert.equal(formatDuration(42.4), '42 s');
+  assert.equal(formatDuration(185), '3 min 05 s');
+  assert.equal(formatDuration(7620), '2 h 07 min');
+});
+
+test('preview cells show text as is and other values as JSON, shortened', () => {
+  assert.equal(formatCell('Brooklyn'), 'Brooklyn');
+  assert.equal(formatCell(null), 'null');
+  assert.equal(formatCell({ a: [1, 2] }), '{"a":[1,2]}');
+  assert.equal(formatCell(undefined), 'undefined');
+  assert.equal(formatCell('x'.repeat(100), 10), 'xxxxxxxxx…');
+});
+
+test('the stream form is checked with the contract schema, one error per field', () => {
+  const valid = {
+    path: '/data/a.parquet',
+    inputTopic: 'parking-violations',
+    outputTopic: 'parking-violations-by-borough',
+    partitions: 4,
+    workers: 2,
+    ratePerSecond: null,
+  };
+  assert.deepEqual(streamConfigErrors(valid), {});
+  const errors = streamConfigErrors({
+    ...valid,
+    path: '',
+    inputTopic: 'no spaces',
+    partitions: Number.NaN,
+    ratePerSecond: -5,
+  });
+  assert.deepEqual(Object.keys(errors).sort(), [
+    'inputTopic',
+    'partitions',
+    'path',
+    'ratePerSecond',
+  ]);
+  assert.equal(errors.inputTopic, 'topic names may use letters, digits, ".", "_" and "-" only');
+});
+
+test('an engine error naming a form field is placed beside that field', () => {
+  const fields = ['inputTopic', 'outputTopic'] as const;
+  assert.deepEqual(fieldOfError('startStream: outputTopic: topic name is empty', fields), {
+    field: 'outputTopic',
+    message: 'topic name is empty',
+  });
+  assert.equal(fieldOfError('startStream: workers: too many', fields), null);
+  assert.equal(fieldOfError('broker at 127.0.0.1:9092 is not reachable', fields), null);
+});
