@@ -1,0 +1,234 @@
+// The desktop app's main process, the only code that imports electron: one locked-down window
+// on the built renderer, the native menu and file dialog, and the IPC wiring that hands every
+// request from that window to the engine through the shared command dispatcher.
+// PS_DATA_DIR overrides where the app keeps its data; PS_BROKERS=host:port,… uses an existing
+// cluster instead of the local broker.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  session,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+  type OpenDialogOptions,
+} from 'electron';
+import { parseBrokerList } from '../broker/kafkaClient';
+import { dispatchCommand } from '../api/commandDispatcher';
+import type { CommandHandlers, EngineHost } from '../api/contract';
+import { StreamEngine } from '../api/streamEngine';
+import { describeError } from '../shared/errors';
+import { createLogger } from '../shared/logger';
+import { COMMAND_CHANNEL, EVENT_CHANNEL, MENU_OPEN_DATASET_CHANNEL } from './ipcChannels';
+
+const logger = createLogger('shell');
+const distDir = path.resolve(__dirname, '..', '..');
+const indexFile = path.join(distDir, 'renderer', 'index.html');
+const preloadFile = path.join(distDir, 'preload', 'preload.js');
+const indexUrl = pathToFileURL(indexFile).href;
+const ENGINE_CLOSE_TIMEOUT_MS = 20_000;
+
+let mainWindow: BrowserWindow | null = null;
+let engine: StreamEngine | null = null;
+let engineClosing: Promise<void> | null = null;
+
+/** True only for the main frame of the app's own window showing the app's own page. */
+function fromOwnWindow(event: IpcMainInvokeEvent): boolean {
+  const window = mainWindow;
+  const frame = event.senderFrame;
+  if (!window || window.isDestroyed() || !frame) return false;
+  if (event.sender.id !== window.webContents.id || frame.parent !== null) return false;
+  return frame.url.split(/[?#]/)[0] === indexUrl;
+}
+
+async function pickDataset(): Promise<string | null> {
+  let properties: OpenDialogOptions['properties'] = ['openFile', 'openDirectory'];
+  // Windows and Linux dialogs pick files or folders, never both: ask which first
+  if (process.platform !== 'darwin') {
+    const options = {
+      type: 'question' as const,
+      message: 'Open a Parquet file, or a folder of Parquet parts?',
+      buttons: ['File…', 'Folder…', 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+    };
+    const { response } = mainWindow
+      ? await dialog.showMessageBox(mainWindow, options)
+      : await dialog.showMessageBox(options);
+    if (response === 2) return null;
+    properties = response === 0 ? ['openFile'] : ['openDirectory'];
+  }
+  const options: OpenDialogOptions = {
+    title: 'Open Parquet data',
+    properties,
+    filters: [
+      { name: 'Parquet', extensions: ['parquet'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const result = mainWindow
+    ? await dialog.showOpenDialog(mainWindow, options)
+    : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+/** The engine as the window sees it: with native dialogs. */
+function shellHost(streamEngine: StreamEngine): EngineHost {
+  const handlers: CommandHandlers = {
+    ...streamEngine.handlers,
+    getSnapshot: async (args) => ({
+      ...(await streamEngine.handlers.getSnapshot(args)),
+      nativeDialogs: true,
+    }),
+    pickDataset: () => pickDataset(),
+  };
+  return { handlers, subscribe: (listener) => streamEngine.subscribe(listener) };
+}
+
+function buildMenu(): Menu {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Open…',
+          accelerator: 'CmdOrCtrl+O',
+          click: () => mainWindow?.webContents.send(MENU_OPEN_DATASET_CHANNEL),
+        },
+        { type: 'separator' },
+        { role: 'quit', label: 'Quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}
+
+function lockDownWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+async function createWindow(): Promise<void> {
+  const window = new BrowserWindow({
+    width: 1320,
+    height: 940,
+    minWidth: 820,
+    minHeight: 600,
+    title: 'Parquet Streamer',
+    show: false,
+    backgroundColor: '#f4f5f7',
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  mainWindow = window;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    mainWindow = null;
+  });
+  await window.loadFile(indexFile);
+}
+
+async function start(): Promise<void> {
+  lockDownWebContents();
+  Menu.setApplicationMenu(buildMenu());
+  const brokers = process.env.PS_BROKERS ? parseBrokerList(process.env.PS_BROKERS) : undefined;
+  const appDataDir = process.env.PS_DATA_DIR
+    ? path.resolve(process.env.PS_DATA_DIR)
+    : app.getPath('userData');
+  engine = new StreamEngine({ appDataDir, brokers });
+  const host = shellHost(engine);
+  engine.subscribe((event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      mainWindow.webContents.send(EVENT_CHANNEL, event, payload);
+    }
+  });
+  ipcMain.handle(COMMAND_CHANNEL, async (event, name: unknown, args: unknown) => {
+    if (!fromOwnWindow(event)) {
+      logger.warn('refused a command from outside the app window', {
+        url: event.senderFrame?.url,
+      });
+      return { ok: false, error: 'refused: the request did not come from the app window' };
+    }
+    return dispatchCommand(host, name, args, logger);
+  });
+  await createWindow();
+}
+
+/** Stops the stream, the workers and the local broker (once); gives up after a bounded wait. */
+function closeEngine(): Promise<void> {
+  engineClosing ??= closeEngineWithin(ENGINE_CLOSE_TIMEOUT_MS);
+  return engineClosing;
+}
+
+async function closeEngineWithin(timeoutMs: number): Promise<void> {
+  const closing = engine;
+  if (!closing) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn(`the engine did not stop within ${timeoutMs / 1000} s; quitting`);
+      resolve();
+    }, timeoutMs);
+  });
+  await Promise.race([
+    closing.close().catch((error) => logger.error('engine close failed', { error: String(error) })),
+    timeout,
+  ]);
+  clearTimeout(timer);
+}
+
+function main(): void {
+  // one app per user: two would fight over the broker's data dir
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  let engineClosed = false;
+  app.on('before-quit', (event) => {
+    if (engineClosed) return;
+    event.preventDefault();
+    void closeEngine().finally(() => {
+      engineClosed = true;
+      app.quit();
+    });
+  });
+  app.on('window-all-closed', () => app.quit());
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      logger.error('the app could not start', { error: describeError(error) });
+      dialog.showErrorBox('Parquet Streamer could not start', describeError(error));
+      app.exit(1);
+    });
+}
+
+main();
