@@ -29,6 +29,9 @@ export interface ProcessorOptions {
 /** The headers every output record carries over from its input record. */
 export const PASSED_HEADERS = ['source.file', 'source.row'];
 
+const CRASH_WINDOW_MS = 60_000;
+const MAX_CRASHES_PER_WINDOW = 3;
+
 const FENCING_ERRORS = new Set([
   'INVALID_PRODUCER_EPOCH',
   'PRODUCER_FENCED',
@@ -67,6 +70,7 @@ export class TransactionalProcessor implements Service {
   private producer: Producer | null = null;
   private joined = false;
   private currentAssignment: Record<string, number[]> = {};
+  private recentCrashes: number[] = [];
 
   constructor(private readonly options: ProcessorOptions) {
     this.transactionalId = `${options.group}.${options.workerId}`;
@@ -101,6 +105,7 @@ export class TransactionalProcessor implements Service {
       allowAutoTopicCreation: false,
       // a short long-poll so that leaving the group on SIGTERM does not wait for an idle fetch
       maxWaitTimeInMs: 500,
+      retry: { retries: 8, restartOnFailure: async () => this.mayRestartConsumer() },
     });
     this.producer = producer;
     this.consumer = consumer;
@@ -112,7 +117,13 @@ export class TransactionalProcessor implements Service {
     consumer.on(consumer.events.REBALANCING, () => logger.info('group is rebalancing', { group }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       logger.error('consumer crashed', { error: payload.error.message, restart: payload.restart });
-      if (!payload.restart) this.options.onFatal(payload.error);
+      if (payload.restart) return;
+      this.options.onFatal(
+        new EnvironmentError(
+          `the consumer keeps failing (${payload.error.message}) — check that topic ${inputTopic} exists and the brokers are reachable`,
+          { cause: payload.error },
+        ),
+      );
     });
     // Connecting a transactional producer fences an earlier worker with the same transactionalId.
     await producer.connect();
@@ -130,6 +141,13 @@ export class TransactionalProcessor implements Service {
       outputTopic,
       transactionalId: this.transactionalId,
     });
+  }
+
+  /** kafkajs restarts a crashed consumer; a few times a minute, not in a tight loop forever. */
+  private mayRestartConsumer(now = Date.now()): boolean {
+    this.recentCrashes = this.recentCrashes.filter((at) => now - at < CRASH_WINDOW_MS);
+    this.recentCrashes.push(now);
+    return this.recentCrashes.length <= MAX_CRASHES_PER_WINDOW;
   }
 
   /** Leaves the group after the batch in progress has committed or aborted its transaction. */

@@ -1,6 +1,6 @@
 // The worker's counters: since this process started, and over the data dir's lifetime. The
 // lifetime totals are the state the worker keeps in its data dir (stats.json), saved at most
-// once a second and on stop, written to a temporary file and renamed so a crash never leaves
+// once a second while they change and always on stop, written to a temporary file and renamed so a crash never leaves
 // half a file.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -70,6 +70,7 @@ export class WorkerStats implements Service {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.dirty = true;
     await this.saveIfDirty();
   }
 

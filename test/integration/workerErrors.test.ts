@@ -1,0 +1,223 @@
+// A worker's start-up mistakes are one-line errors with distinct exit codes: a second worker on
+// the same data dir names the dir, a taken web port names the port — through the child-process
+// entry and through `parquet-streamer worker`. SIGTERM leaves cleanly and releases the lock.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createKafka } from '../../main/broker/kafkaClient';
+import { createLogger } from '../../main/shared/logger';
+import { WORKER_EXIT } from '../../main/worker/runWorker';
+import { testBrokers, uniqueName } from '../support/testBroker';
+
+const workerScript = path.join(__dirname, '..', '..', 'main', 'worker', 'workerProcess.js');
+const cliCommand = path.join(__dirname, '..', '..', 'main', 'cli', 'commands', 'worker.js');
+
+interface Run {
+  code: number | null;
+  stderr: string;
+}
+
+function finish(child: ChildProcess, timeoutMs = 60_000): Promise<Run> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not exit within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+function freePortHeldOpen(): Promise<net.Server> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function stats(port: number): Promise<{ rowsIn: number; lifetime: { rowsIn: number } }> {
+  return (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as {
+    rowsIn: number;
+    lifetime: { rowsIn: number };
+  };
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function healthy(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      assert.fail(`worker on port ${port} did not become healthy in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+test(
+  'data dir in use and port in use are one-line errors naming them',
+  { timeout: 120_000 },
+  async () => {
+    const kafka = createKafka({
+      brokers: testBrokers(),
+      clientId: 'test-errors',
+      logger: createLogger('test', () => undefined),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const input = uniqueName('errors-in');
+    const output = uniqueName('errors-out');
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: input }, { topic: output }],
+    });
+    const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'ps-errors-')), 'worker1');
+    const holder = await freePortHeldOpen();
+    const takenPort = (holder.address() as net.AddressInfo).port;
+    const freePort = await freePortHeldOpen();
+    const workerPort = (freePort.address() as net.AddressInfo).port;
+    await new Promise((resolve) => freePort.close(resolve));
+    const group = uniqueName('errors-group');
+    const workerId = uniqueName('w');
+    const args = (dir: string, port: number) => [
+      '--brokers',
+      testBrokers().join(','),
+      '--group',
+      group,
+      '--input',
+      input,
+      '--output',
+      output,
+      '--data-dir',
+      dir,
+      '--web-port',
+      String(port),
+      '--worker-id',
+      workerId,
+    ];
+    const first = spawn(process.execPath, [workerScript, ...args(dataDir, workerPort)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const firstExit = finish(first);
+    let again: ChildProcess | null = null;
+    try {
+      await healthy(workerPort, 60_000);
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic: input,
+        messages: Array.from({ length: 10 }, (_, row) => ({
+          value: JSON.stringify({ 'Violation County Name': 'K' }),
+          headers: { 'source.row': String(row) },
+        })),
+      });
+      await producer.disconnect();
+      await until(async () => (await stats(workerPort)).rowsIn === 10, 30_000);
+
+      const sameDir = await finish(
+        spawn(process.execPath, [workerScript, ...args(dataDir, 0)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }),
+      );
+      assert.equal(sameDir.code, WORKER_EXIT.dataDirLocked);
+      assert.equal(
+        sameDir.stderr,
+        `error: data dir ${dataDir} is in use by worker process ${first.pid} — give each worker its own --data-dir\n`,
+      );
+
+      const otherDir = path.join(path.dirname(dataDir), 'worker2');
+      const portTaken = await finish(
+        spawn(process.execPath, [workerScript, ...args(otherDir, takenPort)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }),
+      );
+      assert.equal(portTaken.code, WORKER_EXIT.portInUse);
+      assert.equal(
+        portTaken.stderr,
+        `error: port ${takenPort} on 127.0.0.1 is already in use — choose another --web-port\n`,
+      );
+      assert.equal(
+        existsSync(path.join(otherDir, 'LOCK')),
+        false,
+        'a failed start releases its lock',
+      );
+
+      // the same through `parquet-streamer worker`, as the lead's CLI registers it
+      const cli = [
+        '-e',
+        `const { Command } = require('commander');
+       const program = new Command('parquet-streamer');
+       require(${JSON.stringify(cliCommand)}).registerWorkerCommand(program);
+       program.parseAsync();`,
+        '--',
+        'worker',
+      ];
+      const viaCli = await finish(
+        spawn(process.execPath, [...cli, ...args(dataDir, 0)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }),
+      );
+      assert.equal(viaCli.code, WORKER_EXIT.dataDirLocked);
+      assert.match(
+        viaCli.stderr,
+        new RegExp(`^error: data dir ${dataDir} is in use by worker process ${first.pid} .*\\n$`),
+      );
+      const badFlag = await finish(
+        spawn(
+          process.execPath,
+          [...cli, ...args(dataDir, 0).map((arg) => (arg === '0' ? 'port' : arg))],
+          {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        ),
+      );
+      assert.equal(badFlag.code, WORKER_EXIT.badInput);
+      assert.equal(badFlag.stderr, 'error: --web-port: must be a port number from 0 to 65535\n');
+
+      first.kill('SIGTERM');
+      const stopped = await firstExit;
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.match(stopped.stderr, /INFO \[worker\.[^\]]+\] stopped /);
+      assert.equal(existsSync(path.join(dataDir, 'LOCK')), false, 'SIGTERM releases the lock');
+      const saved = JSON.parse(readFileSync(path.join(dataDir, 'stats.json'), 'utf8')) as {
+        lifetime: { rowsIn: number };
+      };
+      assert.equal(saved.lifetime.rowsIn, 10, 'the worker keeps its stats in its data dir');
+
+      // a new worker on the same dir picks the state up
+      again = spawn(process.execPath, [workerScript, ...args(dataDir, workerPort)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const againExit = finish(again);
+      await healthy(workerPort, 60_000);
+      assert.deepEqual((await stats(workerPort)).lifetime.rowsIn, 10);
+      again.kill('SIGTERM');
+      assert.equal((await againExit).code, 0);
+    } finally {
+      first.kill('SIGKILL');
+      again?.kill('SIGKILL');
+      await new Promise((resolve) => holder.close(resolve));
+      await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  },
+);
