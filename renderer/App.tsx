@@ -53,7 +53,10 @@ export function App({ api }: { api: RendererApi }) {
             workers={snapshot.workers}
             count={workerCount}
             onCountChange={setWorkerCount}
-            live={isStreamActive(snapshot.stream.state)}
+            live={
+              isStreamActive(snapshot.stream.state) ||
+              snapshot.workers.some((worker) => worker.state !== 'exited')
+            }
             run={run}
             onWorkers={(workers) => update({ workers })}
           />

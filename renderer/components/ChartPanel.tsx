@@ -107,7 +107,7 @@ export function ChartPanel(props: { chart: BoxPlotData; onError: (message: strin
         <span className="chart-window">
           last {formatCount(chart.windowSize)} output rows · {formatCount(chart.rowsSeen)} seen
         </span>
-        <span className="button-row">
+        <span className="button-row" role="group" aria-label="Export the chart">
           <button type="button" disabled={!hasData} onClick={() => exportImage('png')}>
             PNG
           </button>

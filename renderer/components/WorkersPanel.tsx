@@ -13,7 +13,7 @@ export function WorkersPanel(props: {
   workers: WorkerInfo[];
   count: number;
   onCountChange: (count: number) => void;
-  /** true while a stream runs: moving the slider scales the pool */
+  /** true while a stream or its workers run: moving the slider scales the pool */
   live: boolean;
   run: RunCommand;
   onWorkers: (workers: WorkerInfo[]) => void;
@@ -52,7 +52,7 @@ export function WorkersPanel(props: {
           {props.count}
         </output>
         <small id="worker-slider-hint" className="field-hint">
-          {props.live ? 'scales the running pool' : 'used when the stream starts'}
+          {props.live ? 'scales the running pool' : 'used when the next stream starts'}
         </small>
       </div>
       <div className="table-scroll">

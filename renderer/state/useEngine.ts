@@ -26,20 +26,34 @@ export type RunCommand = <C extends CommandName>(
 ) => Promise<RunResult<C>>;
 
 const MAX_NOTICES = 5;
+/** info notices leave by themselves; errors stay until dismissed */
+const INFO_NOTICE_MS = 8_000;
 let noticeCounter = 0;
+
+function sameTopic(a: Notice, b: Notice): boolean {
+  const topic = (notice: Notice) => notice.message.split(': ')[0];
+  return a.level === b.level && a.message.includes(': ') && topic(a) === topic(b);
+}
 
 export function useEngine(api: RendererApi) {
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
 
   const notify = useCallback((level: Notice['level'], message: string) => {
+    const notice: Notice = { id: ++noticeCounter, level, message, at: new Date() };
     setNotices((list) => {
-      if (list[0]?.message === message) return list;
-      return [{ id: ++noticeCounter, level, message, at: new Date() }, ...list].slice(
-        0,
-        MAX_NOTICES,
-      );
+      const latest = list[0];
+      if (latest?.message === message) return list;
+      // "writing demo data: 66%" then "…: 100%": a progress line replaces its predecessor
+      const rest = latest && level === 'info' && sameTopic(latest, notice) ? list.slice(1) : list;
+      return [notice, ...rest].slice(0, MAX_NOTICES);
     });
+    if (level === 'info') {
+      setTimeout(
+        () => setNotices((list) => list.filter((item) => item.id !== notice.id)),
+        INFO_NOTICE_MS,
+      );
+    }
   }, []);
 
   const dismiss = useCallback((id: number) => {

@@ -1,0 +1,160 @@
+// End to end in headless Chromium: the dashboard served in-process over a real StreamEngine and
+// the test broker. Generate demo data, stream it through two workers, wait until the box plot
+// shows all five boroughs, scale the pool with the slider, pause / resume / stop, and export the
+// chart as CSV, PNG and SVG. Any page error or console error (a CSP violation, say) fails it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { StreamEngine } from '../../main/api/streamEngine';
+import { startDashboardServer, type DashboardServer } from '../../main/server/dashboardServer';
+import { builtRendererDir } from '../../main/server/staticFiles';
+import { createLogger } from '../../main/shared/logger';
+import { testBrokers, uniqueName } from '../support/testBroker';
+
+const BOROUGHS = ['Bronx', 'Brooklyn', 'Manhattan', 'Queens', 'Staten Island'];
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const resultsDir = path.resolve(__dirname, '..', '..', '..', 'test-results');
+
+async function chartBoroughs(page: Page): Promise<string[]> {
+  const value = await page.getByTestId('boxplot').getAttribute('data-boroughs');
+  return value ? value.split(',') : [];
+}
+
+/** Clicks an export button and returns the path of the file it downloaded. */
+async function download(page: Page, button: string): Promise<string> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 30_000 }),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  return file.path();
+}
+
+async function streamState(page: Page): Promise<string | null> {
+  return page.getByTestId('stream-progress').getAttribute('data-state');
+}
+
+async function waitForStreamState(page: Page, states: string[], timeout: number): Promise<void> {
+  const selector = states.map((state) => `[data-state="${state}"]`).join(',');
+  await page.getByTestId('stream-progress').and(page.locator(selector)).waitFor({ timeout });
+}
+
+test(
+  'the dashboard streams a Parquet file to a live box plot of all five boroughs',
+  {
+    timeout: 300_000,
+  },
+  async () => {
+    const staticDir = builtRendererDir();
+    assert.ok(
+      existsSync(path.join(staticDir, 'index.html')),
+      `${staticDir}/index.html is missing: run \`npm run build\` first`,
+    );
+    const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-e2e-dashboard-'));
+    const logger = createLogger('e2e');
+    const engine = new StreamEngine({ appDataDir, brokers: testBrokers(), logger });
+    let server: DashboardServer | undefined;
+    let browser: Browser | undefined;
+    const pageErrors: string[] = [];
+    try {
+      server = await startDashboardServer({ host: engine, port: 0, staticDir, logger });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 1000 },
+        acceptDownloads: true,
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+      });
+      await page.goto(server.url);
+      await page.getByText('Broker: external cluster').waitFor();
+
+      await page.getByLabel('Demo rows').fill('60000');
+      await page.getByRole('button', { name: 'Generate demo data' }).click();
+      const summary = page.getByTestId('dataset-summary');
+      await summary.waitFor({ timeout: 120_000 });
+      assert.match((await summary.textContent()) ?? '', /60,000/);
+      const previewHeader = summary.locator('table.preview thead');
+      assert.match(
+        (await previewHeader.textContent()) ?? '',
+        /Violation County Name.*W - Temperature/,
+      );
+      assert.equal(await summary.locator('table.preview tbody tr').count(), 5);
+
+      await page.getByLabel('Input topic').fill(uniqueName('e2e-violations'));
+      await page.getByLabel('Output topic').fill(uniqueName('e2e-by-borough'));
+      await page.getByLabel('Rate (rows/s)').fill('3000');
+      await page.getByLabel('Rate (rows/s)').press('Enter');
+
+      await page
+        .locator(`[data-testid="boxplot"][data-boroughs="${BOROUGHS.join(',')}"]`)
+        .waitFor({ timeout: 180_000 });
+      assert.deepEqual(await chartBoroughs(page), BOROUGHS);
+      assert.equal(await page.locator('.js-plotly-plot .boxlayer .trace').count(), 5);
+
+      const workerRows = page.getByTestId('workers-table').locator('tbody tr');
+      assert.equal(await workerRows.count(), 2);
+
+      // three workers through the slider, while the stream runs
+      await page.getByLabel('Worker processes').focus();
+      await page.keyboard.press('ArrowRight');
+      await workerRows.nth(2).waitFor({ timeout: 60_000 });
+      assert.equal(await workerRows.count(), 3);
+
+      await mkdir(resultsDir, { recursive: true });
+      await page.screenshot({ path: path.join(resultsDir, 'dashboard.png'), fullPage: true });
+
+      if ((await streamState(page)) === 'running') {
+        await page.getByRole('button', { name: 'Pause' }).click();
+        await waitForStreamState(page, ['paused'], 30_000);
+        await page.getByRole('button', { name: 'Resume' }).click();
+        await waitForStreamState(page, ['running', 'done'], 30_000);
+      }
+      if ((await streamState(page)) === 'running') {
+        await page.getByRole('button', { name: 'Stop' }).click();
+      }
+      await waitForStreamState(page, ['done'], 60_000);
+
+      const csvFile = await download(page, 'CSV');
+      const csv = await readFile(csvFile, 'utf8');
+      const lines = csv.trim().split('\n');
+      assert.equal(lines[0], 'borough,temperature');
+      assert.deepEqual(
+        [...new Set(lines.slice(1).map((line) => line.split(',')[0]))],
+        BOROUGHS,
+        'every borough in chart order',
+      );
+      assert.ok(lines.slice(1).every((line) => Number.isFinite(Number(line.split(',')[1]))));
+
+      const pngFile = await download(page, 'PNG');
+      const png = await readFile(pngFile);
+      assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+
+      const svgFile = await download(page, 'SVG');
+      const svg = await readFile(svgFile, 'utf8');
+      assert.match(svg, /<svg[\s\S]*Staten Island/);
+
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await browser?.close();
+      await server?.close();
+      await engine.close();
+      await rm(appDataDir, { recursive: true, force: true });
+    }
+  },
+);
