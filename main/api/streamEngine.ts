@@ -1,0 +1,205 @@
+// The engine behind every renderer: implements the contract's commands and publishes its
+// events. It holds the broker connection, the open dataset and at most one stream session.
+// Plain Node: the Electron shell, the browser dashboard and the tests all run it the same way.
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { ParquetDataset } from '../parquet/parquetDataset';
+import { RowCodec } from '../parquet/rowCodec';
+import { writeDemoDataset } from '../parquet/demoDataset';
+import { describeError, InputError } from '../shared/errors';
+import { createLogger, type Logger } from '../shared/logger';
+import { BrokerConnection } from './brokerConnection';
+import type {
+  BoxPlotData,
+  CommandHandlers,
+  DatasetSummary,
+  EngineHost,
+  EventListener,
+  EventName,
+  EventPayloads,
+  Snapshot,
+  StreamProgress,
+  WorkerInfo,
+} from './contract';
+import { idleProgress, StreamSession } from './streamSession';
+
+export interface StreamEngineOptions {
+  /** where broker data, worker dirs, demo data and checkpoints live */
+  appDataDir: string;
+  /** an existing cluster; when absent the engine starts the local broker */
+  brokers?: string[];
+  brokerPort?: number;
+  /** start the local broker as soon as the engine exists (default true) */
+  autoStartBroker?: boolean;
+  logger?: Logger;
+}
+
+const PREVIEW_ROWS = 10;
+const EMPTY_CHART: BoxPlotData = { series: {}, windowSize: 1000, rowsSeen: 0 };
+
+export class StreamEngine implements EngineHost {
+  readonly handlers: CommandHandlers;
+  private readonly listeners = new Set<EventListener>();
+  private readonly broker: BrokerConnection;
+  private readonly logger: Logger;
+  private dataset: DatasetSummary | null = null;
+  private session: StreamSession | null = null;
+  private lastProgress: StreamProgress = idleProgress();
+  private lastWorkers: WorkerInfo[] = [];
+  private lastChart: BoxPlotData = EMPTY_CHART;
+
+  constructor(private readonly options: StreamEngineOptions) {
+    this.logger = options.logger ?? createLogger('engine');
+    this.broker = new BrokerConnection({
+      brokers: options.brokers,
+      dataDir: path.join(options.appDataDir, 'broker'),
+      port: options.brokerPort,
+      logger: this.logger.child('broker'),
+    });
+    this.broker.on('status', (status) => this.publish('brokerStatus', status));
+    this.handlers = {
+      getSnapshot: async () => this.snapshot(),
+      startBroker: () => this.broker.start(),
+      stopBroker: () => this.stopBroker(),
+      pickDataset: async () => null,
+      openDataset: ({ path: datasetPath }) => this.openDataset(datasetPath),
+      createDemoDataset: ({ rows }) => this.createDemoDataset(rows),
+      startStream: (config) => this.startStream(config),
+      pauseStream: async () => this.requireSession().pause(),
+      resumeStream: async () => this.requireSession().resume(),
+      stopStream: () => this.requireSession().stopProducer(),
+      scaleWorkers: ({ count }) => this.requireSession().scaleWorkers(count),
+    };
+    if (options.autoStartBroker ?? true) {
+      this.broker.start().catch((error) => this.notifyError(error));
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops the stream, the workers, the chart feed and a broker this engine started. */
+  async close(): Promise<void> {
+    await this.session?.close();
+    this.session = null;
+    await this.broker.close();
+  }
+
+  private snapshot(): Snapshot {
+    return {
+      broker: this.broker.status(),
+      dataset: this.dataset,
+      stream: this.lastProgress,
+      workers: this.lastWorkers,
+      chart: this.lastChart,
+      nativeDialogs: false,
+    };
+  }
+
+  private async openDataset(datasetPath: string): Promise<DatasetSummary> {
+    const dataset = await ParquetDataset.open(datasetPath);
+    let preview: Record<string, unknown>[] = [];
+    const codec = new RowCodec(dataset.schema);
+    for await (const slice of dataset.readRowGroups()) {
+      preview = codec.toObjects(slice.table, PREVIEW_ROWS);
+      break;
+    }
+    this.dataset = {
+      path: dataset.path,
+      files: dataset.files.length,
+      rows: dataset.rows,
+      rowGroups: dataset.rowGroups,
+      sizeBytes: dataset.sizeBytes,
+      fields: dataset.fields(),
+      preview,
+    };
+    return this.dataset;
+  }
+
+  private async createDemoDataset(rows: number): Promise<DatasetSummary> {
+    const dir = path.join(this.options.appDataDir, 'demo');
+    const file = path.join(dir, `parking-violations-${rows}.parquet`);
+    if (!existsSync(file)) {
+      await fs.mkdir(dir, { recursive: true });
+      const partial = `${file}.partial`;
+      await writeDemoDataset({
+        path: partial,
+        rows,
+        onProgress: (written) =>
+          this.publish('notice', {
+            level: 'info',
+            message: `writing demo data: ${Math.round((100 * written) / rows)}%`,
+          }),
+      });
+      await fs.rename(partial, file);
+    }
+    return this.openDataset(file);
+  }
+
+  private async startStream(config: Parameters<CommandHandlers['startStream']>[0]) {
+    if (
+      this.session &&
+      ['starting', 'running', 'paused', 'stopping'].includes(this.lastProgress.state)
+    ) {
+      throw new InputError('a stream is already running — stop it before starting another');
+    }
+    await this.session?.close();
+    const brokers = await this.broker.ready();
+    const session = new StreamSession({
+      config,
+      brokers,
+      appDataDir: this.options.appDataDir,
+      logger: this.logger.child('stream'),
+    });
+    session.on('progress', (progress: StreamProgress) => {
+      this.lastProgress = progress;
+      this.publish('streamProgress', progress);
+      if (progress.state === 'failed' && progress.detail) {
+        this.publish('notice', { level: 'error', message: progress.detail });
+      }
+    });
+    session.on('workers', (workers: WorkerInfo[]) => {
+      this.lastWorkers = workers;
+      this.publish('workers', workers);
+    });
+    session.on('boxPlot', (chart: BoxPlotData) => {
+      this.lastChart = chart;
+      this.publish('boxPlot', chart);
+    });
+    this.session = session;
+    this.lastChart = EMPTY_CHART;
+    this.publish('boxPlot', EMPTY_CHART);
+    try {
+      return await session.start();
+    } catch (error) {
+      await session.close().catch(() => undefined);
+      this.session = null;
+      this.lastProgress = { ...idleProgress(), state: 'failed', detail: describeError(error) };
+      this.publish('streamProgress', this.lastProgress);
+      throw error;
+    }
+  }
+
+  private async stopBroker() {
+    await this.session?.close();
+    this.session = null;
+    return this.broker.stop();
+  }
+
+  private requireSession(): StreamSession {
+    if (!this.session) throw new InputError('no stream is running — press Stream first');
+    return this.session;
+  }
+
+  private notifyError(error: unknown): void {
+    this.logger.warn(describeError(error));
+    this.publish('notice', { level: 'error', message: describeError(error) });
+  }
+
+  private publish<E extends EventName>(event: E, payload: EventPayloads[E]): void {
+    for (const listener of this.listeners) listener(event, payload);
+  }
+}
