@@ -55,7 +55,9 @@ async function main(): Promise<number> {
   });
   try {
     await broker.start();
-    process.stderr.write(`test broker ready on ${broker.brokers.join(',')} (data dir ${dataDir})\n`);
+    process.stderr.write(
+      `test broker ready on ${broker.brokers.join(',')} (data dir ${dataDir})\n`,
+    );
     return await runNodeTests(files, {
       ...process.env,
       PS_TEST_BROKERS: broker.brokers.join(','),
@@ -70,7 +72,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`test harness failed: ${error instanceof Error ? error.message : error}\n`);
+    process.stderr.write(
+      `test harness failed: ${error instanceof Error ? error.message : error}\n`,
+    );
     process.exit(1);
   },
 );

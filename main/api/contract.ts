@@ -41,14 +41,7 @@ export type CommandArgs<C extends CommandName> = z.infer<(typeof commandSchemas)
 export const commandNames = Object.keys(commandSchemas) as CommandName[];
 
 export type BrokerState =
-  | 'absent'
-  | 'provisioning'
-  | 'starting'
-  | 'ready'
-  | 'stopping'
-  | 'stopped'
-  | 'failed'
-  | 'external';
+  'absent' | 'provisioning' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'failed' | 'external';
 
 export interface BrokerStatus {
   state: BrokerState;
@@ -79,7 +72,8 @@ export interface DatasetSummary {
   preview: Record<string, unknown>[];
 }
 
-export type StreamState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'failed';
+export type StreamState =
+  'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'failed';
 
 export interface StreamProgress {
   state: StreamState;
@@ -150,7 +144,13 @@ export interface EventPayloads {
   notice: { level: 'info' | 'error'; message: string };
 }
 export type EventName = keyof EventPayloads;
-export const eventNames: EventName[] = ['brokerStatus', 'streamProgress', 'workers', 'boxPlot', 'notice'];
+export const eventNames: EventName[] = [
+  'brokerStatus',
+  'streamProgress',
+  'workers',
+  'boxPlot',
+  'notice',
+];
 
 /** What the renderer sees as `window.parquetStreamer` (preload) or builds over a WebSocket. */
 export type ParquetStreamerApi = {
@@ -161,8 +161,7 @@ export type ParquetStreamerApi = {
 
 /** The result of a command over either transport: errors travel as one-line messages. */
 export type CommandOutcome<C extends CommandName> =
-  | { ok: true; value: CommandResults[C] }
-  | { ok: false; error: string };
+  { ok: true; value: CommandResults[C] } | { ok: false; error: string };
 
 /** What the engine implements; the IPC and WebSocket hosts call it after validating args. */
 export type CommandHandlers = {

@@ -39,7 +39,9 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, namespace, log }: LogEntry) => {
         const { message, ...fields } = log;
-        const name = CALLER_HANDLED.test(String(message)) ? 'debug' : (LEVEL_NAMES[level] ?? 'info');
+        const name = CALLER_HANDLED.test(String(message))
+          ? 'debug'
+          : (LEVEL_NAMES[level] ?? 'info');
         logger[name](`${namespace}: ${message}`, fields);
       },
   });

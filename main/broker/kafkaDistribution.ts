@@ -89,7 +89,10 @@ export function renderPom(version: string): string {
 }
 
 /** Fetches the jars into a private folder, then renames it into place, so a cache is whole or absent. */
-async function provisionWithMaven(versionDir: string, onProgress: ProvisionProgress): Promise<void> {
+async function provisionWithMaven(
+  versionDir: string,
+  onProgress: ProvisionProgress,
+): Promise<void> {
   const staging = `${versionDir}.partial-${process.pid}`;
   await fs.rm(staging, { recursive: true, force: true });
   await fs.mkdir(staging, { recursive: true });
@@ -118,7 +121,10 @@ async function provisionWithMaven(versionDir: string, onProgress: ProvisionProgr
         if (outputTail.length > 20) outputTail.shift();
         if (line.includes('Downloaded from')) {
           downloads += 1;
-          onProgress(Math.min(0.99, downloads / EXPECTED_DOWNLOADS), `downloaded ${downloads} files`);
+          onProgress(
+            Math.min(0.99, downloads / EXPECTED_DOWNLOADS),
+            `downloaded ${downloads} files`,
+          );
         }
       }
     };
@@ -132,7 +138,10 @@ async function provisionWithMaven(versionDir: string, onProgress: ProvisionProgr
   });
   if (exitCode !== 0) {
     await fs.rm(staging, { recursive: true, force: true });
-    const reason = outputTail.filter((line) => line.includes('ERROR')).slice(0, 2).join(' ');
+    const reason = outputTail
+      .filter((line) => line.includes('ERROR'))
+      .slice(0, 2)
+      .join(' ');
     throw new EnvironmentError(
       `Maven could not fetch Apache Kafka ${KAFKA_VERSION} (exit ${exitCode}) — check that ` +
         `Maven can reach its repository, or set KAFKA_HOME. ${reason}`.trim(),

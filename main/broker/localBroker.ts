@@ -13,11 +13,7 @@ import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { LOG4J2_CONFIG, renderServerProperties } from './brokerConfig';
 import { javaCommand } from './javaToolchain';
-import {
-  classpathOf,
-  resolveKafkaDistribution,
-  type KafkaDistribution,
-} from './kafkaDistribution';
+import { classpathOf, resolveKafkaDistribution, type KafkaDistribution } from './kafkaDistribution';
 import { createKafka } from './kafkaClient';
 
 export const DEFAULT_BROKER_PORT = 9092;

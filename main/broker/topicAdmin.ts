@@ -25,7 +25,10 @@ export interface TopicDescription {
 }
 
 /** Runs `work` with a connected admin client and always disconnects it. */
-export async function withAdmin<T>(brokers: string[], work: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  brokers: string[],
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
   const admin = createKafka({ brokers, clientId: 'parquet-streamer-admin', retries: 3 }).admin();
   try {
     await admin.connect();
@@ -47,7 +50,10 @@ export function unreachable(brokers: string[], cause: unknown): EnvironmentError
   );
 }
 
-export async function createTopic(brokers: string[], spec: TopicSpec): Promise<'created' | 'exists'> {
+export async function createTopic(
+  brokers: string[],
+  spec: TopicSpec,
+): Promise<'created' | 'exists'> {
   validatePartitions(spec.partitions);
   return withAdmin(brokers, async (admin) => {
     if ((await admin.listTopics()).includes(spec.topic)) return 'exists';
@@ -137,6 +143,10 @@ function clusterRefused(action: string, error: unknown): InputError {
   const nested = (error as { errors?: { error?: Error; message?: string }[] }).errors ?? [];
   const details = nested.map((entry) => entry.error?.message ?? entry.message).filter(Boolean);
   const reason =
-    details.length > 0 ? details.join('; ') : error instanceof Error ? error.message : String(error);
+    details.length > 0
+      ? details.join('; ')
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return new InputError(`the cluster refused to ${action}: ${reason}`, { cause: error });
 }

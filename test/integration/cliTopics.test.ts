@@ -50,7 +50,10 @@ test('user mistakes give one line on stderr and exit code 1', () => {
 
 test('every command has a description and answers --help', () => {
   const walk = (command: Command, trail: string[]): string[][] =>
-    command.commands.flatMap((sub) => [[...trail, sub.name()], ...walk(sub, [...trail, sub.name()])]);
+    command.commands.flatMap((sub) => [
+      [...trail, sub.name()],
+      ...walk(sub, [...trail, sub.name()]),
+    ]);
   const commands = walk(buildProgram(), []);
   assert.ok(commands.length >= 7);
   for (const trail of commands) {

@@ -48,7 +48,10 @@ test('every produced message lands, counted per partition by kafkajs and by kcat
   const rowsSeen = new Set<string>();
   const consumedByPartition = new Map<number, number>();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`consumed ${rowsSeen.size} of ${MESSAGES}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`consumed ${rowsSeen.size} of ${MESSAGES}`)),
+      60_000,
+    );
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
         rowsSeen.add(message.headers?.['source.row']?.toString() ?? '');

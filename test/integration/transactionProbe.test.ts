@@ -25,7 +25,10 @@ test('a committed transaction is visible with its offsets; an aborted one is not
   await producer.connect();
 
   const committed = await producer.transaction();
-  await committed.send({ topic: output, messages: [{ value: 'committed-1' }, { value: 'committed-2' }] });
+  await committed.send({
+    topic: output,
+    messages: [{ value: 'committed-1' }, { value: 'committed-2' }],
+  });
   await committed.sendOffsets({
     consumerGroupId: group,
     topics: [{ topic: input, partitions: [{ partition: 0, offset: '2' }] }],
@@ -44,7 +47,11 @@ test('a committed transaction is visible with its offsets; an aborted one is not
   const groupOffsets = await withAdmin(brokers, (admin) =>
     admin.fetchOffsets({ groupId: group, topics: [input] }),
   );
-  assert.equal(groupOffsets[0].partitions[0].offset, '2', 'committed offsets moved, aborted did not');
+  assert.equal(
+    groupOffsets[0].partitions[0].offset,
+    '2',
+    'committed offsets moved, aborted did not',
+  );
 
   const consumer = kafka.consumer({ groupId: uniqueName('probe-reader'), readUncommitted: false });
   await consumer.connect();

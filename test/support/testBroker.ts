@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 export function testBrokers(): string[] {
   const brokers = process.env.PS_TEST_BROKERS;
   if (!brokers) {
-    throw new Error('PS_TEST_BROKERS is not set: run the suite with `npm test` (it starts a broker)');
+    throw new Error(
+      'PS_TEST_BROKERS is not set: run the suite with `npm test` (it starts a broker)',
+    );
   }
   return brokers.split(',');
 }
