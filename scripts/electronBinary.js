@@ -1,0 +1,33 @@
+// Finds the Electron binary the way the electron package would, without its side effect:
+// `require('electron')` tries to download a missing binary (and prints a stack when offline).
+// Returns { binary } or { reason } saying why the desktop app cannot run here. Used by
+// scripts/start.js and the Electron launch test.
+const fs = require('node:fs');
+const path = require('node:path');
+
+function electronBinary(root) {
+  let packageDir;
+  try {
+    packageDir = path.dirname(require.resolve('electron/package.json', { paths: [root] }));
+  } catch {
+    return { reason: 'Electron is not installed (no electron package in node_modules)' };
+  }
+  const pathFile = path.join(packageDir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : null;
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (!relative && !override) {
+    return {
+      reason: "Electron's binary is not installed here (node_modules/electron/path.txt is missing)",
+    };
+  }
+  const binary = override
+    ? path.join(override, relative || 'electron')
+    : path.join(packageDir, 'dist', relative);
+  if (!fs.existsSync(binary)) return { reason: `Electron's binary ${binary} does not exist` };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { reason: 'there is no display for Electron (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  }
+  return { binary };
+}
+
+module.exports = { electronBinary };
