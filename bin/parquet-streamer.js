@@ -6,7 +6,9 @@ const fs = require('node:fs');
 
 const entry = path.join(__dirname, '..', 'dist', 'main', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
-  console.error('error: parquet-streamer is not built — run `npm run build` in ' + path.dirname(__dirname));
+  console.error(
+    'error: parquet-streamer is not built — run `npm run build` in ' + path.dirname(__dirname),
+  );
   process.exit(1);
 }
 require(entry)

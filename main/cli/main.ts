@@ -3,7 +3,10 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, isUserError } from '../shared/errors';
 import { registerBrokerCommand } from './commands/broker';
+import { registerDashboardCommand } from './commands/dashboard';
+import { registerProduceCommand } from './commands/produce';
 import { registerTopicCommand } from './commands/topic';
+import { registerWorkerCommand } from './commands/worker';
 
 // The CLI speaks through its own output; engine logs show from warnings up unless asked.
 process.env.PS_LOG_LEVEL ??= 'warn';
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerBrokerCommand(program);
   registerTopicCommand(program);
+  registerProduceCommand(program);
+  registerWorkerCommand(program);
+  registerDashboardCommand(program);
   return program;
 }
 
