@@ -1,0 +1,93 @@
+// Main-thread side of the decoder thread (wasmReaderWorker.ts): sends open/read requests, turns
+// problems into one-line InputErrors naming the file, and replaces the thread when the WASM
+// module aborts, so the next file in the same process still reads.
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as arrow from 'apache-arrow';
+import { InputError } from '../shared/errors';
+import { createLogger } from '../shared/logger';
+import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
+
+const log = createLogger('parquet.reader');
+
+type RequestBody =
+  { kind: 'open'; path: string } | { kind: 'read'; path: string; rowGroup: number };
+
+interface Pending {
+  request: WasmRequest;
+  resolve: (result: OpenedFile | RowGroupBytes) => void;
+  reject: (error: Error) => void;
+}
+
+class WasmReader {
+  private worker: Worker | null = null;
+  private lastWorkerError: Error | null = null;
+  /** in the order the thread handles them */
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  async open(file: string): Promise<OpenedFile> {
+    return (await this.request({ kind: 'open', path: file })) as OpenedFile;
+  }
+
+  async readRowGroup(file: string, rowGroup: number): Promise<arrow.Table> {
+    const { ipc } = (await this.request({ kind: 'read', path: file, rowGroup })) as RowGroupBytes;
+    return arrow.tableFromIPC(ipc);
+  }
+
+  private request(body: RequestBody): Promise<OpenedFile | RowGroupBytes> {
+    return new Promise((resolve, reject) => {
+      const request = { ...body, id: this.nextId++ } as WasmRequest;
+      this.pending.set(request.id, { request, resolve, reject });
+      this.thread().postMessage(request);
+    });
+  }
+
+  private thread(): Worker {
+    if (this.worker) {
+      this.worker.ref();
+      return this.worker;
+    }
+    const worker = new Worker(path.join(__dirname, 'wasmReaderWorker.js'));
+    worker.on('message', (response: WasmResponse) => this.settle(response));
+    worker.on('error', (error) => (this.lastWorkerError = error));
+    worker.on('exit', (code) => this.threadExited(worker, code));
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(response: WasmResponse): void {
+    const pending = this.pending.get(response.id);
+    if (!pending) return;
+    this.pending.delete(response.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (response.ok) pending.resolve(response.result);
+    else pending.reject(new InputError(`${pending.request.path}: ${response.problem}`));
+  }
+
+  /** The request being handled caused the exit; the ones queued behind it go to a new thread. */
+  private threadExited(worker: Worker, code: number): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    const [culprit, ...queued] = this.pending.values();
+    if (!culprit) return;
+    const cause = this.lastWorkerError;
+    this.lastWorkerError = null;
+    this.pending.delete(culprit.request.id);
+    const reason = cause ? `${cause.name}: ${cause.message}` : `exit code ${code}`;
+    log.warn('parquet decoder thread aborted; starting a new one', {
+      file: culprit.request.path,
+      reason,
+    });
+    culprit.reject(
+      new InputError(
+        `${culprit.request.path}: the Parquet decoder aborted on this file (${reason}); the file is probably corrupt`,
+        { cause },
+      ),
+    );
+    for (const next of queued) this.thread().postMessage(next.request);
+  }
+}
+
+/** One decoder thread for the whole process; it does not keep the process alive when idle. */
+export const wasmReader = new WasmReader();

@@ -1,0 +1,125 @@
+// The decoder thread: owns the parquet-wasm module and decodes one row group per request into an
+// Arrow IPC stream for the main thread. It runs in a worker thread because a WASM abort
+// ("unreachable") surfaces as an uncaught exception from a microtask, which would otherwise take
+// down the whole process; here it only ends this thread, and wasmReader.ts starts a new one.
+import { openAsBlob } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import * as arrow from 'apache-arrow';
+import * as parquetWasm from 'parquet-wasm';
+import { ARROW_SCHEMA_KEY, int96MicrosecondHint } from './int96Hint';
+import { FooterProblem, footerTailWithKeyValue, readFooter } from './parquetFooter';
+import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
+
+const OPEN_FILES_KEPT = 4;
+
+interface OpenFile {
+  file: parquetWasm.ParquetFile;
+  rowGroupRows: number[];
+}
+
+/** recently used files, least recent first */
+const openFiles = new Map<string, OpenFile>();
+
+async function openFile(path: string): Promise<OpenFile> {
+  const cached = openFiles.get(path);
+  if (cached) {
+    openFiles.delete(path);
+    openFiles.set(path, cached);
+    return cached;
+  }
+  const footer = await readFooter(path);
+  const blob = await openAsBlob(path);
+  let file = await parquetWasm.ParquetFile.fromFile(blob);
+  if (footer.int96Columns.length > 0) {
+    const hint = int96MicrosecondHint(schemaOf(file), footer.int96Columns);
+    const tail = footerTailWithKeyValue(footer, ARROW_SCHEMA_KEY, hint);
+    file.free();
+    file = await parquetWasm.ParquetFile.fromFile(
+      new Blob([blob.slice(0, footer.metadataOffset), tail]),
+    );
+  }
+  const metadata = file.metadata();
+  const rowGroupRows: number[] = [];
+  for (let i = 0; i < metadata.numRowGroups(); i++) {
+    const rowGroup = metadata.rowGroup(i);
+    rowGroupRows.push(rowGroup.numRows());
+    rowGroup.free();
+  }
+  metadata.free();
+  const opened = { file, rowGroupRows };
+  openFiles.set(path, opened);
+  for (const [oldPath, old] of openFiles) {
+    if (openFiles.size <= OPEN_FILES_KEPT) break;
+    old.file.free();
+    openFiles.delete(oldPath);
+  }
+  return opened;
+}
+
+function schemaOf(file: parquetWasm.ParquetFile): arrow.Schema {
+  return arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
+}
+
+function compressionOf(file: parquetWasm.ParquetFile): string {
+  const names = new Set<string>();
+  const metadata = file.metadata();
+  for (const rowGroup of metadata.rowGroups()) {
+    for (const column of rowGroup.columns()) {
+      names.add(parquetWasm.Compression[column.compression()] ?? `codec ${column.compression()}`);
+      column.free();
+    }
+    rowGroup.free();
+  }
+  metadata.free();
+  return names.size === 0 ? 'UNCOMPRESSED' : [...names].sort().join(', ');
+}
+
+async function handle(
+  request: WasmRequest,
+): Promise<{ result: OpenedFile | RowGroupBytes; transfer: ArrayBuffer[] }> {
+  const { file, rowGroupRows } = await openFile(request.path);
+  if (request.kind === 'open') {
+    const schemaIpc = file.schema().intoIPCStream();
+    return {
+      result: { rowGroupRows, compression: compressionOf(file), schemaIpc },
+      transfer: [schemaIpc.buffer as ArrayBuffer],
+    };
+  }
+  const rows = rowGroupRows[request.rowGroup];
+  const table = await file.read({ rowGroups: [request.rowGroup], batchSize: Math.max(1, rows) });
+  const ipc = table.intoIPCStream();
+  return { result: { ipc }, transfer: [ipc.buffer as ArrayBuffer] };
+}
+
+function describeProblem(error: unknown): string {
+  if (error instanceof FooterProblem) return error.message;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be opened (permission denied)';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = message
+    .replace(/^(Parquet error|External error|Arrow error): /i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `cannot be decoded: ${detail}`;
+}
+
+const port = parentPort;
+if (!port) throw new Error('wasmReaderWorker.js must run in a worker thread');
+// one request at a time, so an abort is always attributed to the file that caused it
+let queue = Promise.resolve();
+port.on('message', (request: WasmRequest) => {
+  queue = queue.then(async () => {
+    let response: WasmResponse;
+    let transfer: ArrayBuffer[] = [];
+    try {
+      const done = await handle(request);
+      response = { id: request.id, ok: true, result: done.result };
+      transfer = done.transfer;
+    } catch (error) {
+      response = { id: request.id, ok: false, problem: describeProblem(error) };
+    }
+    port.postMessage(response, transfer);
+  });
+});
