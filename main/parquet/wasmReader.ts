@@ -65,27 +65,34 @@ class WasmReader {
     else pending.reject(new InputError(`${pending.request.path}: ${response.problem}`));
   }
 
-  /** The request being handled caused the exit; the ones queued behind it go to a new thread. */
+  /**
+   * The request being handled caused the exit. Requests queued for the same file would most
+   * likely abort too and fail with it; the others go to a new thread.
+   */
   private threadExited(worker: Worker, code: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    const [culprit, ...queued] = this.pending.values();
+    const [culprit] = this.pending.values();
     if (!culprit) return;
     const cause = this.lastWorkerError;
     this.lastWorkerError = null;
-    this.pending.delete(culprit.request.id);
+    const file = culprit.request.path;
     const reason = cause ? `${cause.name}: ${cause.message}` : `exit code ${code}`;
-    log.warn('parquet decoder thread aborted; starting a new one', {
-      file: culprit.request.path,
-      reason,
-    });
-    culprit.reject(
-      new InputError(
-        `${culprit.request.path}: the Parquet decoder aborted on this file (${reason}); the file is probably corrupt`,
-        { cause },
-      ),
+    const where =
+      culprit.request.kind === 'read'
+        ? `reading row group ${culprit.request.rowGroup}`
+        : 'opening it';
+    const error = new InputError(
+      `${file}: the Parquet decoder aborted ${where} (${reason}); the file is probably corrupt`,
+      { cause },
     );
-    for (const next of queued) this.thread().postMessage(next.request);
+    log.info('parquet decoder thread aborted; the next request starts a new one', { file, reason });
+    for (const [id, pending] of this.pending) {
+      if (pending.request.path !== file) continue;
+      this.pending.delete(id);
+      pending.reject(error);
+    }
+    for (const next of this.pending.values()) this.thread().postMessage(next.request);
   }
 }
 
