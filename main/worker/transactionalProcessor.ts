@@ -5,6 +5,13 @@
 //
 // The transactionalId is stable per worker (`<group>.<workerId>`), so a restarted worker fences
 // its killed predecessor and aborts the transaction that one left open.
+//
+// Limit: kafkajs speaks the pre-KIP-447 protocol (TxnOffsetCommit without the group generation,
+// OffsetFetch without require_stable), so two different workers do not fence each other. A member
+// that was already expelled from the group but still commits, or a new owner that reads a
+// partition's offset in the milliseconds between another worker's commit and the broker writing
+// its markers, could process a batch twice. Workers only commit while they are group members and
+// rebalances take far longer than marker writes; the integration tests check every row once.
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import { EnvironmentError, InputError } from '../shared/errors';
 import type { Logger } from '../shared/logger';

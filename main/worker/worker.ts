@@ -2,9 +2,10 @@
 // stats kept in the data dir, the HTTP port, and the exactly-once stream processor.
 import { EventEmitter } from 'node:events';
 import { createKafka } from '../broker/kafkaClient';
-import type { Logger } from '../shared/logger';
 import { logLevel } from 'kafkajs';
+import type { Logger } from '../shared/logger';
 import { DataDirLock } from './dataDirLock';
+import { withoutExpectedNoise } from './kafkaLogFilter';
 import { ServiceTree } from './service';
 import { TransactionalProcessor } from './transactionalProcessor';
 import type { WorkerOptions } from './workerOptions';
@@ -32,7 +33,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const kafka = createKafka({
       brokers: options.brokers,
       clientId: `parquet-streamer-${options.workerId}`,
-      logger: logger.child('kafka'),
+      logger: withoutExpectedNoise(logger.child('kafka')),
       level: options.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
     });
     this.stats = new WorkerStats(options.dataDir, logger.child('stats'));

@@ -11,9 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createKafka } from '../../main/broker/kafkaClient';
 import { createLogger } from '../../main/shared/logger';
+import { WorkerSupervisor } from '../../main/supervisor/workerSupervisor';
 import { WORKER_EXIT } from '../../main/worker/runWorker';
 import { testBrokers, uniqueName } from '../support/testBroker';
 
+const quiet = createLogger('test', () => undefined);
 const workerScript = path.join(__dirname, '..', '..', 'main', 'worker', 'workerProcess.js');
 const cliCommand = path.join(__dirname, '..', '..', 'main', 'cli', 'commands', 'worker.js');
 
@@ -80,7 +82,7 @@ test(
     const kafka = createKafka({
       brokers: testBrokers(),
       clientId: 'test-errors',
-      logger: createLogger('test', () => undefined),
+      logger: quiet,
     });
     const admin = kafka.admin();
     await admin.connect();
@@ -192,6 +194,45 @@ test(
       );
       assert.equal(badFlag.code, WORKER_EXIT.badInput);
       assert.equal(badFlag.stderr, 'error: --web-port: must be a port number from 0 to 65535\n');
+
+      // the supervisor reports a worker that cannot lock its data dir as a one-line error…
+      const lockedPool = new WorkerSupervisor({
+        brokers: testBrokers(),
+        group,
+        inputTopic: input,
+        outputTopic: output,
+        baseDir: path.dirname(dataDir),
+        basePort: takenPort,
+        logger: quiet,
+        workerOutput: () => undefined,
+      });
+      try {
+        await assert.rejects(lockedPool.scaleTo(1), {
+          message: `worker1: data dir ${dataDir} is in use by worker process ${first.pid} — give each worker its own --data-dir`,
+        });
+        assert.deepEqual(lockedPool.workers(), []);
+      } finally {
+        await lockedPool.stop();
+      }
+      // …and starts workers on the next free port when the base port is taken
+      const pool = new WorkerSupervisor({
+        brokers: testBrokers(),
+        group,
+        inputTopic: input,
+        outputTopic: output,
+        baseDir: await mkdtemp(path.join(os.tmpdir(), 'ps-errors-pool-')),
+        basePort: takenPort,
+        logger: quiet,
+        workerOutput: () => undefined,
+      });
+      try {
+        const [worker] = await pool.scaleTo(1);
+        assert.equal(worker?.state, 'running');
+        assert.notEqual(worker?.port, takenPort);
+        assert.ok(worker!.port > takenPort);
+      } finally {
+        await pool.stop();
+      }
 
       first.kill('SIGTERM');
       const stopped = await firstExit;
