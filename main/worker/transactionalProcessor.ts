@@ -7,11 +7,11 @@
 // its killed predecessor and aborts the transaction that one left open.
 //
 // Limit: kafkajs speaks the pre-KIP-447 protocol (TxnOffsetCommit without the group generation,
-// OffsetFetch without require_stable), so two different workers do not fence each other. A member
-// that was already expelled from the group but still commits, or a new owner that reads a
-// partition's offset in the milliseconds between another worker's commit and the broker writing
-// its markers, could process a batch twice. Workers only commit while they are group members and
-// rebalances take far longer than marker writes; the integration tests check every row once.
+// OffsetFetch without require_stable), so different workers do not fence each other. A rebalance
+// cannot move a partition while its owner is inside a batch (kafkajs rejoins only after the batch,
+// and the group waits for every member), so a batch is processed twice only if its owner was
+// expelled mid-batch (frozen longer than the session timeout) or a new owner reads the offset in
+// the milliseconds before the broker writes the previous commit's markers.
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import { EnvironmentError, InputError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
