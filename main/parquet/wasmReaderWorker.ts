@@ -102,7 +102,7 @@ function describeProblem(error: unknown): string {
     .replace(/^(Parquet error|External error|Arrow error): /i, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return `cannot be decoded: ${detail}`;
+  return `cannot be decoded (${detail}): the file is corrupt or uses a Parquet feature this reader lacks`;
 }
 
 const port = parentPort;
