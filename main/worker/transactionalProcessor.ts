@@ -127,7 +127,7 @@ export class TransactionalProcessor implements Service {
       if (payload.restart) return;
       this.options.onFatal(
         new EnvironmentError(
-          `the consumer keeps failing (${payload.error.message}) — check that topic ${inputTopic} exists and the brokers are reachable`,
+          `processing ${inputTopic} → ${outputTopic} stopped: ${payload.error.message} — check the brokers and both topics`,
           { cause: payload.error },
         ),
       );

@@ -4,7 +4,7 @@
 // while scaling 2 → 3 → 1. The group's committed offsets must reach the input's end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +60,10 @@ interface Fixture {
   logFile: string;
 }
 
-async function setUp(name: string): Promise<Fixture> {
+async function setUp(
+  name: string,
+  outputConfig: { name: string; value: string }[] = [],
+): Promise<Fixture> {
   const baseDir = await mkdtemp(path.join(os.tmpdir(), `ps-${name}-`));
   const kafka = createKafka({
     brokers: testBrokers(),
@@ -75,7 +78,7 @@ async function setUp(name: string): Promise<Fixture> {
     waitForLeaders: true,
     topics: [
       { topic: input, numPartitions: PARTITIONS },
-      { topic: output, numPartitions: PARTITIONS },
+      { topic: output, numPartitions: PARTITIONS, configEntries: outputConfig },
     ],
   });
   return {
@@ -393,6 +396,64 @@ test(
       );
       await supervisor.stop();
       assertExactlyOnce(await readOutput(fixture), chunk * chunks);
+    } finally {
+      await tearDown(fixture, supervisor);
+    }
+  },
+);
+
+test(
+  'a failing transaction is aborted and its batch delivered again until it succeeds',
+  { timeout: 180_000 },
+  async () => {
+    // the output topic refuses record batches above 100 bytes, so every transaction fails to send;
+    // the error is not retriable, so the worker exits and the supervisor restarts it
+    const fixture = await setUp('abort', [{ name: 'max.message.bytes', value: '100' }]);
+    const supervisor = supervise(fixture);
+    try {
+      const total = 1_000;
+      await produceRows(fixture.kafka, fixture.input, 0, total);
+      await supervisor.scaleTo(1);
+      await waitFor(
+        'the worker failed twice',
+        () => supervisor.workers()[0]!.restarts >= 2,
+        60_000,
+        fixture.logFile,
+      );
+      const [committed] = await fixture.admin.fetchOffsets({
+        groupId: fixture.group,
+        topics: [fixture.input],
+      });
+      assert.ok(
+        committed?.partitions.every(({ offset }) => offset === '-1'),
+        'an aborted batch committed no offset',
+      );
+
+      await fixture.admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: 2,
+            name: fixture.output,
+            configEntries: [{ name: 'max.message.bytes', value: '1048588' }],
+          },
+        ],
+      });
+      await waitFor(
+        'the group committed the end of the input',
+        () => groupReachedEnd(fixture),
+        120_000,
+        fixture.logFile,
+      );
+      await supervisor.stop();
+      assertExactlyOnce(await readOutput(fixture), total);
+      const saved = JSON.parse(
+        readFileSync(path.join(fixture.baseDir, 'worker1', 'stats.json'), 'utf8'),
+      ) as {
+        lifetime: { aborts: number; rowsIn: number };
+      };
+      assert.ok(saved.lifetime.aborts >= 2, `aborted transactions: ${saved.lifetime.aborts}`);
+      assert.equal(saved.lifetime.rowsIn, total);
     } finally {
       await tearDown(fixture, supervisor);
     }
