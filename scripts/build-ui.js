@@ -1,8 +1,8 @@
 // Bundles what tsc cannot ship as is (run after `tsc`, as `npm run build` does):
 //  - the renderer (React + Plotly) into dist/renderer/ as app.js, app.css and index.html, whose
 //    <meta> CSP is the same policy the dashboard sends as a header;
-//  - the preload into one file, dist/preload/preload.js: a sandboxed preload may require
-//    'electron' but no relative files.
+//  - the preload into one file, dist/preload/preload.bundle.js: a sandboxed preload may require
+//    'electron' but no relative files (tsc's own dist/preload/preload.js does, so it is not used).
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -52,7 +52,7 @@ async function buildRenderer() {
 }
 
 async function buildPreload() {
-  const file = path.join(out, 'preload', 'preload.js');
+  const file = path.join(out, 'preload', 'preload.bundle.js');
   await esbuild.build({
     entryPoints: [path.join(root, 'preload', 'preload.ts')],
     outfile: file,

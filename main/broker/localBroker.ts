@@ -48,12 +48,11 @@ export class LocalBroker extends EventEmitter {
   constructor(options: LocalBrokerOptions) {
     super();
     this.options = {
-      port: DEFAULT_BROKER_PORT,
-      heapMb: 512,
-      detach: false,
-      startTimeoutMs: 90_000,
-      stopTimeoutMs: 30_000,
-      ...options,
+      port: options.port ?? DEFAULT_BROKER_PORT,
+      heapMb: options.heapMb ?? 512,
+      detach: options.detach ?? false,
+      startTimeoutMs: options.startTimeoutMs ?? 90_000,
+      stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
       dataDir: path.resolve(options.dataDir),
     };
     this.logger = options.logger ?? createLogger('broker');
@@ -165,7 +164,7 @@ export class LocalBroker extends EventEmitter {
     );
     if (code !== 0) {
       throw new EnvironmentError(
-        `formatting Kafka storage in ${this.options.dataDir} failed: ${lastLine(output)}`,
+        `formatting Kafka storage in ${this.options.dataDir} failed: ${firstErrorLine(output)}`,
       );
     }
   }
@@ -377,9 +376,11 @@ function lastErrorLine(logFile: string): string {
   return (error ?? tail[tail.length - 1] ?? 'no log output').trim();
 }
 
-function lastLine(text: string): string {
+/** The exception line of Java output, not the tail of its stack trace. */
+function firstErrorLine(text: string): string {
   const lines = text.trim().split('\n');
-  return lines[lines.length - 1] ?? '';
+  const error = lines.find((line) => /Exception|Error/.test(line) && !/^\s+at /.test(line));
+  return (error ?? lines[lines.length - 1] ?? 'no output').trim();
 }
 
 function sleep(ms: number): Promise<void> {

@@ -27,7 +27,7 @@ import { COMMAND_CHANNEL, EVENT_CHANNEL, MENU_OPEN_DATASET_CHANNEL } from './ipc
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
 const indexFile = path.join(distDir, 'renderer', 'index.html');
-const preloadFile = path.join(distDir, 'preload', 'preload.js');
+const preloadFile = path.join(distDir, 'preload', 'preload.bundle.js');
 const indexUrl = pathToFileURL(indexFile).href;
 const ENGINE_CLOSE_TIMEOUT_MS = 20_000;
 
