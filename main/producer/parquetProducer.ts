@@ -33,8 +33,8 @@ import { monotonicClock, type Clock } from './monotonicClock';
 import { createPartitioner, type Partitioner, type PartitionerName } from './partitioners';
 import { etaSeconds, ProgressMeter } from './progressMeter';
 import { RatePacer } from './ratePacer';
-import { eventTimesOf } from './replayTimes';
 import { randomSeed, shuffledOrder } from './rowShuffler';
+import { SliceEncoding } from './sliceEncoding';
 import { readTopicMessageLimit } from './topicLimits';
 
 export interface ProduceOptions {
@@ -82,6 +82,8 @@ export interface ProduceSummary {
 const PROGRESS_INTERVAL_MS = 250;
 /** Messages per produce request; large enough to amortise a round trip, small enough to pace. */
 const MAX_MESSAGES_PER_REQUEST = 4_000;
+/** Rows encoded to JSON at a time when streaming in order: bounds the strings held in memory. */
+const ENCODE_BLOCK_ROWS = 8_192;
 /** Leave room below max.message.bytes for the record batch header and size estimates. */
 const PARTITION_BYTES_SHARE = 0.9;
 
@@ -419,12 +421,15 @@ export class ParquetProducer extends EventEmitter {
         );
       }
       const position = shuffle ? shuffledPosition : baseRow - plan.rangeStart;
-      const values = plan.codec.encodeRows(table);
-      const keys = options.key ? plan.codec.keyTexts(table, options.key) : null;
-      const times =
-        plan.replayCodec && options.replayColumn
-          ? eventTimesOf(plan.replayCodec, table, options.replayColumn, baseRow)
-          : null;
+      const encoding = new SliceEncoding(table, baseRow, {
+        codec: plan.codec,
+        keyColumn: options.key,
+        replay:
+          plan.replayCodec && options.replayColumn
+            ? { codec: plan.replayCodec, column: options.replayColumn }
+            : undefined,
+        blockRows: shuffle ? count : ENCODE_BLOCK_ROWS,
+      });
       const order = plan.order.shuffle ? shuffledOrder(count, plan.order.seed ?? 0, baseRow) : null;
       const file = slice.file.relativePath;
       const sliceMark: SliceMark = { firstRow: baseRow, position };
@@ -434,7 +439,7 @@ export class ParquetProducer extends EventEmitter {
       for (let j = first; j < count; j++) {
         if (this.stopRequested) break;
         if (this.paused || this.ratePacer || this.eventPacer) {
-          chunk = await this.awaitTurn(chunk, plan, times, order ? order[j] : j);
+          chunk = await this.awaitTurn(chunk, plan, encoding.time(order ? order[j] : j));
           if (this.stopRequested) break;
         }
         const index = order ? order[j] : j;
@@ -443,13 +448,14 @@ export class ParquetProducer extends EventEmitter {
           this.rowsSkipped++;
           this.lastSkippedPosition = position + j;
         } else {
-          const keyText = keys ? keys[index] : String(row);
+          const rowText = String(row);
+          const keyText = options.key ? (encoding.key(index) ?? null) : rowText;
           const keyBytes = keyText === null ? null : Buffer.from(keyText, 'utf8');
           const message: OutgoingMessage = {
             key: keyBytes,
-            value: Buffer.from(values[index], 'utf8'),
+            value: Buffer.from(encoding.value(index), 'utf8'),
             partition: plan.partitioner(keyText, keyBytes, row),
-            headers: { 'source.file': file, 'source.row': String(row) },
+            headers: { 'source.file': file, 'source.row': rowText },
           };
           const bytes = MessageChunk.recordBytes(message);
           if (bytes > plan.chunkLimits.maxPartitionBytes) {
@@ -482,11 +488,10 @@ export class ParquetProducer extends EventEmitter {
   private async awaitTurn(
     chunk: MessageChunk,
     plan: StreamPlan,
-    times: (number | null)[] | null,
-    index: number,
+    eventTime: number | null,
   ): Promise<MessageChunk> {
     let current = chunk;
-    this.eventPacer?.schedule(times ? times[index] : null);
+    this.eventPacer?.schedule(eventTime);
     for (;;) {
       if (this.stopRequested) return current;
       if (this.paused) {

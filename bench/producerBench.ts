@@ -1,0 +1,225 @@
+// `npm run bench -- producer`: the producer's figures, in one run on one broker:
+//   (a) codec alone: Parquet → JSON rows/s
+//   (b) Parquet → Kafka end to end with acks from all in-sync replicas: rows/s and MB/s
+//   (c) Kafka's own ProducerPerformance with the same record count and average record size,
+//       acks=all, and the ratio (b)/(c)
+//   (d) peak RSS streaming a 1M-row and a 10M-row file
+// When a target is missed it profiles the producer and prints where the time goes.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createTopic } from '../main/broker/topicAdmin';
+import { javaCommand } from '../main/broker/javaToolchain';
+import { benchBroker, type BenchBroker } from './benchBroker';
+import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
+import { measureCodecThroughput } from './codecThroughput';
+import { summariseCpuProfile } from './cpuProfileSummary';
+import type { ChildReport } from './produceChild';
+
+const PARTITIONS = 4;
+const MB = 1_000_000;
+
+const TARGETS = {
+  codecRowsPerSecond: 1_000_000,
+  ratioToJava: 0.5,
+  peakRssBytes: 300 * 1024 * 1024,
+  peakGrowth: 0.2,
+};
+
+interface JavaPerformance {
+  records: number;
+  recordsPerSecond: number;
+  mbPerSecond: number;
+  averageLatencyMs: number;
+}
+
+export async function runProducerBench(): Promise<void> {
+  const small = await demoDataset(1_000_000);
+  const large = process.env.PS_BENCH_SKIP_10M ? null : await demoDataset(10_000_000);
+  const broker = await benchBroker();
+  const checkpointDir = path.join(tmpdir(), `ps-bench-checkpoints-${process.pid}`);
+  try {
+    line(`broker: ${broker.description}`);
+    line(`dataset: ${small} (1,000,000 rows), topics with ${PARTITIONS} partitions\n`);
+
+    const codec = await measureCodecThroughput(small);
+    const codecRate = codec.rowsPerSecond;
+    const values = { rows: codec.rows, averageBytes: codec.bytes / codec.rows };
+    figure(
+      '(a) codec alone',
+      `${fmt(codecRate)} rows/s`,
+      codecRate >= TARGETS.codecRowsPerSecond,
+      '≥ 1,000,000 rows/s',
+    );
+    line(
+      `    average message value: ${values.averageBytes.toFixed(1)} bytes over ${fmt(values.rows)} rows`,
+    );
+
+    const ours = await produceInChild(broker, small, checkpointDir);
+    const oursMb = (ours.rowsPerSecond * values.averageBytes) / MB;
+    figure(
+      '(b) Parquet → Kafka, acks=all',
+      `${fmt(ours.rowsPerSecond)} rows/s, ${oursMb.toFixed(1)} MB/s of values ` +
+        `(${fmt(ours.steadyRowsPerSecond)} rows/s once streaming; ${ours.seconds.toFixed(1)} s in all)`,
+    );
+
+    const java = await javaProducerPerformance(
+      broker,
+      values.rows,
+      Math.round(values.averageBytes),
+    );
+    const ratio = ours.rowsPerSecond / java.recordsPerSecond;
+    figure(
+      '(c) Kafka ProducerPerformance, acks=all',
+      `${fmt(java.recordsPerSecond)} records/s, ${java.mbPerSecond.toFixed(1)} MB/s ` +
+        `(${fmt(java.records)} records of ${Math.round(values.averageBytes)} bytes, ` +
+        `${java.averageLatencyMs.toFixed(0)} ms average latency)`,
+    );
+    figure('    ratio (b)/(c)', ratio.toFixed(2), ratio >= TARGETS.ratioToJava, '≥ 0.5');
+
+    const smallPeak = ours.peakRssBytes;
+    figure('(d) peak RSS, 1M rows', mib(smallPeak), smallPeak < TARGETS.peakRssBytes, '< 300 MiB');
+    if (large) {
+      const big = await produceInChild(broker, large, checkpointDir);
+      const growth = big.peakRssBytes / smallPeak - 1;
+      figure(
+        '    peak RSS, 10M rows',
+        `${mib(big.peakRssBytes)} (${(growth * 100).toFixed(0)}% over 1M; ${fmt(big.rowsPerSecond)} rows/s)`,
+        big.peakRssBytes < TARGETS.peakRssBytes && growth <= TARGETS.peakGrowth,
+        '< 300 MiB and within 20% of the 1M peak',
+      );
+    } else {
+      line('    peak RSS, 10M rows: skipped (PS_BENCH_SKIP_10M is set)');
+    }
+
+    if (ratio < TARGETS.ratioToJava || codecRate < TARGETS.codecRowsPerSecond) {
+      await profileProducer(broker, small, checkpointDir);
+    }
+  } finally {
+    await broker.stop();
+    await rm(checkpointDir, { recursive: true, force: true });
+  }
+}
+
+/** Streams `file` into a new topic from a child process; returns its report. */
+async function produceInChild(
+  broker: BenchBroker,
+  file: string,
+  checkpointDir: string,
+  nodeFlags: string[] = [],
+  limit?: number,
+): Promise<ChildReport> {
+  const topic = `bench-produce-${randomUUID().slice(0, 8)}`;
+  await createTopic(broker.brokers, { topic, partitions: PARTITIONS });
+  const options = { path: file, topic, brokers: broker.brokers, checkpointDir, limit };
+  const output = await runProcess(process.execPath, [
+    ...nodeFlags,
+    path.join(__dirname, 'produceChild.js'),
+    JSON.stringify(options),
+  ]);
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ChildReport;
+}
+
+async function javaProducerPerformance(
+  broker: BenchBroker,
+  records: number,
+  recordSize: number,
+): Promise<JavaPerformance> {
+  const topic = `bench-java-${randomUUID().slice(0, 8)}`;
+  await createTopic(broker.brokers, { topic, partitions: PARTITIONS });
+  const output = await runProcess(javaCommand(), [
+    '-Xmx512m',
+    '-cp',
+    path.join(broker.libsDir, '*'),
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${broker.brokers.join(',')}`,
+    'acks=all',
+  ]);
+  const final =
+    /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency/.exec(
+      output
+        .split('\n')
+        .filter((text) => text.includes('records sent'))
+        .at(-1) ?? '',
+    );
+  if (!final) throw new Error(`ProducerPerformance printed no summary:\n${output.slice(-2000)}`);
+  return {
+    records: Number(final[1]),
+    recordsPerSecond: Number(final[2]),
+    // the tool's "MB" is 1024 × 1024 bytes
+    mbPerSecond: (Number(final[3]) * 1024 * 1024) / MB,
+    averageLatencyMs: Number(final[4]),
+  };
+}
+
+/** Profiles a 300,000-row run with --cpu-prof and prints where the time goes. */
+async function profileProducer(
+  broker: BenchBroker,
+  file: string,
+  checkpointDir: string,
+): Promise<void> {
+  const profileDir = path.join(BENCH_DATA_DIR, 'profiles', `producer-${Date.now()}`);
+  await mkdir(profileDir, { recursive: true });
+  await produceInChild(
+    broker,
+    file,
+    checkpointDir,
+    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    300_000,
+  );
+  const profiles = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
+  line(`\nwhere the producer's time goes (node --cpu-prof, 300,000 rows; ${profileDir}):`);
+  for (const name of profiles) {
+    const { owners, functions } = summariseCpuProfile(path.join(profileDir, name));
+    if (owners.every((share) => share.name.startsWith('idle'))) continue;
+    for (const share of owners.filter((entry) => entry.percent >= 0.5)) {
+      line(`  ${share.percent.toFixed(1).padStart(5)}%  ${share.name}`);
+    }
+    line('  busiest functions (self time):');
+    for (const share of functions)
+      line(`  ${share.percent.toFixed(1).padStart(5)}%    ${share.name}`);
+  }
+}
+
+function runProcess(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${path.basename(command)} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+function figure(label: string, value: string, met?: boolean, target?: string): void {
+  const verdict = met === undefined ? '' : `  [${met ? 'met' : 'MISSED'}: target ${target}]`;
+  line(`${label}: ${value}${verdict}`);
+}
+
+function line(text: string): void {
+  process.stdout.write(text + '\n');
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}
