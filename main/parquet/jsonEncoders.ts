@@ -37,7 +37,7 @@ function isValid(mask: Uint8Array | null, offset: number, index: number): boolea
 }
 
 /** element text, or null when the element is null */
-function boundWithNulls(encoder: ChunkEncoder, data: arrow.Data): ElementText {
+export function boundWithNulls(encoder: ChunkEncoder, data: arrow.Data): ElementText {
   const text = encoder(data);
   const mask = nullMask(data);
   if (mask === null) return text;

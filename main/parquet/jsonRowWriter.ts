@@ -1,51 +1,111 @@
-// Writes rows of JSON as UTF-8 bytes into one growing buffer, then decodes each few megabytes of
-// rows into a single string and hands out the rows as substrings of it. Building strings value by
-// value would leave millions of short-lived rope nodes per row group; this way a row costs a few
-// byte copies, and the common column types (integers, doubles, strings, dictionaries,
-// timestamps) are written without creating any intermediate string.
+// Writes rows of JSON as UTF-8 bytes, a window of rows at a time, column by column: each column
+// first adds its bytes (prefix + value) to every row's length, then — once the rows' positions
+// are known — writes them in place. Every column loop works on one type's typed arrays only, so
+// it stays monomorphic and allocation-free; the window is then decoded into one string and each
+// row is a substring of it. (Building row strings value by value leaves millions of rope nodes
+// per row group for the garbage collector.)
 import { isAscii, isUtf8 } from 'node:buffer';
 import * as arrow from 'apache-arrow';
-import { compileEncoder, nullMask, type ChunkEncoder, type TimestampMode } from './jsonEncoders';
+import {
+  boundWithNulls,
+  compileEncoder,
+  nullMask,
+  type ChunkEncoder,
+  type TimestampMode,
+} from './jsonEncoders';
 import { DateCache, UNITS_PER_SECOND, split, splitUnits } from './temporalText';
 
 const Type = arrow.Type;
 const TWO_POW_32 = 4294967296;
 const MAX_SAFE = 9007199254740991;
 const QUOTE = 0x22;
-/** rows are turned into strings once this many bytes are pending */
-const SEGMENT_BYTES = 4 << 20;
-/** room each value may take without reserving for itself (the longest is an ISO timestamp, 36) */
-export const VALUE_RESERVE = 48;
+/** rows written, decoded and cut into strings together */
+const WINDOW_ROWS = 16384;
+
+/** Text written before a value (`,"name":`): whole little-endian 32-bit words, then 0–3 bytes. */
+export interface Prefix {
+  words: Int32Array;
+  tail: Uint8Array;
+  length: number;
+}
+
+export function prefixOf(text: string): Prefix {
+  const bytes = Buffer.from(text, 'utf8');
+  const whole = bytes.length >> 2;
+  const words = new Int32Array(whole);
+  for (let i = 0; i < whole; i++) words[i] = bytes.readInt32LE(4 * i);
+  return { words, tail: Uint8Array.from(bytes.subarray(4 * whole)), length: bytes.length };
+}
+
+/** The window's output: bytes and, per row, where its next byte goes. */
+export interface WindowOutput {
+  bytes: Buffer;
+  view: DataView;
+  positions: Int32Array;
+}
+
+/** One column's share of a window of rows [first, first + count) of its chunk. */
+export interface ColumnPass {
+  /** adds each row's prefix + value byte count to lengths[0 … count) */
+  measure(first: number, count: number, lengths: Int32Array): void;
+  /** writes each row's prefix + value at output.positions[r] and advances it */
+  write(first: number, count: number, output: WindowOutput): void;
+}
+
+/** binds a column's writer to one chunk */
+export type ColumnWriter = (data: arrow.Data) => ColumnPass;
+
+function putPrefix(output: WindowOutput, at: number, prefix: Prefix): number {
+  const words = prefix.words;
+  const view = output.view;
+  for (let i = 0; i < words.length; i++) view.setInt32(at + 4 * i, words[i], true);
+  let cursor = at + 4 * words.length;
+  const tail = prefix.tail;
+  for (let i = 0; i < tail.length; i++) output.bytes[cursor++] = tail[i];
+  return cursor;
+}
+
+function putNull(bytes: Uint8Array, at: number): number {
+  bytes[at] = 0x6e; // n
+  bytes[at + 1] = 0x75; // u
+  bytes[at + 2] = 0x6c; // l
+  bytes[at + 3] = 0x6c; // l
+  return at + 4;
+}
 
 /** "00" … "99" as ASCII */
-const DIGIT_PAIRS = Uint8Array.from(
-  { length: 200 },
-  (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
+  i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + ((i >> 1) % 10),
 );
 
-/** writes an unsigned 32-bit integer's digits at `at`, returns the position after them */
-function writeUint32(bytes: Uint8Array, at: number, value: number): number {
-  const digits =
-    value < 100000
-      ? value < 100
-        ? value < 10
-          ? 1
-          : 2
-        : value < 1000
-          ? 3
-          : value < 10000
-            ? 4
-            : 5
-      : value < 10000000
-        ? value < 1000000
-          ? 6
-          : 7
-        : value < 100000000
-          ? 8
-          : value < 1000000000
-            ? 9
-            : 10;
-  const end = at + digits;
+/** digits of a non-negative integer ≤ 2^53 */
+function digitCount(value: number): number {
+  if (value < 100000)
+    return value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : value < 10000 ? 4 : 5;
+  if (value < 10000000000) {
+    return value < 10000000
+      ? value < 1000000
+        ? 6
+        : 7
+      : value < 100000000
+        ? 8
+        : value < 1000000000
+          ? 9
+          : 10;
+  }
+  let digits = 11;
+  for (let limit = 1e11; limit <= value; limit *= 10) digits++;
+  return digits;
+}
+
+/** bytes of an integer (|value| ≤ 2^53 − 1) as JSON */
+function integerLength(value: number): number {
+  return value < 0 ? 1 + digitCount(-value) : digitCount(value);
+}
+
+/** writes an unsigned 32-bit integer's digits, returns the position after them */
+function putUint32(bytes: Uint8Array, at: number, value: number): number {
+  const end = at + digitCount(value);
   let cursor = end;
   let rest = value;
   while (rest >= 100) {
@@ -62,374 +122,627 @@ function writeUint32(bytes: Uint8Array, at: number, value: number): number {
   return end;
 }
 
-/** Text written before a value, as little-endian 32-bit words (the last one may spill over). */
-export interface Prefix {
-  words: Int32Array;
-  length: number;
+/** writes an integer with |value| ≤ 2^53 − 1 */
+function putInteger(bytes: Uint8Array, at: number, value: number): number {
+  let cursor = at;
+  let rest = value;
+  if (rest < 0) {
+    bytes[cursor++] = 0x2d; // -
+    rest = -rest;
+  }
+  if (rest < TWO_POW_32) return putUint32(bytes, cursor, rest);
+  const high = Math.floor(rest / 1e8);
+  cursor = putUint32(bytes, cursor, high);
+  return putPadded(bytes, cursor, rest - high * 1e8, 8);
 }
 
-export function prefixOf(text: string): Prefix {
-  const bytes = Buffer.from(text, 'utf8');
-  const words = new Int32Array(Math.ceil(bytes.length / 4));
-  Buffer.from(words.buffer).set(bytes);
-  return { words, length: bytes.length };
+/** exactly `width` digits, zero-padded (value < 2^32) */
+function putPadded(bytes: Uint8Array, at: number, value: number, width: number): number {
+  let rest = value;
+  let cursor = at + width;
+  for (; cursor - at >= 2;) {
+    const quotient = (rest / 100) >>> 0;
+    const pair = (rest - quotient * 100) * 2;
+    bytes[--cursor] = DIGIT_PAIRS[pair + 1];
+    bytes[--cursor] = DIGIT_PAIRS[pair];
+    rest = quotient;
+  }
+  if (cursor > at) bytes[--cursor] = 0x30 + (rest % 10);
+  return at + width;
 }
 
-/**
- * The output buffer. Writers of short values rely on the row loop's `reserve(rowReserve)`;
- * anything that may be longer reserves for itself.
- */
-export class JsonSink {
-  bytes = Buffer.allocUnsafe(SEGMENT_BYTES + (1 << 16));
-  view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
-  position = 0;
-
-  reserve(count: number): void {
-    if (this.position + count <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(
-      Math.max(this.bytes.length * 2, this.position + count + (1 << 16)),
-    );
-    this.bytes.copy(grown, 0, 0, this.position);
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
-  }
-
-  byte(value: number): void {
-    this.bytes[this.position++] = value;
-  }
-
-  /** a prefix, four bytes at a time; needs its words × 4 bytes of room */
-  prefix(prefix: Prefix): void {
-    const words = prefix.words;
-    const view = this.view;
-    const at = this.position;
-    for (let i = 0; i < words.length; i++) view.setInt32(at + 4 * i, words[i], true);
-    this.position = at + prefix.length;
-  }
-
-  /** text made of ASCII characters only */
-  ascii(text: string): void {
-    const length = text.length;
-    this.reserve(length);
-    const bytes = this.bytes;
-    let at = this.position;
-    for (let i = 0; i < length; i++) bytes[at++] = text.charCodeAt(i);
-    this.position = at;
-  }
-
-  /** any text, as UTF-8 */
-  text(text: string): void {
-    const length = text.length;
-    this.reserve(length);
-    const bytes = this.bytes;
-    const start = this.position;
-    for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code >= 0x80) {
-        this.reserve(length * 3);
-        this.position = start + this.bytes.write(text, start, 'utf8');
-        return;
-      }
-      bytes[start + i] = code;
-    }
-    this.position = start + length;
-  }
-
-  copy(source: Uint8Array, start: number, end: number): void {
-    const length = end - start;
-    this.reserve(length);
-    const bytes = this.bytes;
-    if (length > 48) {
-      bytes.set(source.subarray(start, end), this.position);
-      this.position += length;
-      return;
-    }
-    let at = this.position;
-    for (let i = start; i < end; i++) bytes[at++] = source[i];
-    this.position = at;
-  }
-
-  /** an integer with |value| ≤ 2^53 − 1; at most 17 bytes */
-  integer(value: number): void {
-    const bytes = this.bytes;
-    let at = this.position;
-    let rest = value;
-    if (rest < 0) {
-      bytes[at++] = 0x2d; // -
-      rest = -rest;
-    }
-    if (rest < 4294967296) {
-      this.position = writeUint32(bytes, at, rest);
-      return;
-    }
-    const high = Math.floor(rest / 1e8);
-    at = writeUint32(bytes, at, high);
-    this.position = at;
-    this.padded(rest - high * 1e8, 8);
-  }
-
-  /** exactly `width` digits, zero-padded */
-  padded(value: number, width: number): void {
-    const bytes = this.bytes;
-    let rest = value;
-    for (let at = this.position + width - 1; at >= this.position; at--) {
-      const quotient = Math.floor(rest / 10);
-      bytes[at] = 0x30 + (rest - quotient * 10);
-      rest = quotient;
-    }
-    this.position += width;
-  }
-
-  /**
-   * Turns the pending bytes into one string and returns the rows between the given byte
-   * offsets as substrings of it; the buffer is then reused.
-   */
-  takeRows(rowEnds: number[], rows: string[], firstRow: number): void {
-    const pending = this.bytes.subarray(0, this.position);
-    if (isAscii(pending)) {
-      const text = pending.toString('latin1');
-      let start = 0;
-      for (let i = 0; i < rowEnds.length; i++) {
-        rows[firstRow + i] = text.substring(start, rowEnds[i]);
-        start = rowEnds[i];
-      }
-    } else {
-      const text = pending.toString('utf8');
-      // byte offsets → UTF-16 offsets: continuation bytes add nothing, 4-byte sequences add two
-      let units = 0;
-      let byteAt = 0;
-      let start = 0;
-      for (let i = 0; i < rowEnds.length; i++) {
-        const end = rowEnds[i];
-        for (; byteAt < end; byteAt++) {
-          const value = pending[byteAt];
-          if (value < 0x80) units++;
-          else if ((value & 0xc0) !== 0x80) units += value >= 0xf0 ? 2 : 1;
-        }
-        rows[firstRow + i] = text.substring(start, units);
-        start = units;
-      }
-    }
-    this.position = 0;
-  }
-
-  get full(): boolean {
-    return this.position >= SEGMENT_BYTES;
-  }
+function putAscii(bytes: Uint8Array, at: number, text: string): number {
+  let cursor = at;
+  for (let i = 0; i < text.length; i++) bytes[cursor++] = text.charCodeAt(i);
+  return cursor;
 }
 
-/** writes element `index` of the bound chunk; the caller has ruled out null */
-export type ElementWriter = (index: number) => void;
-export type ChunkWriter = (data: arrow.Data, sink: JsonSink) => ElementWriter;
+/** UTF-8 byte length of well-formed text */
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) length += 1;
+    else if (code >= 0xd800 && code < 0xdc00 && i + 1 < text.length) {
+      length += 2; // a surrogate pair: two UTF-16 units, four bytes
+      i++;
+    } else length += 2;
+  }
+  return length;
+}
 
-/** A byte writer for the column's type: a dedicated one for common types, else the text encoder's output. */
-export function compileWriter(
+function isNullAt(mask: Uint8Array | null, bit: number): boolean {
+  return mask !== null && ((mask[bit >> 3] >> (bit & 7)) & 1) === 0;
+}
+
+/** A writer for the column's type: dedicated loops for common types, otherwise the text encoder's output. */
+export function compileColumnWriter(
   type: arrow.DataType,
   column: string,
   timestamps: TimestampMode,
-): ChunkWriter {
+  prefix: Prefix,
+): ColumnWriter {
   const encoder = compileEncoder(type, column, timestamps);
   switch (type.typeId) {
     case Type.Int:
-      return (type as arrow.Int).bitWidth === 64
-        ? int64Writer((type as arrow.Int).isSigned, encoder)
-        : int32Writer;
+      if ((type as arrow.Int).bitWidth < 64) return (data) => new Int32Pass(data, prefix);
+      return (data) => new Int64Pass(data, prefix, encoder, (type as arrow.Int).isSigned);
     case Type.Float:
-      return (type as arrow.Float).precision === arrow.Precision.DOUBLE
-        ? doubleWriter
-        : textWriter(encoder);
+      if ((type as arrow.Float).precision === arrow.Precision.DOUBLE)
+        return (data) => new DoublePass(data, prefix);
+      break;
+    case Type.Bool:
+      return (data) => new BoolPass(data, prefix);
     case Type.Utf8:
     case Type.LargeUtf8:
-      return stringWriter(encoder);
+      return (data) =>
+        isPlainText(data) ? new PlainStringPass(data, prefix) : new TextPass(data, prefix, encoder);
     case Type.Timestamp:
-      return timestamps === 'iso' ? timestampWriter(type as arrow.Timestamp) : textWriter(encoder);
-    case Type.Dictionary:
-      return dictionaryWriter(type as arrow.Dictionary, column, timestamps);
-    default:
-      return textWriter(encoder);
+      if (timestamps === 'iso') {
+        const formatter = new IsoTimestamps(type as arrow.Timestamp);
+        return (data) => new TimestampPass(data, prefix, formatter, encoder);
+      }
+      break;
+    case Type.Dictionary: {
+      const entries = new DictionaryEntries(type as arrow.Dictionary, column, timestamps);
+      return (data) =>
+        new DictionaryPass(data, prefix, entries.of(data.dictionary as arrow.Vector));
+    }
+  }
+  return (data) => new TextPass(data, prefix, encoder);
+}
+
+/** Any type: the text encoder's JSON, kept between measuring and writing. */
+class TextPass implements ColumnPass {
+  private readonly text: (index: number) => string;
+  private readonly texts: string[] = [];
+  private readonly byteLengths = new Int32Array(WINDOW_ROWS);
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+    encoder: ChunkEncoder,
+  ) {
+    this.text = boundWithNulls(encoder, data);
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    for (let r = 0; r < count; r++) {
+      const text = this.text(first + r);
+      this.texts[r] = text;
+      this.byteLengths[r] = utf8Length(text);
+      lengths[r] += this.prefix.length + this.byteLengths[r];
+    }
+  }
+
+  write(_first: number, count: number, output: WindowOutput): void {
+    const positions = output.positions;
+    for (let r = 0; r < count; r++) {
+      const at = putPrefix(output, positions[r], this.prefix);
+      const text = this.texts[r];
+      positions[r] =
+        this.byteLengths[r] === text.length
+          ? putAscii(output.bytes, at, text)
+          : at + output.bytes.write(text, at, 'utf8');
+    }
   }
 }
 
-function textWriter(encoder: ChunkEncoder): ChunkWriter {
-  return (data, sink) => {
-    const text = encoder(data);
-    return (index) => sink.text(text(index));
-  };
-}
-
-function int32Writer(data: arrow.Data, sink: JsonSink): ElementWriter {
-  const values = data.values as
+class Int32Pass implements ColumnPass {
+  private readonly values:
     Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
-  return (index) => sink.integer(values[index]);
-}
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
 
-function int64Writer(signed: boolean, encoder: ChunkEncoder): ChunkWriter {
-  return (data, sink) => {
-    const values = data.values as BigInt64Array | BigUint64Array;
-    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    const text = encoder(data);
-    return (index) => {
-      const high = signed ? words[2 * index + 1] : words[2 * index + 1] >>> 0;
-      if (high >= -0x200000 && high < 0x200000) {
-        const value = high * TWO_POW_32 + (words[2 * index] >>> 0);
-        if (value >= -MAX_SAFE) {
-          sink.integer(value);
-          return;
-        }
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+  ) {
+    this.values = data.values as Int32Array;
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    const { values, mask, offset } = this;
+    const prefixLength = this.prefix.length;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      lengths[r] += prefixLength + (isNullAt(mask, offset + i) ? 4 : integerLength(values[i]));
+    }
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { values, mask, offset, prefix } = this;
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      const at = putPrefix(output, positions[r], prefix);
+      if (isNullAt(mask, offset + i)) positions[r] = putNull(bytes, at);
+      else {
+        const value = values[i];
+        positions[r] = value < 0 ? putInteger(bytes, at, value) : putUint32(bytes, at, value);
       }
-      sink.ascii(text(index)); // the quoted exact digits
-    };
-  };
+    }
+  }
 }
 
-/** Doubles: integers digit by digit; others through String(), remembering recent texts by bit pattern. */
-function doubleWriter(data: arrow.Data, sink: JsonSink): ElementWriter {
-  const values = data.values as Float64Array;
-  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-  const cachedLow = new Int32Array(1024);
-  const cachedHigh = new Int32Array(1024);
-  const cachedText = new Array<string>(1024).fill('');
-  return (index) => {
-    const value = values[index];
-    if (value >= -MAX_SAFE && value <= MAX_SAFE && Math.floor(value) === value) {
-      sink.integer(value);
-      return;
+/** int64 / uint64: numbers within ±(2^53 − 1), otherwise the encoder's quoted digits */
+class Int64Pass implements ColumnPass {
+  private readonly words: Int32Array;
+  private readonly text: (index: number) => string;
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+    encoder: ChunkEncoder,
+    private readonly signed: boolean,
+  ) {
+    const values = data.values as BigInt64Array;
+    this.words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    this.text = encoder(data);
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  /** the value as a double when it is a safe integer, else NaN */
+  private safe(i: number): number {
+    const high = this.signed ? this.words[2 * i + 1] : this.words[2 * i + 1] >>> 0;
+    if (high < -0x200000 || high >= 0x200000) return NaN;
+    const value = high * TWO_POW_32 + (this.words[2 * i] >>> 0);
+    return value >= -MAX_SAFE ? value : NaN;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      let length = 4;
+      if (!isNullAt(this.mask, this.offset + i)) {
+        const value = this.safe(i);
+        length = value === value ? integerLength(value) : this.text(i).length;
+      }
+      lengths[r] += this.prefix.length + length;
     }
-    if (value - value !== 0) {
-      sink.ascii('null'); // NaN, ±Infinity
-      return;
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      const at = putPrefix(output, positions[r], this.prefix);
+      if (isNullAt(this.mask, this.offset + i)) positions[r] = putNull(bytes, at);
+      else {
+        const value = this.safe(i);
+        positions[r] =
+          value === value ? putInteger(bytes, at, value) : putAscii(bytes, at, this.text(i));
+      }
     }
-    const low = words[2 * index];
-    const high = words[2 * index + 1];
-    const slot = (low ^ high ^ (high >>> 10)) & 1023;
-    let text = cachedText[slot];
-    if (text === '' || cachedLow[slot] !== low || cachedHigh[slot] !== high) {
-      text = String(value);
-      cachedText[slot] = text;
-      cachedLow[slot] = low;
-      cachedHigh[slot] = high;
-    }
-    sink.ascii(text);
-  };
+  }
 }
 
-/** Strings: valid UTF-8 that needs no escaping is copied byte for byte between quotes. */
-function stringWriter(encoder: ChunkEncoder): ChunkWriter {
-  return (data, sink) => {
-    const rawOffsets = data.valueOffsets as Int32Array | BigInt64Array;
-    const offsets =
-      rawOffsets instanceof Int32Array ? rawOffsets : Float64Array.from(rawOffsets, Number);
-    const bytes = data.values as Uint8Array;
-    const first = offsets[0];
-    const last = offsets[data.length];
-    let plain = isUtf8(bytes.subarray(first, last));
-    for (let at = first; plain && at < last; at++) {
-      const value = bytes[at];
-      plain = value >= 0x20 && value !== QUOTE && value !== 0x5c;
+/** Recent non-integer doubles' texts by bit pattern: real columns repeat values a lot. */
+const doubleTexts = new Array<string>(4096).fill('');
+const doubleLow = new Int32Array(4096);
+const doubleHigh = new Int32Array(4096);
+
+class DoublePass implements ColumnPass {
+  private readonly values: Float64Array;
+  private readonly words: Int32Array;
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
+  private readonly texts: string[] = [];
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+  ) {
+    this.values = data.values as Float64Array;
+    this.words = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length * 2);
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  private textOf(i: number): string {
+    const low = this.words[2 * i];
+    const high = this.words[2 * i + 1];
+    const slot = (low ^ high ^ (high >>> 12)) & 4095;
+    if (doubleLow[slot] === low && doubleHigh[slot] === high && doubleTexts[slot] !== '')
+      return doubleTexts[slot];
+    const text = String(this.values[i]);
+    doubleTexts[slot] = text;
+    doubleLow[slot] = low;
+    doubleHigh[slot] = high;
+    return text;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    const { values, mask, offset, texts } = this;
+    const prefixLength = this.prefix.length;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      const value = values[i];
+      let length = 4; // null, NaN, ±Infinity
+      if (isNullAt(mask, offset + i)) texts[r] = '';
+      else if (value >= -MAX_SAFE && value <= MAX_SAFE && Math.floor(value) === value) {
+        texts[r] = '';
+        length = integerLength(value);
+      } else if (value - value === 0) {
+        texts[r] = this.textOf(i);
+        length = texts[r].length;
+      } else texts[r] = 'null';
+      lengths[r] += prefixLength + length;
     }
-    if (!plain) {
-      const text = encoder(data);
-      return (index) => sink.text(text(index));
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { values, mask, offset, texts, prefix } = this;
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      const at = putPrefix(output, positions[r], prefix);
+      if (isNullAt(mask, offset + i)) positions[r] = putNull(bytes, at);
+      else if (texts[r] === '') positions[r] = putInteger(bytes, at, values[i]);
+      else positions[r] = putAscii(bytes, at, texts[r]);
     }
-    return (index) => {
-      const start = offsets[index];
-      const end = offsets[index + 1];
-      sink.reserve(end - start + 2);
-      const out = sink.bytes;
-      let at = sink.position;
-      out[at++] = QUOTE;
-      if (end - start > 48) {
-        out.set(bytes.subarray(start, end), at);
+  }
+}
+
+class BoolPass implements ColumnPass {
+  private readonly bits: Uint8Array;
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+  ) {
+    this.bits = data.values as Uint8Array;
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    for (let r = 0; r < count; r++) {
+      const bit = this.offset + first + r;
+      lengths[r] +=
+        this.prefix.length + (isNullAt(this.mask, bit) || !isNullAt(this.bits, bit) ? 4 : 5);
+    }
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const bit = this.offset + first + r;
+      const at = putPrefix(output, positions[r], this.prefix);
+      if (isNullAt(this.mask, bit)) positions[r] = putNull(bytes, at);
+      else positions[r] = putAscii(bytes, at, isNullAt(this.bits, bit) ? 'false' : 'true');
+    }
+  }
+}
+
+/** valid UTF-8 without quotes, backslashes or control characters: copied as is between quotes */
+function isPlainText(data: arrow.Data): boolean {
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const bytes = data.values as Uint8Array;
+  const first = Number(offsets[0]);
+  const last = Number(offsets[data.length]);
+  if (!isUtf8(bytes.subarray(first, last))) return false;
+  for (let at = first; at < last; at++) {
+    const value = bytes[at];
+    if (value < 0x20 || value === QUOTE || value === 0x5c) return false;
+  }
+  return true;
+}
+
+class PlainStringPass implements ColumnPass {
+  private readonly offsets: Int32Array | Float64Array;
+  private readonly bytes: Uint8Array;
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+  ) {
+    const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+    this.offsets = offsets instanceof Int32Array ? offsets : Float64Array.from(offsets, Number);
+    this.bytes = data.values as Uint8Array;
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    const { offsets, mask, offset } = this;
+    const prefixLength = this.prefix.length;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      lengths[r] +=
+        prefixLength + (isNullAt(mask, offset + i) ? 4 : offsets[i + 1] - offsets[i] + 2);
+    }
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { offsets, bytes: source, mask, offset, prefix } = this;
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      let at = putPrefix(output, positions[r], prefix);
+      if (isNullAt(mask, offset + i)) {
+        positions[r] = putNull(bytes, at);
+        continue;
+      }
+      const start = offsets[i];
+      const end = offsets[i + 1];
+      bytes[at++] = QUOTE;
+      if (end - start > 32) {
+        bytes.set(source.subarray(start, end), at);
         at += end - start;
-      } else for (let i = start; i < end; i++) out[at++] = bytes[i];
-      out[at++] = QUOTE;
-      sink.position = at;
-    };
-  };
+      } else for (let k = start; k < end; k++) bytes[at++] = source[k];
+      bytes[at++] = QUOTE;
+      positions[r] = at;
+    }
+  }
 }
 
-/** Dictionaries: each entry's UTF-8 JSON is made once per dictionary, then copied. */
-function dictionaryWriter(
-  type: arrow.Dictionary,
-  column: string,
-  timestamps: TimestampMode,
-): ChunkWriter {
-  const valueEncoder = compileEncoder(type.dictionary as arrow.DataType, column, timestamps);
-  const entriesByDictionary = new WeakMap<arrow.Vector, Buffer[]>();
-  return (data, sink) => {
-    const dictionary = data.dictionary as arrow.Vector;
-    let entries = entriesByDictionary.get(dictionary);
+/** Each dictionary entry's JSON as UTF-8, made once per dictionary (row groups bring their own). */
+class DictionaryEntries {
+  private readonly encoder: ChunkEncoder;
+  private readonly byDictionary = new WeakMap<arrow.Vector, Uint8Array[]>();
+
+  constructor(type: arrow.Dictionary, column: string, timestamps: TimestampMode) {
+    this.encoder = compileEncoder(type.dictionary as arrow.DataType, column, timestamps);
+  }
+
+  of(dictionary: arrow.Vector): Uint8Array[] {
+    let entries = this.byDictionary.get(dictionary);
     if (!entries) {
       entries = [];
       for (const chunk of dictionary.data) {
-        const text = valueEncoder(chunk);
-        const mask = nullMask(chunk);
-        for (let i = 0; i < chunk.length; i++) {
-          const bit = chunk.offset + i;
-          const isNull = mask !== null && ((mask[bit >> 3] >> (bit & 7)) & 1) === 0;
-          entries.push(Buffer.from(isNull ? 'null' : text(i), 'utf8'));
-        }
+        const text = boundWithNulls(this.encoder, chunk);
+        for (let i = 0; i < chunk.length; i++) entries.push(Buffer.from(text(i), 'utf8'));
       }
-      entriesByDictionary.set(dictionary, entries);
+      this.byDictionary.set(dictionary, entries);
     }
-    const known = entries;
-    const indices = data.values as ArrayLike<number> | BigInt64Array;
-    if (indices instanceof BigInt64Array || indices instanceof BigUint64Array) {
-      return (index) => {
-        const entry = known[Number(indices[index])];
-        sink.copy(entry, 0, entry.length);
-      };
-    }
-    const small = indices as ArrayLike<number>;
-    return (index) => {
-      const entry = known[small[index]];
-      sink.copy(entry, 0, entry.length);
-    };
-  };
+    return entries;
+  }
 }
 
-/** ISO-8601 UTC with the unit's precision, digits written straight into the buffer */
-function timestampWriter(type: arrow.Timestamp): ChunkWriter {
-  const unitsPerSecond = UNITS_PER_SECOND[type.unit];
-  const fractionDigits = [0, 3, 6, 9][type.unit];
-  const dates = new DateCache();
-  let lastDays = NaN;
-  let lastDate = Buffer.alloc(0);
-  return (data, sink) => {
+class DictionaryPass implements ColumnPass {
+  private readonly indices: ArrayLike<number>;
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+    private readonly entries: Uint8Array[],
+  ) {
+    const indices = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+    this.indices =
+      indices instanceof BigInt64Array || indices instanceof BigUint64Array
+        ? Float64Array.from(indices, Number)
+        : indices;
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      lengths[r] +=
+        this.prefix.length +
+        (isNullAt(this.mask, this.offset + i) ? 4 : this.entries[this.indices[i]].length);
+    }
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      let at = putPrefix(output, positions[r], this.prefix);
+      if (isNullAt(this.mask, this.offset + i)) {
+        positions[r] = putNull(bytes, at);
+        continue;
+      }
+      const entry = this.entries[this.indices[i]];
+      for (let k = 0; k < entry.length; k++) bytes[at++] = entry[k];
+      positions[r] = at;
+    }
+  }
+}
+
+/** ISO-8601 timestamps of years 0001–9998 written digit by digit; other years go through the encoder. */
+class IsoTimestamps {
+  readonly unitsPerSecond: number;
+  readonly fractionDigits: number;
+  /** "YYYY-MM-DDTHH:MM:SS" + fraction + "Z", quoted */
+  readonly length: number;
+  readonly lowest: number;
+  readonly highest: number;
+  private readonly dates = new DateCache();
+  private lastDays = NaN;
+  private lastDate = new Uint8Array(10);
+
+  constructor(type: arrow.Timestamp) {
+    this.unitsPerSecond = UNITS_PER_SECOND[type.unit];
+    this.fractionDigits = [0, 3, 6, 9][type.unit];
+    this.length = 2 + 20 + (this.fractionDigits > 0 ? 1 + this.fractionDigits : 0);
+    // a year of margin keeps values near the bounds (and double rounding of int64s) on the slow path
+    this.lowest = -62135596800 + 366 * 86400; // 0001-01-01
+    this.highest = 253370764800 - 366 * 86400; // 9999-01-01
+  }
+
+  inRange(high: number, low: number): boolean {
+    const seconds = (high * TWO_POW_32 + (low >>> 0)) / this.unitsPerSecond;
+    return seconds >= this.lowest && seconds <= this.highest;
+  }
+
+  put(bytes: Uint8Array, at: number, high: number, low: number): number {
+    splitUnits(high, low, this.unitsPerSecond);
+    const days = Math.floor(split.seconds / 86400);
+    let secondOfDay = split.seconds - days * 86400;
+    const hours = Math.floor(secondOfDay / 3600);
+    secondOfDay -= hours * 3600;
+    const minutes = Math.floor(secondOfDay / 60);
+    const seconds = secondOfDay - minutes * 60;
+    if (days !== this.lastDays) {
+      this.lastDays = days;
+      this.lastDate = Buffer.from(this.dates.get(days), 'latin1');
+    }
+    const date = this.lastDate;
+    let cursor = at;
+    bytes[cursor++] = QUOTE;
+    for (let i = 0; i < 10; i++) bytes[cursor++] = date[i];
+    bytes[cursor++] = 0x54; // T
+    bytes[cursor++] = DIGIT_PAIRS[hours * 2];
+    bytes[cursor++] = DIGIT_PAIRS[hours * 2 + 1];
+    bytes[cursor++] = 0x3a; // :
+    bytes[cursor++] = DIGIT_PAIRS[minutes * 2];
+    bytes[cursor++] = DIGIT_PAIRS[minutes * 2 + 1];
+    bytes[cursor++] = 0x3a;
+    bytes[cursor++] = DIGIT_PAIRS[seconds * 2];
+    bytes[cursor++] = DIGIT_PAIRS[seconds * 2 + 1];
+    if (this.fractionDigits > 0) {
+      bytes[cursor++] = 0x2e; // .
+      cursor = putPadded(bytes, cursor, split.fraction, this.fractionDigits);
+    }
+    bytes[cursor++] = 0x5a; // Z
+    bytes[cursor++] = QUOTE;
+    return cursor;
+  }
+}
+
+class TimestampPass implements ColumnPass {
+  private readonly words: Int32Array;
+  private readonly text: (index: number) => string;
+  private readonly mask: Uint8Array | null;
+  private readonly offset: number;
+
+  constructor(
+    data: arrow.Data,
+    private readonly prefix: Prefix,
+    private readonly format: IsoTimestamps,
+    encoder: ChunkEncoder,
+  ) {
     const values = data.values as BigInt64Array;
-    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    return (index) => {
-      splitUnits(words[2 * index + 1], words[2 * index], unitsPerSecond);
-      const days = Math.floor(split.seconds / 86400);
-      if (days !== lastDays) {
-        lastDays = days;
-        lastDate = Buffer.from(dates.get(days), 'latin1');
+    this.words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    this.text = encoder(data);
+    this.mask = nullMask(data);
+    this.offset = data.offset;
+  }
+
+  measure(first: number, count: number, lengths: Int32Array): void {
+    const { words, format } = this;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      let length = 4;
+      if (!isNullAt(this.mask, this.offset + i)) {
+        length = format.inRange(words[2 * i + 1], words[2 * i])
+          ? format.length
+          : this.text(i).length;
       }
-      let secondOfDay = split.seconds - days * 86400;
-      const hours = Math.floor(secondOfDay / 3600);
-      secondOfDay -= hours * 3600;
-      const minutes = Math.floor(secondOfDay / 60);
-      const seconds = secondOfDay - minutes * 60;
-      const out = sink.bytes;
-      let at = sink.position;
-      out[at++] = QUOTE;
-      for (let i = 0; i < lastDate.length; i++) out[at++] = lastDate[i];
-      out[at++] = 0x54; // T
-      out[at++] = DIGIT_PAIRS[hours * 2];
-      out[at++] = DIGIT_PAIRS[hours * 2 + 1];
-      out[at++] = 0x3a; // :
-      out[at++] = DIGIT_PAIRS[minutes * 2];
-      out[at++] = DIGIT_PAIRS[minutes * 2 + 1];
-      out[at++] = 0x3a;
-      out[at++] = DIGIT_PAIRS[seconds * 2];
-      out[at++] = DIGIT_PAIRS[seconds * 2 + 1];
-      sink.position = at;
-      if (fractionDigits > 0) {
-        out[sink.position++] = 0x2e; // .
-        sink.padded(split.fraction, fractionDigits);
+      lengths[r] += this.prefix.length + length;
+    }
+  }
+
+  write(first: number, count: number, output: WindowOutput): void {
+    const { words, format } = this;
+    const { positions, bytes } = output;
+    for (let r = 0; r < count; r++) {
+      const i = first + r;
+      const at = putPrefix(output, positions[r], this.prefix);
+      if (isNullAt(this.mask, this.offset + i)) positions[r] = putNull(bytes, at);
+      else if (format.inRange(words[2 * i + 1], words[2 * i]))
+        positions[r] = format.put(bytes, at, words[2 * i + 1], words[2 * i]);
+      else positions[r] = putAscii(bytes, at, this.text(i));
+    }
+  }
+}
+
+/** Runs the column passes window by window and cuts the bytes into row strings. */
+export class JsonRowWriter {
+  private bytes = Buffer.allocUnsafe(4 << 20);
+  private view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+  private readonly lengths = new Int32Array(WINDOW_ROWS);
+  private readonly positions = new Int32Array(WINDOW_ROWS);
+  private readonly ends = new Int32Array(WINDOW_ROWS);
+
+  /** rows [0, count) of one batch into rows[firstRow …] */
+  write(passes: ColumnPass[], count: number, rows: string[], firstRow: number): void {
+    const { lengths, positions, ends } = this;
+    for (let first = 0; first < count; first += WINDOW_ROWS) {
+      const windowRows = Math.min(WINDOW_ROWS, count - first);
+      lengths.fill(1, 0, windowRows); // the closing brace
+      for (const pass of passes) pass.measure(first, windowRows, lengths);
+      let total = 0;
+      for (let r = 0; r < windowRows; r++) {
+        positions[r] = total;
+        total += lengths[r];
+        ends[r] = total;
       }
-      out[sink.position++] = 0x5a; // Z
-      out[sink.position++] = QUOTE;
-    };
-  };
+      this.reserve(total);
+      const output: WindowOutput = { bytes: this.bytes, view: this.view, positions };
+      for (const pass of passes) pass.write(first, windowRows, output);
+      for (let r = 0; r < windowRows; r++) this.bytes[ends[r] - 1] = 0x7d; // }
+      this.cut(total, windowRows, rows, firstRow + first);
+    }
+  }
+
+  private reserve(total: number): void {
+    if (total <= this.bytes.length) return;
+    this.bytes = Buffer.allocUnsafe(Math.max(total, this.bytes.length * 2));
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+  }
+
+  /** one string for the window, each row a substring of it */
+  private cut(total: number, count: number, rows: string[], firstRow: number): void {
+    const pending = this.bytes.subarray(0, total);
+    const ends = this.ends;
+    if (isAscii(pending)) {
+      const text = pending.toString('latin1');
+      let start = 0;
+      for (let r = 0; r < count; r++) {
+        rows[firstRow + r] = text.substring(start, ends[r]);
+        start = ends[r];
+      }
+      return;
+    }
+    // byte offsets → UTF-16 offsets: continuation bytes add nothing, 4-byte sequences add two
+    const text = pending.toString('utf8');
+    let units = 0;
+    let at = 0;
+    let start = 0;
+    for (let r = 0; r < count; r++) {
+      for (const end = ends[r]; at < end; at++) {
+        const value = pending[at];
+        if (value < 0x80) units++;
+        else if ((value & 0xc0) !== 0x80) units += value >= 0xf0 ? 2 : 1;
+      }
+      rows[firstRow + r] = text.substring(start, units);
+      start = units;
+    }
+  }
 }

@@ -1,50 +1,35 @@
 // Row → JSON: the Kafka message values. One writer per column is compiled from the schema once;
 // rows are then written as UTF-8 bytes straight from each chunk's typed arrays (no row objects,
-// no JSON.stringify of objects) and cut into strings a few megabytes at a time.
+// no JSON.stringify of objects) and cut into strings a window of rows at a time.
 import * as arrow from 'apache-arrow';
 import { InputError } from '../shared/errors';
 import { compileEncoder, nullMask, type ChunkEncoder, type TimestampMode } from './jsonEncoders';
-import {
-  JsonSink,
-  VALUE_RESERVE,
-  compileWriter,
-  prefixOf,
-  type ChunkWriter,
-  type ElementWriter,
-  type Prefix,
-} from './jsonRowWriter';
+import { JsonRowWriter, compileColumnWriter, prefixOf, type ColumnWriter } from './jsonRowWriter';
 
 export type { TimestampMode } from './jsonEncoders';
 
 interface ColumnPlan {
   name: string;
-  /** written before the value: `{"name":` for the first column, `,"name":` after */
-  prefix: Prefix;
-  writer: ChunkWriter;
+  writer: ColumnWriter;
   encoder: ChunkEncoder;
 }
 
-const NULL = Buffer.from('null');
-const CLOSE_BRACE = 0x7d;
-
 export class RowCodec {
   private readonly columns: ColumnPlan[];
-  private readonly sink = new JsonSink();
-  /** room for one row's prefixes, short values and closing brace */
-  private readonly rowReserve: number;
+  private readonly writer = new JsonRowWriter();
 
   constructor(schema: arrow.Schema, options: { timestamps?: TimestampMode } = {}) {
     const timestamps = options.timestamps ?? 'iso';
-    this.columns = schema.fields.map((field, k) => ({
-      name: field.name,
-      prefix: prefixOf((k === 0 ? '{' : ',') + JSON.stringify(field.name) + ':'),
-      writer: compileWriter(field.type as arrow.DataType, field.name, timestamps),
-      encoder: compileEncoder(field.type as arrow.DataType, field.name, timestamps),
-    }));
-    this.rowReserve = this.columns.reduce(
-      (sum, plan) => sum + plan.prefix.words.length * 4 + VALUE_RESERVE,
-      1,
-    );
+    this.columns = schema.fields.map((field, k) => {
+      const type = field.type as arrow.DataType;
+      // `{"name":` before the first value, `,"name":` before the others
+      const prefix = prefixOf((k === 0 ? '{' : ',') + JSON.stringify(field.name) + ':');
+      return {
+        name: field.name,
+        writer: compileColumnWriter(type, field.name, timestamps, prefix),
+        encoder: compileEncoder(type, field.name, timestamps),
+      };
+    });
   }
 
   /** JSON text of every row of the table, in order — exactly the Kafka message values */
@@ -52,39 +37,12 @@ export class RowCodec {
     this.checkColumns(table);
     const rows = new Array<string>(table.numRows);
     if (this.columns.length === 0) return rows.fill('{}');
-    const sink = this.sink;
-    const columnCount = this.columns.length;
-    const prefixes = this.columns.map((plan) => plan.prefix);
-    const rowReserve = this.rowReserve;
-    let rowEnds: number[] = [];
-    let firstPending = 0;
-    let row = 0;
+    let firstRow = 0;
     for (const batch of table.batches) {
-      const children = batch.data.children;
-      const writers: ElementWriter[] = this.columns.map((plan, k) =>
-        plan.writer(children[k], sink),
-      );
-      const masks = children.map(nullMask);
-      const offsets = children.map((data) => data.offset);
-      for (let i = 0; i < batch.numRows; i++, row++) {
-        sink.reserve(rowReserve);
-        for (let k = 0; k < columnCount; k++) {
-          sink.prefix(prefixes[k]);
-          const mask = masks[k];
-          const bit = offsets[k] + i;
-          if (mask !== null && ((mask[bit >> 3] >> (bit & 7)) & 1) === 0) sink.copy(NULL, 0, 4);
-          else writers[k](i);
-        }
-        sink.byte(CLOSE_BRACE);
-        rowEnds.push(sink.position);
-        if (sink.full) {
-          sink.takeRows(rowEnds, rows, firstPending);
-          firstPending = row + 1;
-          rowEnds = [];
-        }
-      }
+      const passes = this.columns.map((plan, k) => plan.writer(batch.data.children[k]));
+      this.writer.write(passes, batch.numRows, rows, firstRow);
+      firstRow += batch.numRows;
     }
-    if (rowEnds.length > 0) sink.takeRows(rowEnds, rows, firstPending);
     return rows;
   }
 
