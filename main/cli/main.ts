@@ -4,7 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { describeError, isUserError } from '../shared/errors';
 import { registerBrokerCommand } from './commands/broker';
 import { registerDashboardCommand } from './commands/dashboard';
+import { registerDemoDataCommand } from './commands/demoData';
+import { registerInspectCommand } from './commands/inspect';
 import { registerProduceCommand } from './commands/produce';
+import { registerRowsCommand } from './commands/rows';
 import { registerTopicCommand } from './commands/topic';
 import { registerWorkerCommand } from './commands/worker';
 
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerBrokerCommand(program);
   registerTopicCommand(program);
+  registerInspectCommand(program);
+  registerRowsCommand(program);
+  registerDemoDataCommand(program);
   registerProduceCommand(program);
   registerWorkerCommand(program);
   registerDashboardCommand(program);
