@@ -4,6 +4,7 @@
 // through parquet-wasm's writer, so memory stays bounded for any row count.
 import { open, rename, rm } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
+import { InputError } from '../shared/errors';
 
 export interface DemoDatasetOptions {
   path: string;
@@ -376,6 +377,11 @@ function demoChunk(
 
 /** Writes the demo dataset; the file appears only once it is complete. */
 export async function writeDemoDataset(options: DemoDatasetOptions): Promise<void> {
+  if (!Number.isInteger(options.rows) || options.rows < 1) {
+    throw new InputError(
+      `the demo dataset needs a whole number of rows of at least 1 (got ${options.rows})`,
+    );
+  }
   const parquetWasm = await import('parquet-wasm');
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
   const random = new SeededRandom(options.seed ?? 1);
