@@ -1,10 +1,11 @@
 // Streams a Parquet file or dataset into a Kafka topic: one row group at a time through the
-// codec, partitions chosen here, paced as asked, delivered by an idempotent producer with
-// acks from all in-sync replicas, with progress events, pause / resume / stop and a
+// codec, partitions chosen here, paced as asked, delivered by idempotent producers (acks from
+// all in-sync replicas) on delivery threads, with progress events, pause / resume / stop and a
 // checkpoint that lets a later run resume without losing or duplicating a row.
 import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import { createTopic, describeTopic, topicExists, unreachable } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
@@ -21,14 +22,11 @@ import {
   type StreamOrder,
 } from './checkpointStore';
 import { describeDeliveryFailure } from './deliveryErrors';
+import { DeliveryPool } from './deliveryPool';
 import { findDeliveredRows } from './deliveredRowScan';
 import { EventTimePacer } from './eventTimePacer';
-import {
-  MessageChunk,
-  type ChunkLimits,
-  type OutgoingMessage,
-  type SliceMark,
-} from './messageChunk';
+import { InflightChunks, type PartitionAck } from './inflightChunks';
+import { MessageChunk, type ChunkLimits, type SliceMark } from './messageChunk';
 import { monotonicClock, type Clock } from './monotonicClock';
 import { createPartitioner, type Partitioner, type PartitionerName } from './partitioners';
 import { etaSeconds, ProgressMeter } from './progressMeter';
@@ -80,12 +78,17 @@ export interface ProduceSummary {
 }
 
 const PROGRESS_INTERVAL_MS = 250;
-/** Messages per produce request; large enough to amortise a round trip, small enough to pace. */
-const MAX_MESSAGES_PER_REQUEST = 4_000;
+/** Messages per chunk; large enough to amortise a request, small enough to pace smoothly. */
+const MAX_MESSAGES_PER_CHUNK = 4_000;
+/** Chunks in flight per delivery thread: one being sent, one waiting behind it. */
+const CHUNKS_IN_FLIGHT_PER_THREAD = 2;
+/** At most this many delivery threads, and never more than the machine's cores. */
+const MAX_DELIVERY_THREADS = 4;
 /** Rows encoded to JSON at a time when streaming in order: bounds the strings held in memory. */
 const ENCODE_BLOCK_ROWS = 8_192;
 /** Leave room below max.message.bytes for the record batch header and size estimates. */
 const PARTITION_BYTES_SHARE = 0.9;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** What a run works from once the dataset, topic and checkpoint have been looked at. */
 interface StreamPlan {
@@ -100,9 +103,9 @@ interface StreamPlan {
   rangeEnd: number;
   startPosition: number;
   startSlice: SliceMark;
-  /** rows a crashed earlier run already delivered beyond the checkpoint */
+  /** rows a crashed earlier run already delivered at or after startPosition */
   skipRows: Set<number>;
-  /** the highest stream position among skipRows' rows is below this */
+  /** the previous checkpoint's scan offsets, in force until the stream passes skipRows */
   scanFromCarried: Record<string, string> | null;
   runStartOffsets: Map<number, bigint>;
   chunkLimits: ChunkLimits;
@@ -132,18 +135,16 @@ export class ParquetProducer extends EventEmitter {
   private progressTimer: NodeJS.Timeout | null = null;
   private runPromise: Promise<ProduceSummary> | null = null;
   private kafka: Kafka | null = null;
-  private producer: Producer | null = null;
-  /** the one send in flight (kafkajs' idempotent producer serialises requests per broker) */
-  private inflight: Promise<void> | null = null;
+  private pool: DeliveryPool | null = null;
+  private readonly inflight = new InflightChunks();
+  private nextChunkId = 1;
+  /** the first delivery failure; the stream ends once the batches in flight are answered */
+  private deliveryFailure: unknown = null;
   private ratePacer: RatePacer | null = null;
   private eventPacer: EventTimePacer | null = null;
-  /** per partition, the offset just after the newest acknowledged message */
-  private readonly ackedOffsetEnd = new Map<number, bigint>();
   /** rows skipped on resume so far, and the stream position of the last one */
   private rowsSkipped = 0;
   private lastSkippedPosition = -1;
-  /** the stream position every row before which is acknowledged, and its slice */
-  private lastAck: { position: number; slice: SliceMark } | null = null;
 
   constructor(
     private readonly options: ProduceOptions,
@@ -226,7 +227,7 @@ export class ParquetProducer extends EventEmitter {
       });
     } finally {
       if (this.progressTimer) clearInterval(this.progressTimer);
-      await this.producer?.disconnect().catch(() => undefined);
+      await this.pool?.close();
       this.emitProgress();
     }
     return this.summary();
@@ -274,7 +275,7 @@ export class ParquetProducer extends EventEmitter {
     this.kafka = createKafka({
       brokers: options.brokers,
       clientId: 'parquet-streamer-producer',
-      logger: withoutRetryLimitNotice(this.logger.child('kafka')),
+      logger: this.logger.child('kafka'),
     });
     const maxMessageBytes = await readTopicMessageLimit(this.kafka, options.topic);
 
@@ -288,6 +289,8 @@ export class ParquetProducer extends EventEmitter {
     const rangeStart = Math.min(order.offset, dataset.rows);
     const rangeEnd =
       order.limit === null ? dataset.rows : Math.min(dataset.rows, rangeStart + order.limit);
+    const startPosition = previous ? previous.nextPosition : 0;
+    const startSlice = previous ? previous.slice : { firstRow: rangeStart, position: 0 };
 
     const scan = await findDeliveredRows(
       this.kafka,
@@ -300,29 +303,18 @@ export class ParquetProducer extends EventEmitter {
     ).catch((error: unknown) => {
       throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
     });
-    const startPosition = previous ? previous.nextPosition : 0;
-    const startSlice = previous ? previous.slice : { firstRow: rangeStart, position: 0 };
+    // rows before the resume point are acknowledged already; a shuffled run's first slice
+    // still holds some, removed when that slice's order is known
+    const firstUnacked = order.shuffle ? startSlice.firstRow : rangeStart + startPosition;
     const skipRows = new Set<number>();
     if (previous && !previous.complete) {
       for (const row of scan.rows) {
-        if (row >= rangeStart && row < rangeEnd) skipRows.add(row);
-      }
-      if (skipRows.size > 0) {
-        this.logger.info('rows already in the topic from the interrupted run are skipped', {
-          rows: skipRows.size,
-        });
+        if (row >= firstUnacked && row < rangeEnd) skipRows.add(row);
       }
     }
     const totalRows = rangeEnd - rangeStart;
     this.rowsTotal = previous?.complete ? 0 : totalRows - startPosition - skipRows.size;
 
-    const checkpointBase = {
-      version: 1 as const,
-      dataset: path.resolve(options.path),
-      topic: options.topic,
-      order,
-      rowsTotal: totalRows,
-    };
     const checkpoint = new CheckpointWriter(file);
     const plan: StreamPlan = {
       dataset,
@@ -339,16 +331,27 @@ export class ParquetProducer extends EventEmitter {
       scanFromCarried: skipRows.size > 0 && previous ? previous.scanFrom : null,
       runStartOffsets: scan.endOffsets,
       chunkLimits: {
-        maxMessages: MAX_MESSAGES_PER_REQUEST,
+        maxMessages: MAX_MESSAGES_PER_CHUNK,
         maxPartitionBytes: Math.floor(maxMessageBytes * PARTITION_BYTES_SHARE),
       },
       checkpoint,
-      checkpointBase,
+      checkpointBase: {
+        version: 1,
+        dataset: path.resolve(options.path),
+        topic: options.topic,
+        order,
+        rowsTotal: totalRows,
+      },
     };
     if (previous?.complete) {
       this.logger.info('the checkpoint says this dataset was fully delivered; nothing to resume');
       plan.rangeEnd = plan.rangeStart;
       return plan;
+    }
+    if (skipRows.size > 0) {
+      this.logger.info('rows already in the topic from the interrupted run are skipped', {
+        rows: skipRows.size,
+      });
     }
     // written before the first send: a crash from here on resumes from this run's state
     await writeCheckpointAtomically(
@@ -356,17 +359,13 @@ export class ParquetProducer extends EventEmitter {
       this.checkpointAt(plan, startPosition, startSlice, false),
     );
 
-    this.producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 40, initialRetryTime: 200, maxRetryTime: 3_000 },
-    });
-    try {
-      await this.producer.connect();
-    } catch (error) {
+    const threads = Math.max(1, Math.min(partitions, availableParallelism(), MAX_DELIVERY_THREADS));
+    this.pool = await DeliveryPool.open(
+      { brokers: options.brokers, topic: options.topic, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+      threads,
+    ).catch((error: unknown) => {
       throw unreachable(options.brokers, error);
-    }
+    });
     return plan;
   }
 
@@ -399,12 +398,7 @@ export class ParquetProducer extends EventEmitter {
     // a shuffled run re-reads the slice it stopped in, to replay the same order
     const fromRow = shuffle ? plan.startSlice.firstRow : plan.rangeStart + plan.startPosition;
     let shuffledPosition = plan.startSlice.position;
-    let chunk = new MessageChunk(
-      plan.partitions,
-      plan.chunkLimits,
-      plan.startPosition,
-      plan.startSlice,
-    );
+    let chunk = this.newChunk(plan, plan.startPosition, plan.startSlice);
 
     for await (const slice of plan.dataset.readRowGroups({ fromRow })) {
       const sliceRows = slice.table.numRows;
@@ -415,12 +409,10 @@ export class ParquetProducer extends EventEmitter {
       const table = lo > 0 || hi < sliceRows ? slice.table.slice(lo, hi) : slice.table;
       const baseRow = slice.firstRow + lo;
       const count = hi - lo;
-      if (shuffle && shuffledPosition === plan.startSlice.position && baseRow !== fromRow) {
-        throw new Error(
-          `reader returned row ${baseRow} for fromRow ${fromRow}; cannot replay the shuffle`,
-        );
-      }
       const position = shuffle ? shuffledPosition : baseRow - plan.rangeStart;
+      const order = shuffle ? shuffledOrder(count, plan.order.seed ?? 0, baseRow) : null;
+      const first = Math.max(0, chunk.endPosition - position);
+      if (order && first > 0) this.forgetAckedSkips(plan, baseRow, order, first);
       const encoding = new SliceEncoding(table, baseRow, {
         codec: plan.codec,
         keyColumn: options.key,
@@ -430,44 +422,39 @@ export class ParquetProducer extends EventEmitter {
             : undefined,
         blockRows: shuffle ? count : ENCODE_BLOCK_ROWS,
       });
-      const order = plan.order.shuffle ? shuffledOrder(count, plan.order.seed ?? 0, baseRow) : null;
       const file = slice.file.relativePath;
       const sliceMark: SliceMark = { firstRow: baseRow, position };
       const endMark: SliceMark = { firstRow: baseRow + count, position: position + count };
-      const first = Math.max(0, chunk.endPosition - position);
 
       for (let j = first; j < count; j++) {
-        if (this.stopRequested) break;
-        if (this.paused || this.ratePacer || this.eventPacer) {
-          chunk = await this.awaitTurn(chunk, plan, encoding.time(order ? order[j] : j));
-          if (this.stopRequested) break;
-        }
         const index = order ? order[j] : j;
+        if (this.paused || this.ratePacer || this.eventPacer) {
+          chunk = await this.awaitTurn(chunk, plan, encoding.time(index));
+        }
+        if (this.stopRequested || this.deliveryFailure) {
+          this.stopped = this.stopRequested;
+          break;
+        }
         const row = baseRow + index;
         if (plan.skipRows.has(row)) {
           this.rowsSkipped++;
           this.lastSkippedPosition = position + j;
         } else {
-          const rowText = String(row);
-          const keyText = options.key ? (encoding.key(index) ?? null) : rowText;
+          const keyText = options.key ? (encoding.key(index) ?? null) : String(row);
           const keyBytes = keyText === null ? null : Buffer.from(keyText, 'utf8');
-          const message: OutgoingMessage = {
-            key: keyBytes,
-            value: Buffer.from(encoding.value(index), 'utf8'),
-            partition: plan.partitioner(keyText, keyBytes, row),
-            headers: { 'source.file': file, 'source.row': rowText },
-          };
-          const bytes = MessageChunk.recordBytes(message);
-          if (bytes > plan.chunkLimits.maxPartitionBytes) {
+          const partition = plan.partitioner(keyText, keyBytes, row);
+          const value = encoding.value(index);
+          let size = chunk.tryAdd(partition, keyText, value, row, file);
+          if (size < 0) {
+            chunk = await this.dispatch(chunk, plan);
+            size = chunk.tryAdd(partition, keyText, value, row, file);
+          }
+          if (size > plan.chunkLimits.maxPartitionBytes) {
             throw new InputError(
-              `row ${row} of ${file} makes a ${bytes}-byte message, more than topic ` +
+              `row ${row} of ${file} makes a ${size}-byte message, more than topic ` +
                 `"${options.topic}" accepts — raise its max.message.bytes or drop wide columns`,
             );
           }
-          if (chunk.isFullFor(message.partition, bytes)) {
-            chunk = await this.dispatch(chunk, plan);
-          }
-          chunk.add(message, bytes);
           this.rowsRead++;
         }
         chunk.endPosition = position + j + 1;
@@ -475,13 +462,21 @@ export class ParquetProducer extends EventEmitter {
         if (chunk.isFull) chunk = await this.dispatch(chunk, plan);
       }
       shuffledPosition += count;
-      if (this.stopRequested) {
-        this.stopped = true;
-        break;
-      }
+      if (this.stopRequested || this.deliveryFailure) break;
     }
-    await this.dispatch(chunk, plan);
-    await this.inflight;
+    if (!this.deliveryFailure) await this.dispatch(chunk, plan);
+    while (!this.inflight.quiet) await this.inflight.settled();
+    if (this.deliveryFailure) throw this.deliveryFailure;
+  }
+
+  /**
+   * A shuffled resume re-reads the slice it stopped in; rows of that slice before the resume
+   * point were acknowledged, so they are not rows to skip.
+   */
+  private forgetAckedSkips(plan: StreamPlan, baseRow: number, order: Uint32Array, first: number) {
+    for (let j = 0; j < first; j++) {
+      if (plan.skipRows.delete(baseRow + order[j])) this.rowsTotal++;
+    }
   }
 
   /** Waits while paused and until the pacer lets the next row go; keeps sends flowing. */
@@ -508,9 +503,9 @@ export class ParquetProducer extends EventEmitter {
     return current;
   }
 
-  /** Sends the rows gathered so far when no send is in flight, so slow paces stay live. */
+  /** Sends the rows gathered so far when nothing is in flight, so slow paces stay live. */
   private async flushIfIdle(chunk: MessageChunk, plan: StreamPlan): Promise<MessageChunk> {
-    if (this.inflight || chunk.messages.length === 0) return chunk;
+    if (!this.inflight.quiet || chunk.count === 0) return chunk;
     return this.dispatch(chunk, plan);
   }
 
@@ -528,56 +523,56 @@ export class ParquetProducer extends EventEmitter {
     });
   }
 
+  private newChunk(plan: StreamPlan, startPosition: number, startSlice: SliceMark): MessageChunk {
+    const pool = this.pool as DeliveryPool;
+    return new MessageChunk(
+      this.nextChunkId++,
+      plan.partitions,
+      (partition) => pool.threadOf(partition),
+      pool.size,
+      plan.chunkLimits,
+      startPosition,
+      startSlice,
+    );
+  }
+
   /**
-   * Sends a chunk once the previous one is acknowledged and returns an empty chunk that
-   * continues where it ended. One send at a time: kafkajs gives a failed request's sequence
-   * numbers to the next queued one, so overlapping idempotent sends could lose rows.
+   * Hands a chunk to the delivery threads once there is room in flight, and returns an empty
+   * chunk that continues where it ended.
    */
   private async dispatch(chunk: MessageChunk, plan: StreamPlan): Promise<MessageChunk> {
-    if (this.inflight) await this.inflight;
-    const next = new MessageChunk(
-      plan.partitions,
-      plan.chunkLimits,
-      chunk.endPosition,
-      chunk.endSlice,
-    );
-    if (chunk.messages.length === 0) {
-      if (chunk.endPosition > chunk.startPosition) this.acknowledge(chunk, plan, []);
-      return next;
+    const pool = this.pool as DeliveryPool;
+    while (this.inflight.size >= pool.size * CHUNKS_IN_FLIGHT_PER_THREAD) {
+      await this.inflight.settled();
     }
-    this.rowsSent += chunk.messages.length;
-    const sending = this.producer!.send({
-      topic: this.options.topic,
-      messages: chunk.messages,
-      acks: -1,
-      timeout: 30_000,
-    });
-    this.inflight = sending.then(
-      (metadata) => {
-        this.inflight = null;
-        this.acknowledge(chunk, plan, metadata);
-      },
-      (error: unknown) => {
-        this.rowsFailed += chunk.messages.length;
-        throw error;
-      },
-    );
-    // the failure surfaces at the next dispatch or at the end of the stream
-    this.inflight.catch(() => undefined);
+    const next = this.newChunk(plan, chunk.endPosition, chunk.endSlice);
+    if (chunk.endPosition === chunk.startPosition && chunk.count === 0) return next;
+    const batches = chunk.seal();
+    if (this.inflight.open(chunk.id, chunk.endPosition, chunk.endSlice, batches.length)) {
+      this.frontierMoved(plan);
+    }
+    for (const { thread, batch } of batches) {
+      this.rowsSent += batch.count;
+      pool.send(thread, batch).then(
+        (acks: PartitionAck[]) => {
+          this.rowsAcked += batch.count;
+          if (this.inflight.acknowledged(batch.id, acks)) this.frontierMoved(plan);
+        },
+        (error: unknown) => {
+          this.rowsFailed += batch.count;
+          this.deliveryFailure ??= error;
+          this.inflight.failed(batch.id);
+        },
+      );
+    }
     return next;
   }
 
-  private acknowledge(chunk: MessageChunk, plan: StreamPlan, metadata: RecordMetadata[]): void {
-    const counts = chunk.countsByPartition();
-    for (const entry of metadata) {
-      const count = counts.get(entry.partition) ?? 0;
-      if (count > 0 && entry.baseOffset !== undefined) {
-        this.ackedOffsetEnd.set(entry.partition, BigInt(entry.baseOffset) + BigInt(count));
-      }
+  private frontierMoved(plan: StreamPlan): void {
+    const frontier = this.inflight.frontier;
+    if (frontier) {
+      plan.checkpoint.offer(this.checkpointAt(plan, frontier.position, frontier.slice, false));
     }
-    this.rowsAcked += chunk.messages.length;
-    this.lastAck = { position: chunk.endPosition, slice: chunk.endSlice };
-    plan.checkpoint.offer(this.checkpointAt(plan, chunk.endPosition, chunk.endSlice, false));
   }
 
   private checkpointAt(
@@ -609,15 +604,16 @@ export class ParquetProducer extends EventEmitter {
     if (plan.scanFromCarried && skipsAhead) return plan.scanFromCarried;
     const scanFrom: Record<string, string> = {};
     for (const [partition, start] of plan.runStartOffsets) {
-      scanFrom[partition] = String(this.ackedOffsetEnd.get(partition) ?? start);
+      scanFrom[partition] = String(this.inflight.prefixOffsetEnds.get(partition) ?? start);
     }
     return scanFrom;
   }
 
   private async finishCheckpoint(plan: StreamPlan): Promise<void> {
     if (plan.rangeEnd <= plan.rangeStart) return;
-    const position = this.lastAck?.position ?? plan.startPosition;
-    const slice = this.lastAck?.slice ?? plan.startSlice;
+    const frontier = this.inflight.frontier;
+    const position = frontier?.position ?? plan.startPosition;
+    const slice = frontier?.slice ?? plan.startSlice;
     const complete = !this.stopped && position >= plan.rangeEnd - plan.rangeStart;
     plan.checkpoint.offer(this.checkpointAt(plan, position, slice, complete));
     await plan.checkpoint.flush();
@@ -671,19 +667,4 @@ function offsetsMap(record: Record<string, string>): Map<number, bigint> {
 function isConnectionFailure(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? '';
   return /Connection|NumberOfRetriesExceeded|BrokerNotFound/.test(name);
-}
-
-/**
- * The producer's retries are bounded so a broker that never comes back ends the run; kafkajs
- * warns that this may break exactly-once, but a failed run here is recovered with --resume,
- * which skips what was delivered.
- */
-function withoutRetryLimitNotice(logger: Logger): Logger {
-  return {
-    ...logger,
-    warn: (message, fields) => {
-      if (!message.includes('Limiting retries for the idempotent producer'))
-        logger.warn(message, fields);
-    },
-  };
 }

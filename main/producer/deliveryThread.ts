@@ -1,0 +1,153 @@
+// A delivery thread: one idempotent kafkajs producer (acks from all in-sync replicas) for the
+// partitions the main thread gives it. Requests are sent one after another, in arrival order:
+// kafkajs hands a failed request's sequence numbers to the next queued one, so overlapping
+// idempotent sends could lose rows, and in-order sends keep every partition in row order.
+// Several threads encode Kafka records in parallel; each owns its partitions exclusively.
+import { parentPort } from 'node:worker_threads';
+import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import { createKafka } from '../broker/kafkaClient';
+import { createLogger, type Logger } from '../shared/logger';
+import {
+  Layout,
+  LAYOUT_FIELDS,
+  type DeliveryBatch,
+  type DeliveryConfig,
+  type FromDeliveryThread,
+  type SerializedError,
+  type ToDeliveryThread,
+} from './deliveryProtocol';
+
+const port = parentPort;
+if (!port) throw new Error('deliveryThread.js must run in a worker thread');
+const reply = (message: FromDeliveryThread) => port.postMessage(message);
+
+let producer: Producer | null = null;
+let config: DeliveryConfig | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (message: ToDeliveryThread) => {
+  queue = queue.then(() => handle(message));
+});
+
+async function handle(message: ToDeliveryThread): Promise<void> {
+  switch (message.kind) {
+    case 'connect':
+      config = message.config;
+      producer = createKafka({
+        brokers: config.brokers,
+        clientId: 'parquet-streamer-producer',
+        logger: withoutRetryLimitNotice(createLogger('producer.kafka')),
+      }).producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // bounded, so a broker that never comes back ends the run (about two minutes)
+        retry: { retries: 40, initialRetryTime: 200, maxRetryTime: 3_000 },
+      });
+      try {
+        await producer.connect();
+        reply({ kind: 'connected' });
+      } catch (error) {
+        reply({ kind: 'connect-failed', error: serialize(error) });
+      }
+      return;
+    case 'send':
+      await send(message.batch);
+      return;
+    case 'close':
+      await producer?.disconnect().catch(() => undefined);
+      reply({ kind: 'closed' });
+      port?.close();
+      return;
+  }
+}
+
+async function send(batch: DeliveryBatch): Promise<void> {
+  if (!producer || !config) {
+    reply({ kind: 'failed', id: batch.id, error: { name: 'Error', message: 'not connected' } });
+    return;
+  }
+  try {
+    const metadata: RecordMetadata[] = await producer.send({
+      topic: config.topic,
+      messages: unpack(batch),
+      acks: -1,
+      timeout: config.requestTimeoutMs,
+    });
+    const counts = new Map<number, number>();
+    for (let i = 0; i < batch.count; i++) {
+      const partition = batch.layout[i * LAYOUT_FIELDS + Layout.Partition];
+      counts.set(partition, (counts.get(partition) ?? 0) + 1);
+    }
+    reply({
+      kind: 'acked',
+      id: batch.id,
+      offsets: metadata.map((entry) => ({
+        partition: entry.partition,
+        baseOffset: entry.baseOffset ?? '-1',
+        count: counts.get(entry.partition) ?? 0,
+      })),
+    });
+  } catch (error) {
+    reply({ kind: 'failed', id: batch.id, error: serialize(error) });
+  }
+}
+
+/** kafkajs messages whose keys and values are views of the transferred buffer. */
+function unpack(batch: DeliveryBatch): Message[] {
+  const { bytes, layout, rows, files } = batch;
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const messages = new Array<Message>(batch.count);
+  for (let i = 0; i < batch.count; i++) {
+    const at = i * LAYOUT_FIELDS;
+    const keyStart = layout[at + Layout.KeyStart];
+    const keyLength = layout[at + Layout.KeyLength];
+    const valueStart = layout[at + Layout.ValueStart];
+    messages[i] = {
+      partition: layout[at + Layout.Partition],
+      key: keyLength < 0 ? null : data.subarray(keyStart, keyStart + keyLength),
+      value: data.subarray(valueStart, valueStart + layout[at + Layout.ValueLength]),
+      headers: {
+        'source.file': files[layout[at + Layout.FileIndex]],
+        'source.row': String(rows[i]),
+      },
+    };
+  }
+  return messages;
+}
+
+/** The innermost cause of a kafkajs failure, as plain data. */
+function serialize(error: unknown): SerializedError {
+  let current = error as { originalError?: unknown } | null;
+  for (let depth = 0; depth < 5 && current?.originalError; depth++) {
+    current = current.originalError as { originalError?: unknown };
+  }
+  const inner = (current ?? {}) as {
+    name?: string;
+    message?: string;
+    type?: string;
+    retriable?: boolean;
+  };
+  const outer = error as { name?: string; message?: string } | null;
+  return {
+    name: inner.name ?? outer?.name ?? 'Error',
+    message: inner.message ?? outer?.message ?? String(error),
+    type: inner.type,
+    retriable: inner.retriable,
+  };
+}
+
+/**
+ * kafkajs warns that bounded retries may break exactly-once; a failed run here is recovered
+ * with --resume, which skips what was delivered, so the warning would only mislead.
+ */
+function withoutRetryLimitNotice(logger: Logger): Logger {
+  return {
+    ...logger,
+    warn: (message, fields) => {
+      if (!message.includes('Limiting retries for the idempotent producer')) {
+        logger.warn(message, fields);
+      }
+    },
+  };
+}
