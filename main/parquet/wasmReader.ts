@@ -32,7 +32,10 @@ class WasmReader {
 
   async readRowGroup(file: string, rowGroup: number): Promise<arrow.Table> {
     const { ipc } = (await this.request({ kind: 'read', path: file, rowGroup })) as RowGroupBytes;
-    return arrow.tableFromIPC(ipc);
+    const tables = ipc.map((bytes) => arrow.tableFromIPC(bytes));
+    return tables.length === 1
+      ? tables[0]
+      : new arrow.Table(tables.flatMap((table) => table.batches));
   }
 
   private request(body: RequestBody): Promise<OpenedFile | RowGroupBytes> {

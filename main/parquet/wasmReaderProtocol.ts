@@ -13,8 +13,8 @@ export interface OpenedFile {
 }
 
 export interface RowGroupBytes {
-  /** one row group as an Arrow IPC stream */
-  ipc: Uint8Array;
+  /** one row group as Arrow IPC streams, one per record batch */
+  ipc: Uint8Array[];
 }
 
 export type WasmResponse =

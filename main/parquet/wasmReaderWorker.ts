@@ -11,6 +11,8 @@ import { FooterProblem, footerTailWithKeyValue, readFooter } from './parquetFoot
 import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
 
 const OPEN_FILES_KEPT = 4;
+/** rows per decoded batch: the codec's window size */
+const STREAM_BATCH_ROWS = 16384;
 
 interface OpenFile {
   file: parquetWasm.ParquetFile;
@@ -85,10 +87,14 @@ async function handle(
       transfer: [schemaIpc.buffer as ArrayBuffer],
     };
   }
-  const rows = rowGroupRows[request.rowGroup];
-  const table = await file.read({ rowGroups: [request.rowGroup], batchSize: Math.max(1, rows) });
-  const ipc = table.intoIPCStream();
-  return { result: { ipc }, transfer: [ipc.buffer as ArrayBuffer] };
+  // batch by batch, so the WASM heap holds one batch rather than the whole decoded row group
+  const batches = (await file.stream({
+    rowGroups: [request.rowGroup],
+    batchSize: STREAM_BATCH_ROWS,
+  })) as ReadableStream<parquetWasm.RecordBatch>;
+  const ipc: Uint8Array[] = [];
+  for await (const batch of batches) ipc.push(batch.intoIPCStream());
+  return { result: { ipc }, transfer: ipc.map((bytes) => bytes.buffer as ArrayBuffer) };
 }
 
 function describeProblem(error: unknown): string {
