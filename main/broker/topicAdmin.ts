@@ -3,6 +3,7 @@
 import type { Admin } from 'kafkajs';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createKafka } from './kafkaClient';
+import { retryRetriable } from './retryRetriable';
 
 export interface TopicSpec {
   topic: string;
@@ -93,7 +94,7 @@ export async function describeTopic(brokers: string[], topic: string): Promise<T
       );
     }
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     const offsetsByPartition = new Map(offsets.map((entry) => [entry.partition, entry]));
     const partitions = metadata.topics[0].partitions
       .map((partition) => ({

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { BoxPlotData } from '../api/contract';
 import { createKafka } from '../broker/kafkaClient';
+import { retryRetriable } from '../broker/retryRetriable';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BoroughWindow, windowRowFrom } from './boroughWindow';
@@ -103,7 +104,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
           `topic ${topic} does not exist on ${brokers.join(',')} — start the stream first`,
         );
       }
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
       await admin.setOffsets({
         groupId: this.groupId,
         topic,
