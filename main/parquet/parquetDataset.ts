@@ -52,7 +52,8 @@ export class ParquetDataset {
 
   /** Opens a file or a folder; problems become one-line InputErrors naming the file. */
   static async open(datasetPath: string): Promise<ParquetDataset> {
-    const root = path.resolve(datasetPath);
+    // paths stay as the user wrote them, so messages name files the way the user knows them
+    const root = path.normalize(datasetPath);
     const rootStat = await stat(root).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') throw new InputError(`${datasetPath}: no such file or folder`);
       throw new InputError(`${datasetPath}: cannot be opened (${error.code ?? error.message})`);

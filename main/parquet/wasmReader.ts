@@ -8,8 +8,6 @@ import { InputError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
 
-const log = createLogger('parquet.reader');
-
 type RequestBody =
   { kind: 'open'; path: string } | { kind: 'read'; path: string; rowGroup: number };
 
@@ -89,7 +87,14 @@ class WasmReader {
       `${file}: the Parquet decoder aborted ${where} (${reason}); the file is probably corrupt`,
       { cause },
     );
-    log.info('parquet decoder thread aborted; the next request starts a new one', { file, reason });
+    // created here, not at load time, so the level the CLI sets before running applies
+    createLogger('parquet.reader').info(
+      'parquet decoder thread aborted; the next request starts a new one',
+      {
+        file,
+        reason,
+      },
+    );
     for (const [id, pending] of this.pending) {
       if (pending.request.path !== file) continue;
       this.pending.delete(id);
