@@ -279,6 +279,55 @@ describe('ParquetProducer', () => {
     assert.deepEqual(exactlyOnce(await readTopic(topic), 200_000), { duplicates: [], missing: [] });
   });
 
+  it('resumes a stopped shuffled stream in the same order, every row exactly once', async () => {
+    const topic = uniqueName('shuffle-resume');
+    const base = options({
+      topic,
+      path: large,
+      createTopic: { partitions: 1 },
+      shuffle: true,
+      seed: 7,
+      ratePerSecond: 50_000,
+    });
+    const producer = new ParquetProducer(base);
+    const running = producer.run();
+    await new Promise<void>((resolve) =>
+      producer.on('progress', (event: ProduceProgress) => {
+        if (event.rowsAcked >= 30_000) resolve();
+      }),
+    );
+    await producer.stop();
+    const stopped = await running;
+    assert.ok(stopped.stopped && stopped.rowsAcked < 200_000);
+    const resumed = await new ParquetProducer({
+      ...base,
+      ratePerSecond: null,
+      seed: undefined,
+      resume: true,
+    }).run();
+    assert.equal(stopped.rowsAcked + resumed.rowsAcked, 200_000);
+    const received = await readTopic(topic);
+    assert.deepEqual(exactlyOnce(received, 200_000), { duplicates: [], missing: [] });
+    // one partition: the topic order is the stream order, identical to an uninterrupted run
+    const reference = uniqueName('shuffle-reference');
+    await new ParquetProducer({ ...base, topic: reference, ratePerSecond: null }).run();
+    assert.deepEqual(
+      received.map((m) => m.row),
+      (await readTopic(reference)).map((m) => m.row),
+    );
+  });
+
+  it('refuses to resume with a different stream order', async () => {
+    const topic = uniqueName('resume-mismatch');
+    const base = options({ topic, createTopic: { partitions: 1 }, shuffle: true, seed: 3 });
+    await new ParquetProducer(base).run();
+    await assert.rejects(
+      new ParquetProducer({ ...base, seed: 4, resume: true }).run(),
+      (error: unknown) =>
+        isUserError(error) && /--seed differ from the interrupted run/.test(error.message),
+    );
+  });
+
   it('pauses (no rows acknowledged while paused) and resumes to the end', async () => {
     const topic = uniqueName('pause');
     const producer = new ParquetProducer(
