@@ -82,14 +82,22 @@ class WasmReader {
     const where =
       culprit.request.kind === 'read'
         ? `reading row group ${culprit.request.rowGroup}`
-        : 'opening it';
-    const error = new InputError(
-      `${file}: the Parquet decoder aborted ${where} (${reason}); the file is probably corrupt`,
-      { cause },
-    );
+        : 'opening the file';
+    // a WebAssembly trap means the decoder met input it could not handle; anything else is a bug
+    const error =
+      cause?.name === 'RuntimeError'
+        ? new InputError(
+            `${file}: the Parquet decoder aborted ${where} (${reason}); the file is probably corrupt`,
+            {
+              cause,
+            },
+          )
+        : new Error(`the Parquet decoder thread stopped (${reason}) while ${where}: ${file}`, {
+            cause,
+          });
     // created here, not at load time, so the level the CLI sets before running applies
     createLogger('parquet.reader').info(
-      'parquet decoder thread aborted; the next request starts a new one',
+      'parquet decoder thread stopped; the next request starts a new one',
       {
         file,
         reason,

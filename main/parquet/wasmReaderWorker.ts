@@ -58,6 +58,11 @@ async function openFile(path: string): Promise<OpenFile> {
   return opened;
 }
 
+function forget(path: string): void {
+  openFiles.get(path)?.file.free();
+  openFiles.delete(path);
+}
+
 function schemaOf(file: parquetWasm.ParquetFile): arrow.Schema {
   return arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
 }
@@ -79,6 +84,8 @@ function compressionOf(file: parquetWasm.ParquetFile): string {
 async function handle(
   request: WasmRequest,
 ): Promise<{ result: OpenedFile | RowGroupBytes; transfer: ArrayBuffer[] }> {
+  // opening always reads the file afresh: it may have been rewritten since
+  if (request.kind === 'open') forget(request.path);
   const { file, rowGroupRows } = await openFile(request.path);
   if (request.kind === 'open') {
     const schemaIpc = file.schema().intoIPCStream();
