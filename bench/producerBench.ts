@@ -81,6 +81,7 @@ export async function runProducerBench(): Promise<void> {
 
     const smallPeak = ours.peakRssBytes;
     figure('(d) peak RSS, 1M rows', mib(smallPeak), smallPeak < TARGETS.peakRssBytes, '< 300 MiB');
+    line(`    of which reading + encoding alone (no Kafka): ${mib(await readingPeak(small))}`);
     if (large) {
       const big = await produceInChild(broker, large, checkpointDir);
       const growth = big.peakRssBytes / smallPeak - 1;
@@ -90,6 +91,7 @@ export async function runProducerBench(): Promise<void> {
         big.peakRssBytes < TARGETS.peakRssBytes && growth <= TARGETS.peakGrowth,
         '< 300 MiB and within 20% of the 1M peak',
       );
+      line(`    of which reading + encoding alone (no Kafka): ${mib(await readingPeak(large))}`);
     } else {
       line('    peak RSS, 10M rows: skipped (PS_BENCH_SKIP_10M is set)');
     }
@@ -120,6 +122,13 @@ async function produceInChild(
     JSON.stringify(options),
   ]);
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ChildReport;
+}
+
+/** Peak RSS of reading and encoding `file` without Kafka, in a child process. */
+async function readingPeak(file: string): Promise<number> {
+  const output = await runProcess(process.execPath, [path.join(__dirname, 'readChild.js'), file]);
+  return (JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { peakRssBytes: number })
+    .peakRssBytes;
 }
 
 async function javaProducerPerformance(

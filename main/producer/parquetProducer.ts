@@ -210,10 +210,12 @@ export class ParquetProducer extends EventEmitter {
 
   private async execute(): Promise<ProduceSummary> {
     this.startedAt = this.clock.now();
-    this.progressTimer = setInterval(() => this.emitProgress(), PROGRESS_INTERVAL_MS);
     let plan: StreamPlan | null = null;
     try {
       plan = await this.prepare();
+      // progress starts once the rows to send are known
+      this.progressTimer = setInterval(() => this.emitProgress(), PROGRESS_INTERVAL_MS);
+      this.emitProgress();
       await this.stream(plan);
       await this.finishCheckpoint(plan);
       this.state = 'done';
@@ -364,7 +366,7 @@ export class ParquetProducer extends EventEmitter {
       { brokers: options.brokers, topic: options.topic, requestTimeoutMs: REQUEST_TIMEOUT_MS },
       threads,
     ).catch((error: unknown) => {
-      throw unreachable(options.brokers, error);
+      throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
     });
     return plan;
   }
