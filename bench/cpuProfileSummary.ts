@@ -21,7 +21,7 @@ export interface ProfileShare {
 function owner(node: ProfileNode): string {
   const { functionName, url } = node.callFrame;
   if (functionName === '(garbage collector)') return 'garbage collection';
-  if (functionName === '(idle)') return 'idle (waiting for the broker)';
+  if (functionName === '(idle)') return 'idle (waiting for the broker or another thread)';
   if (functionName === '(program)') return 'V8 (program)';
   if (url.includes('node_modules/kafkajs/'))
     return 'kafkajs (record encoding, request building, CRC)';

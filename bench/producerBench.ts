@@ -15,7 +15,7 @@ import { javaCommand } from '../main/broker/javaToolchain';
 import { benchBroker, type BenchBroker } from './benchBroker';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
 import { measureCodecThroughput } from './codecThroughput';
-import { summariseCpuProfile } from './cpuProfileSummary';
+import { summariseCpuProfile, type ProfileShare } from './cpuProfileSummary';
 import type { ChildReport } from './produceChild';
 
 const PARTITIONS = 4;
@@ -189,9 +189,9 @@ async function profileProducer(
   );
   const profiles = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
   line(`\nwhere the producer's time goes (node --cpu-prof, 300,000 rows; ${profileDir}):`);
-  for (const name of profiles) {
+  for (const name of profiles.sort()) {
     const { owners, functions } = summariseCpuProfile(path.join(profileDir, name));
-    if (owners.every((share) => share.name.startsWith('idle'))) continue;
+    line(`  ${threadLabel(name, owners)}:`);
     for (const share of owners.filter((entry) => entry.percent >= 0.5)) {
       line(`  ${share.percent.toFixed(1).padStart(5)}%  ${share.name}`);
     }
@@ -199,6 +199,13 @@ async function profileProducer(
     for (const share of functions)
       line(`  ${share.percent.toFixed(1).padStart(5)}%    ${share.name}`);
   }
+}
+
+/** Node names profiles CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is main. */
+function threadLabel(file: string, owners: ProfileShare[]): string {
+  if (file.split('.')[4] === '0') return 'main thread (reading, encoding, partitioning, packing)';
+  const kafkajs = owners.find((share) => share.name.startsWith('kafkajs'))?.percent ?? 0;
+  return kafkajs > 1 ? 'delivery thread (kafkajs)' : 'decoder thread (parquet-wasm)';
 }
 
 function runProcess(command: string, args: string[]): Promise<string> {
