@@ -310,7 +310,9 @@ async function terminate(pid: number, timeoutMs: number): Promise<void> {
   while (alive() && Date.now() < deadline) await sleep(200);
   if (alive()) {
     process.kill(pid, 'SIGKILL');
-    while (alive()) await sleep(100);
+    const killDeadline = Date.now() + 10_000;
+    while (alive() && Date.now() < killDeadline) await sleep(100);
+    if (alive()) throw new EnvironmentError(`the broker process ${pid} did not exit after SIGKILL`);
   }
 }
 

@@ -41,7 +41,8 @@ export function registerBrokerCommand(program: Command): void {
       console.log(`broker ready on ${status.brokers.join(',')} — ${status.detail}`);
       console.log(`data dir ${flags.dataDir}, log ${local.logFile}`);
       if (flags.detach) {
-        console.log(`stop it with: parquet-streamer broker stop --data-dir ${flags.dataDir}`);
+        const dirFlag = flags.dataDir === brokerDataDir() ? '' : ` --data-dir ${flags.dataDir}`;
+        console.log(`stop it with: parquet-streamer broker stop${dirFlag}`);
         return;
       }
       console.log('press Ctrl+C to stop');
