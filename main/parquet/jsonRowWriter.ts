@@ -412,6 +412,7 @@ class DoublePass implements ColumnPass {
   }
 }
 
+/** booleans as the numbers 1 and 0: the wire format (DESIGN.md) writes them as numbers */
 class BoolPass implements ColumnPass {
   private readonly bits: Uint8Array;
   private readonly mask: Uint8Array | null;
@@ -427,20 +428,23 @@ class BoolPass implements ColumnPass {
   }
 
   measure(first: number, count: number, lengths: Int32Array): void {
-    for (let r = 0; r < count; r++) {
-      const bit = this.offset + first + r;
-      lengths[r] +=
-        this.prefix.length + (isNullAt(this.mask, bit) || !isNullAt(this.bits, bit) ? 4 : 5);
-    }
+    const { mask, offset } = this;
+    const prefixLength = this.prefix.length;
+    for (let r = 0; r < count; r++)
+      lengths[r] += prefixLength + (isNullAt(mask, offset + first + r) ? 4 : 1);
   }
 
   write(first: number, count: number, output: WindowOutput): void {
+    const { bits, mask, offset, prefix } = this;
     const { positions, bytes } = output;
     for (let r = 0; r < count; r++) {
-      const bit = this.offset + first + r;
-      const at = putPrefix(output, positions[r], this.prefix);
-      if (isNullAt(this.mask, bit)) positions[r] = putNull(bytes, at);
-      else positions[r] = putAscii(bytes, at, isNullAt(this.bits, bit) ? 'false' : 'true');
+      const bit = offset + first + r;
+      const at = putPrefix(output, positions[r], prefix);
+      if (isNullAt(mask, bit)) positions[r] = putNull(bytes, at);
+      else {
+        bytes[at] = 0x30 + ((bits[bit >> 3] >> (bit & 7)) & 1); // 0 or 1
+        positions[r] = at + 1;
+      }
     }
   }
 }

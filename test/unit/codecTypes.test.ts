@@ -68,15 +68,15 @@ function fixedWidth<T extends arrow.DataType>(
 }
 
 describe('numbers', () => {
-  it('null type, booleans and small integers', () => {
+  it('null type, booleans (as 1 and 0) and small integers', () => {
     assert.deepEqual(values(arrow.vectorFromArray([null, null], new arrow.Null())), [
       'null',
       'null',
     ]);
     assert.deepEqual(values(arrow.vectorFromArray([true, null, false], new arrow.Bool())), [
-      'true',
+      '1',
       'null',
-      'false',
+      '0',
     ]);
     assert.deepEqual(values(arrow.vectorFromArray([-128, 0, null, 127], new arrow.Int8())), [
       '-128',
@@ -99,6 +99,19 @@ describe('numbers', () => {
       '1',
       'null',
     ]);
+  });
+
+  it('booleans across bitmap bytes, with and without nulls, are 1, 0 or null', () => {
+    const flags = Array.from({ length: 21 }, (_, i) => i % 3 === 0);
+    assert.deepEqual(
+      values(arrow.vectorFromArray(flags, new arrow.Bool())),
+      flags.map((flag) => (flag ? '1' : '0')),
+    );
+    const withNulls = flags.map((flag, i) => (i % 5 === 4 ? null : flag));
+    assert.deepEqual(
+      values(arrow.vectorFromArray(withNulls, new arrow.Bool())),
+      withNulls.map((flag) => (flag === null ? 'null' : flag ? '1' : '0')),
+    );
   });
 
   it('float64: JavaScript number text; NaN and ±Infinity become null; -0 is 0', () => {
@@ -482,6 +495,12 @@ describe('nested types', () => {
       ),
       ['["x",null]', 'null'],
     );
+    assert.deepEqual(
+      values(
+        arrow.vectorFromArray([[true, null, false], []], new arrow.List(item(new arrow.Bool()))),
+      ),
+      ['[1,null,0]', '[]'],
+    );
     const nested = new arrow.List(item(new arrow.List(item(new arrow.Float64()))));
     assert.deepEqual(values(arrow.vectorFromArray([[[1.5], [], null]], nested)), [
       '[[1.5],[],null]',
@@ -494,16 +513,19 @@ describe('nested types', () => {
       new arrow.Field('a', new arrow.Int64(), true),
       new arrow.Field('b', inner, true),
       new arrow.Field('c"', new arrow.Utf8(), true),
+      new arrow.Field('d', new arrow.Bool(), true),
     ]);
     const rows = [
-      { a: 2n ** 60n, b: { when: new Date(Date.UTC(2024, 0, 1)) }, 'c"': 'x' },
+      { a: 2n ** 60n, b: { when: new Date(Date.UTC(2024, 0, 1)) }, 'c"': 'x', d: true },
       null,
-      { a: null, b: null, 'c"': null },
+      { a: null, b: null, 'c"': null, d: false },
+      { a: null, b: null, 'c"': null, d: null },
     ];
     assert.deepEqual(values(arrow.vectorFromArray(rows, type)), [
-      '{"a":"1152921504606846976","b":{"when":"2024-01-01"},"c\\"":"x"}',
+      '{"a":"1152921504606846976","b":{"when":"2024-01-01"},"c\\"":"x","d":1}',
       'null',
-      '{"a":null,"b":null,"c\\"":null}',
+      '{"a":null,"b":null,"c\\"":null,"d":0}',
+      '{"a":null,"b":null,"c\\"":null,"d":null}',
     ]);
   });
 
@@ -519,7 +541,7 @@ describe('nested types', () => {
       ),
     );
 
-  it('maps with string or number keys become objects', () => {
+  it('maps with string, number or boolean keys become objects (booleans as "1" and "0")', () => {
     const byName = arrow.vectorFromArray(
       [
         new Map([
@@ -542,20 +564,32 @@ describe('nested types', () => {
       mapType(new arrow.Int32(), new arrow.Utf8()),
     );
     assert.deepEqual(values(byNumber), ['{"1":"one","-2":"minus two"}']);
-  });
-
-  it('maps with other keys become [key, value] pairs', () => {
     const byFlag = arrow.vectorFromArray(
       [
         new Map([
-          [true, 1],
-          [false, 2],
+          [true, false],
+          [false, true],
+        ]),
+        new Map(),
+        new Map([[false, null]]),
+      ],
+      mapType(new arrow.Bool(), new arrow.Bool()),
+    );
+    assert.deepEqual(values(byFlag), ['{"1":0,"0":1}', '{}', '{"0":null}']);
+  });
+
+  it('maps with other keys become [key, value] pairs', () => {
+    const byList = arrow.vectorFromArray(
+      [
+        new Map([
+          [[1, 2], 'a'],
+          [[], 'b'],
         ]),
         new Map(),
       ],
-      mapType(new arrow.Bool(), new arrow.Int32()),
+      mapType(new arrow.List(item(new arrow.Int32())), new arrow.Utf8()),
     );
-    assert.deepEqual(values(byFlag), ['[[true,1],[false,2]]', '[]']);
+    assert.deepEqual(values(byList), ['[[[1,2],"a"],[[],"b"]]', '[]']);
   });
 
   it('dictionaries are decoded, at the top level and inside lists', () => {
@@ -593,6 +627,10 @@ describe('the codec as a whole', () => {
         Array.from({ length: count }, (_, i) => (i % 33 === 0 ? null : (i % 1000) / 10)),
         new arrow.Float64(),
       ),
+      paid: arrow.vectorFromArray(
+        Array.from({ length: count }, (_, i) => (i % 11 === 0 ? null : i % 3 === 0)),
+        new arrow.Bool(),
+      ),
     });
     const rows = new RowCodec(table.schema).encodeRows(table);
     assert.equal(rows.length, count);
@@ -601,6 +639,7 @@ describe('the codec as a whole', () => {
         id: i * 1000003,
         name: i % 7 === 0 ? null : names[i % names.length],
         temperature: i % 33 === 0 ? null : (i % 1000) / 10,
+        paid: i % 11 === 0 ? null : i % 3 === 0 ? 1 : 0,
       };
       if (row !== JSON.stringify(expected)) assert.equal(row, JSON.stringify(expected), `row ${i}`);
     });
@@ -620,14 +659,16 @@ describe('the codec as a whole', () => {
     assert.deepEqual(new RowCodec(empty.schema).encodeRows(empty), ['{}', '{}']);
   });
 
-  it('keyTexts: strings without quotes, numbers as digits, null as null', () => {
+  it('keyTexts: strings without quotes, numbers and booleans as digits, null as null', () => {
     const table = tableOf({
       plate: arrow.vectorFromArray(['GBB9093', 'a"b', null], new arrow.Utf8()),
       id: fixedWidth(new arrow.Int64(), BigInt64Array.from([7n, 2n ** 60n, -3n])),
       when: fixedWidth(new arrow.TimestampMillisecond(), BigInt64Array.from([0n, 1000n, 2000n])),
+      paid: arrow.vectorFromArray([true, false, null], new arrow.Bool()),
     });
     const codec = new RowCodec(table.schema);
     assert.deepEqual(codec.keyTexts(table, 'plate'), ['GBB9093', 'a"b', null]);
+    assert.deepEqual(codec.keyTexts(table, 'paid'), ['1', '0', null]);
     assert.deepEqual(codec.keyTexts(table, 'id'), ['7', '1152921504606846976', '-3']);
     assert.deepEqual(codec.keyTexts(table.slice(1), 'when'), [
       '1970-01-01T00:00:01.000Z',
@@ -639,16 +680,20 @@ describe('the codec as a whole', () => {
     );
     assert.throws(
       () => codec.keyTexts(table, 'nope'),
-      new InputError('key column "nope" does not exist; the columns are: plate, id, when'),
+      new InputError('key column "nope" does not exist; the columns are: plate, id, when, paid'),
     );
   });
 
   it('toObjects: what JSON.parse of the rows gives, up to a limit', () => {
     const table = tableOf({
       id: fixedWidth(new arrow.Int64(), BigInt64Array.from([1n, 2n ** 60n, 3n])),
+      paid: arrow.vectorFromArray([true, null, false], new arrow.Bool()),
     });
     const codec = new RowCodec(table.schema);
-    assert.deepEqual(codec.toObjects(table, 2), [{ id: 1 }, { id: '1152921504606846976' }]);
+    assert.deepEqual(codec.toObjects(table, 2), [
+      { id: 1, paid: 1 },
+      { id: '1152921504606846976', paid: null },
+    ]);
     assert.deepEqual(
       codec.toObjects(table),
       codec.encodeRows(table).map((row) => JSON.parse(row)),
