@@ -274,6 +274,36 @@ export class ParquetProducer extends EventEmitter {
       : null;
 
     const partitions = await this.ensureTopic();
+    // the delivery threads start and connect while the topic and checkpoint are examined
+    const threads = Math.max(1, Math.min(partitions, availableParallelism(), MAX_DELIVERY_THREADS));
+    const opening = DeliveryPool.open(
+      { brokers: options.brokers, topic: options.topic, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+      threads,
+    );
+    opening.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+    try {
+      const plan = await this.planStream(dataset, codec, replayCodec, partitions);
+      this.pool = await opening.catch((error: unknown) => {
+        throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
+      });
+      return plan;
+    } catch (error) {
+      void opening.then(
+        (pool) => pool.close(),
+        () => undefined,
+      );
+      throw error;
+    }
+  }
+
+  /** Reads the topic's limits and the checkpoint, and finds what an interrupted run sent. */
+  private async planStream(
+    dataset: ParquetDataset,
+    codec: RowCodec,
+    replayCodec: RowCodec | null,
+    partitions: number,
+  ): Promise<StreamPlan> {
+    const options = this.options;
     this.kafka = createKafka({
       brokers: options.brokers,
       clientId: 'parquet-streamer-producer',
@@ -360,14 +390,6 @@ export class ParquetProducer extends EventEmitter {
       file,
       this.checkpointAt(plan, startPosition, startSlice, false),
     );
-
-    const threads = Math.max(1, Math.min(partitions, availableParallelism(), MAX_DELIVERY_THREADS));
-    this.pool = await DeliveryPool.open(
-      { brokers: options.brokers, topic: options.topic, requestTimeoutMs: REQUEST_TIMEOUT_MS },
-      threads,
-    ).catch((error: unknown) => {
-      throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
-    });
     return plan;
   }
 
