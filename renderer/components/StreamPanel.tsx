@@ -1,24 +1,54 @@
-// The stream form (topics, partitions, workers, rate), the Stream / Pause / Resume / Stop buttons
-// and the progress bar with rows acked, rate and ETA.
-import { useRef, useState, type FormEvent } from 'react';
+// The stream form (topics, partitions, workers, rate, and the collapsible producer settings), the
+// Stream / Pause / Resume / Stop buttons and the progress bar with rows acked, rate and ETA.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DatasetSummary, StreamConfig, StreamProgress } from '../../main/api/contract';
-import { fieldOfError, streamConfigErrors, type FieldErrors } from '../forms/fieldErrors';
+import { fieldOfError, fieldOfProducerFailure, type FieldErrors } from '../forms/fieldErrors';
+import {
+  describeProducerSettings,
+  initialStreamForm,
+  producerSettingsOf,
+  streamConfigOf,
+  streamFormErrors,
+  configFieldsOf,
+  withRate,
+  type StreamForm,
+} from '../forms/streamForm';
 import { formatCount, formatDuration } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 import { describedBy, Field } from './Field';
+import { ProducerSettings } from './ProducerSettings';
 
 type StreamField = keyof StreamConfig;
+/** Every field in tab order; the first invalid one gets the focus. */
 const FORM_FIELDS: readonly StreamField[] = [
   'inputTopic',
   'outputTopic',
   'partitions',
   'workers',
   'ratePerSecond',
+  'keyColumn',
+  'partitioner',
+  'timestamps',
+  'replayColumn',
+  'speed',
+  'offset',
+  'limit',
+  'resume',
+  'shuffle',
+  'seed',
 ];
 
 /** Stream states in which the form is locked and the slider scales the running pool. */
 export function isStreamActive(state: StreamProgress['state']): boolean {
   return state === 'starting' || state === 'running' || state === 'paused' || state === 'stopping';
+}
+
+/** Focuses a field of the form, opening the producer settings first when it lies inside them. */
+function revealField(form: HTMLFormElement | null, field: StreamField, focus: boolean): void {
+  const input = form?.querySelector<HTMLElement>(`#stream-${field}`);
+  const section = input?.closest('details');
+  if (section) section.open = true;
+  if (focus) input?.focus();
 }
 
 export function StreamPanel(props: {
@@ -30,34 +60,49 @@ export function StreamPanel(props: {
   onProgress: (stream: StreamProgress) => void;
 }) {
   const { stream, run, onProgress } = props;
-  const [inputTopic, setInputTopic] = useState(stream.inputTopic ?? 'parking-violations');
-  const [outputTopic, setOutputTopic] = useState(
-    stream.outputTopic ?? 'parking-violations-by-borough',
+  const [values, setValues] = useState<StreamForm>(() =>
+    initialStreamForm(
+      stream.inputTopic ?? 'parking-violations',
+      stream.outputTopic ?? 'parking-violations-by-borough',
+    ),
   );
-  const [partitions, setPartitions] = useState('4');
-  const [rate, setRate] = useState('');
   const [errors, setErrors] = useState<FieldErrors<StreamField>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const active = isStreamActive(stream.state);
+  const fields = props.dataset?.fields ?? [];
+  /** Applies a change to the form; the errors of the fields it touches no longer apply. */
+  const edit = (key: keyof StreamForm, change: (current: StreamForm) => StreamForm) => {
+    setValues(change);
+    setErrors((current) => {
+      const next = { ...current };
+      for (const field of configFieldsOf(key)) delete next[field];
+      return next;
+    });
+  };
+  const set = <K extends keyof StreamForm>(key: K, value: StreamForm[K]) =>
+    edit(key, (current) => ({ ...current, [key]: value }));
+
+  // a stream that failed because of a producer option shows its message beside that option
+  const failure = stream.state === 'failed' ? fieldOfProducerFailure(stream.detail) : null;
+  const failedField = failure?.field;
+  const failedMessage = failure?.message;
+  useEffect(() => {
+    if (!failedField || !failedMessage) return;
+    setErrors((current) => ({ ...current, [failedField]: failedMessage }));
+    revealField(form.current, failedField, false);
+  }, [failedField, failedMessage]);
 
   async function start(event: FormEvent) {
     event.preventDefault();
     setFormError(undefined);
-    const config: StreamConfig = {
-      path: props.dataset?.path ?? '',
-      inputTopic: inputTopic.trim(),
-      outputTopic: outputTopic.trim(),
-      partitions: partitions.trim() === '' ? Number.NaN : Number(partitions),
-      workers: props.workers,
-      ratePerSecond: rate.trim() === '' ? null : Number(rate),
-    };
-    const found = streamConfigErrors(config);
+    const config = streamConfigOf(values, props.dataset, props.workers);
+    const found = streamFormErrors(values, config);
     setErrors(found);
     if (found.path) setFormError('open a Parquet file or folder first (Dataset, above)');
     const firstInvalid = FORM_FIELDS.find((field) => found[field]);
-    if (firstInvalid) form.current?.querySelector<HTMLElement>(`#stream-${firstInvalid}`)?.focus();
+    if (firstInvalid) revealField(form.current, firstInvalid, true);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     const result = await run('startStream', config);
@@ -67,8 +112,10 @@ export function StreamPanel(props: {
       return;
     }
     const located = fieldOfError(result.error, FORM_FIELDS);
-    if (located) setErrors({ [located.field]: located.message });
-    else setFormError(result.error);
+    if (located) {
+      setErrors({ [located.field]: located.message });
+      revealField(form.current, located.field, true);
+    } else setFormError(result.error);
   }
 
   async function control(command: 'pauseStream' | 'resumeStream' | 'stopStream') {
@@ -79,6 +126,10 @@ export function StreamPanel(props: {
     else setFormError(result.error);
   }
 
+  const replaying = values.pace === 'replay';
+  const rateHint = replaying
+    ? 'pace: replay by event time (Producer settings)'
+    : 'empty = as fast as the broker accepts';
   const fraction = stream.rowsTotal > 0 ? stream.rowsAcked / stream.rowsTotal : 0;
   return (
     <section className="panel" aria-labelledby="stream-title">
@@ -88,20 +139,20 @@ export function StreamPanel(props: {
           <input
             {...describedBy('stream-inputTopic', errors.inputTopic)}
             type="text"
-            value={inputTopic}
+            value={values.inputTopic}
             disabled={active}
             spellCheck={false}
-            onChange={(event) => setInputTopic(event.target.value)}
+            onChange={(event) => set('inputTopic', event.target.value)}
           />
         </Field>
         <Field id="stream-outputTopic" label="Output topic" error={errors.outputTopic}>
           <input
             {...describedBy('stream-outputTopic', errors.outputTopic)}
             type="text"
-            value={outputTopic}
+            value={values.outputTopic}
             disabled={active}
             spellCheck={false}
-            onChange={(event) => setOutputTopic(event.target.value)}
+            onChange={(event) => set('outputTopic', event.target.value)}
           />
         </Field>
         <Field id="stream-partitions" label="Partitions" error={errors.partitions}>
@@ -110,9 +161,9 @@ export function StreamPanel(props: {
             type="number"
             min={1}
             max={1000}
-            value={partitions}
+            value={values.partitions}
             disabled={active}
-            onChange={(event) => setPartitions(event.target.value)}
+            onChange={(event) => set('partitions', event.target.value)}
           />
         </Field>
         <Field id="stream-workers" label="Workers" error={errors.workers}>
@@ -130,22 +181,29 @@ export function StreamPanel(props: {
           id="stream-ratePerSecond"
           label="Rate (rows/s)"
           error={errors.ratePerSecond}
-          hint="empty = as fast as the broker accepts"
+          hint={rateHint}
         >
           <input
-            {...describedBy(
-              'stream-ratePerSecond',
-              errors.ratePerSecond,
-              'empty = as fast as the broker accepts',
-            )}
+            {...describedBy('stream-ratePerSecond', errors.ratePerSecond, rateHint)}
             type="number"
             min={1}
             placeholder="unthrottled"
-            value={rate}
-            disabled={active}
-            onChange={(event) => setRate(event.target.value)}
+            value={values.rate}
+            disabled={active || replaying}
+            onChange={(event) => {
+              const rate = event.target.value;
+              edit('rate', (current) => withRate(current, rate));
+            }}
           />
         </Field>
+        <ProducerSettings
+          form={values}
+          edit={edit}
+          fields={fields}
+          errors={errors}
+          summary={describeProducerSettings(producerSettingsOf(values, fields))}
+          disabled={active}
+        />
         <div className="button-row form-actions">
           <button type="submit" className="primary" disabled={busy || active}>
             Stream
