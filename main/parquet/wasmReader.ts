@@ -1,6 +1,7 @@
 // Main-thread side of the decoder thread (wasmReaderWorker.ts): sends open/read requests, turns
 // problems into one-line InputErrors naming the file, and replaces the thread when the WASM
 // module aborts, so the next file in the same process still reads.
+import { THREAD_HEAP_LIMITS } from '../shared/threadHeapLimits';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
@@ -49,7 +50,9 @@ class WasmReader {
       this.worker.ref();
       return this.worker;
     }
-    const worker = new Worker(path.join(__dirname, 'wasmReaderWorker.js'));
+    const worker = new Worker(path.join(__dirname, 'wasmReaderWorker.js'), {
+      resourceLimits: THREAD_HEAP_LIMITS,
+    });
     worker.on('message', (response: WasmResponse) => this.settle(response));
     worker.on('error', (error) => (this.lastWorkerError = error));
     worker.on('exit', (code) => this.threadExited(worker, code));

@@ -1,6 +1,7 @@
 // The producer's delivery threads (deliveryThread.ts): each owns the partitions p with
 // p % threads === its index, so every partition is written by one idempotent producer in row
 // order while the threads encode Kafka records in parallel.
+import { THREAD_HEAP_LIMITS } from '../shared/threadHeapLimits';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
@@ -29,7 +30,9 @@ export function deliveryError(error: SerializedError): Error {
 }
 
 class DeliveryThread {
-  private readonly worker = new Worker(path.join(__dirname, 'deliveryThread.js'));
+  private readonly worker = new Worker(path.join(__dirname, 'deliveryThread.js'), {
+    resourceLimits: THREAD_HEAP_LIMITS,
+  });
   private readonly pending = new Map<number, Pending>();
   private connected: Pending | null = null;
   private closed: (() => void) | null = null;
