@@ -26,12 +26,25 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/shell/**'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only main/shell may import electron.' }] },
+        {
+          paths: [
+            { name: 'electron', message: 'Only main/shell may import electron.' },
+            {
+              name: 'kafkajs',
+              message: 'Import kafkajs values from main/broker/kafkajs (it fixes kafkajs first).',
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
       'no-console': 'error',
     },
+  },
+  {
+    files: ['main/broker/kafkajs.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     files: ['main/cli/**/*.ts'],

@@ -1,6 +1,7 @@
 // One place that builds kafkajs clients: our logger instead of kafkajs' console output,
 // bounded connection and request timeouts, and retries that give up instead of hanging.
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs';
 import { InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 

@@ -1,6 +1,7 @@
 // The largest record batch a topic accepts (max.message.bytes), so the producer can size its
 // per-partition batches and reject an oversized row before the broker does.
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes } from '../broker/kafkajs';
 
 /** Kafka's default max.message.bytes. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;

@@ -2,7 +2,7 @@
 // stats kept in the data dir, the HTTP port, and the exactly-once stream processor.
 import { EventEmitter } from 'node:events';
 import { createKafka } from '../broker/kafkaClient';
-import { logLevel } from 'kafkajs';
+import { logLevel } from '../broker/kafkajs';
 import type { Logger } from '../shared/logger';
 import { DataDirLock } from './dataDirLock';
 import { withoutExpectedNoise } from './kafkaLogFilter';

@@ -1,0 +1,35 @@
+// The linear per-partition grouping that main/broker/kafkajs.ts puts in place of kafkajs'
+// quadratic one: same groups, same order, and it is what kafkajs actually loads.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import * as vm from 'node:vm';
+import { groupMessagesPerPartition } from '../../main/broker/kafkajs';
+
+const GROUPING_FILE = require.resolve('kafkajs/src/producer/groupMessagesPerPartition');
+
+/** kafkajs' own implementation, evaluated from its source file. */
+function kafkajsOriginal(): typeof groupMessagesPerPartition {
+  const module = { exports: {} as typeof groupMessagesPerPartition };
+  vm.runInThisContext(`(function (module) {${readFileSync(GROUPING_FILE, 'utf8')}\n})`)(module);
+  return module.exports;
+}
+
+test('groups like kafkajs does: same partitions, same order', () => {
+  const messages = Array.from({ length: 1000 }, (_, i) => ({
+    value: String(i),
+    partition: (i * 7) % 5,
+  }));
+  const args = {
+    topic: 't',
+    partitionMetadata: [{}, {}, {}, {}, {}],
+    messages,
+    partitioner: ({ message }: { message: { partition: number } }) => message.partition,
+  };
+  assert.deepEqual(groupMessagesPerPartition(args), kafkajsOriginal()(args));
+  assert.deepEqual(groupMessagesPerPartition({ ...args, partitionMetadata: [] }), {});
+});
+
+test('kafkajs loads the linear grouping', () => {
+  assert.equal(require(GROUPING_FILE), groupMessagesPerPartition);
+});
