@@ -4,29 +4,13 @@
 // chart as CSV, PNG and SVG. Any page error or console error (a CSP violation, say) fails it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { StreamEngine } from '../../main/api/streamEngine';
-import { startDashboardServer, type DashboardServer } from '../../main/server/dashboardServer';
-import { builtRendererDir } from '../../main/server/staticFiles';
-import { createLogger } from '../../main/shared/logger';
-import { testBrokers, uniqueName } from '../support/testBroker';
+import type { Page } from 'playwright-core';
+import { openDashboardSession, resultsDir } from '../support/dashboardSession';
+import { uniqueName } from '../support/testBroker';
 
 const BOROUGHS = ['Bronx', 'Brooklyn', 'Manhattan', 'Queens', 'Staten Island'];
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const resultsDir = path.resolve(__dirname, '..', '..', '..', 'test-results');
 
 async function chartBoroughs(page: Page): Promise<string[]> {
   const value = await page.getByTestId('boxplot').getAttribute('data-boroughs');
@@ -57,32 +41,9 @@ test(
     timeout: 300_000,
   },
   async () => {
-    const staticDir = builtRendererDir();
-    assert.ok(
-      existsSync(path.join(staticDir, 'index.html')),
-      `${staticDir}/index.html is missing: run \`npm run build\` first`,
-    );
-    const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-e2e-dashboard-'));
-    const logger = createLogger('e2e');
-    const engine = new StreamEngine({ appDataDir, brokers: testBrokers(), logger });
-    let server: DashboardServer | undefined;
-    let browser: Browser | undefined;
-    const pageErrors: string[] = [];
+    const session = await openDashboardSession('dashboard');
     try {
-      server = await startDashboardServer({ host: engine, port: 0, staticDir, logger });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-      const context = await browser.newContext({
-        viewport: { width: 1400, height: 1000 },
-        acceptDownloads: true,
-      });
-      const page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
-      });
-      await page.goto(server.url);
-      await page.getByText('Broker: external cluster').waitFor();
+      const { page, pageErrors } = session;
 
       await page.getByLabel('Demo rows').fill('60000');
       await page.getByRole('button', { name: 'Generate demo data' }).click();
@@ -151,10 +112,7 @@ test(
 
       assert.deepEqual(pageErrors, []);
     } finally {
-      await browser?.close();
-      await server?.close();
-      await engine.close();
-      await rm(appDataDir, { recursive: true, force: true });
+      await session.close();
     }
   },
 );

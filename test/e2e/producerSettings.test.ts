@@ -6,30 +6,14 @@
 // Any page error or console error fails it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import type { Kafka } from 'kafkajs';
-import { StreamEngine } from '../../main/api/streamEngine';
 import { createKafka } from '../../main/broker/kafkaClient';
-import { startDashboardServer, type DashboardServer } from '../../main/server/dashboardServer';
-import { builtRendererDir } from '../../main/server/staticFiles';
-import { createLogger } from '../../main/shared/logger';
-import { testBrokers, uniqueName } from '../support/testBroker';
+import { openDashboardSession, resultsDir } from '../support/dashboardSession';
+import { uniqueName } from '../support/testBroker';
+import { readTopicToEnd } from '../support/topicReader';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const resultsDir = path.resolve(__dirname, '..', '..', '..', 'test-results');
 const PARTITIONS = 4;
 const LIMIT = 500;
 
@@ -40,80 +24,31 @@ interface Received {
   row: string | undefined;
 }
 
-/** Every message of `topic`, read from the beginning until the high watermarks are reached. */
+/** Every message of `topic`, with the fields the test checks. */
 async function readTopic(kafka: Kafka, topic: string): Promise<Received[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const expected = offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
-
-  const consumer = kafka.consumer({ groupId: uniqueName('e2e-producer-settings-reader') });
-  const received: Received[] = [];
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`read ${received.length} of ${expected} messages in 60 s`)),
-        60_000,
-      );
-      const finish = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (expected === 0) finish();
-      void consumer
-        .run({
-          eachMessage: async ({ partition, message }) => {
-            const value = JSON.parse(message.value?.toString('utf8') ?? 'null') as Record<
-              string,
-              unknown
-            >;
-            received.push({
-              partition,
-              key: message.key?.toString('utf8') ?? null,
-              summons: value['Summons Number'],
-              row: message.headers?.['source.row']?.toString(),
-            });
-            if (received.length === expected) finish();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return received;
+  const messages = await readTopicToEnd(kafka, topic, {
+    readerName: 'e2e-producer-settings-reader',
+    timeoutMs: 60_000,
+  });
+  return messages.map(({ partition, message }) => {
+    const value = JSON.parse(message.value?.toString('utf8') ?? 'null') as Record<string, unknown>;
+    return {
+      partition,
+      key: message.key?.toString('utf8') ?? null,
+      summons: value['Summons Number'],
+      row: message.headers?.['source.row']?.toString(),
+    };
+  });
 }
 
 test(
   'producer settings from the form: key column, modulo partitioner and limit reach the topic',
   { timeout: 240_000 },
   async () => {
-    const staticDir = builtRendererDir();
-    assert.ok(
-      existsSync(path.join(staticDir, 'index.html')),
-      `${staticDir}/index.html is missing: run \`npm run build\` first`,
-    );
-    const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-e2e-producer-settings-'));
-    const logger = createLogger('e2e');
-    const brokers = testBrokers();
-    const engine = new StreamEngine({ appDataDir, brokers, logger });
+    const session = await openDashboardSession('producer-settings');
     const inputTopic = uniqueName('e2e-keyed');
-    let server: DashboardServer | undefined;
-    let browser: Browser | undefined;
-    const pageErrors: string[] = [];
     try {
-      server = await startDashboardServer({ host: engine, port: 0, staticDir, logger });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      page.setDefaultTimeout(30_000);
-      page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
-      });
-      await page.goto(server.url);
-      await page.getByText('Broker: external cluster').waitFor();
+      const { page, pageErrors, brokers } = session;
 
       await page.getByLabel('Demo rows').fill('5000');
       await page.getByRole('button', { name: 'Generate demo data' }).click();
@@ -204,10 +139,7 @@ test(
       assert.equal(await progress.getAttribute('data-state'), 'failed');
       assert.deepEqual(pageErrors, []);
     } finally {
-      await browser?.close();
-      await server?.close();
-      await engine.close();
-      await rm(appDataDir, { recursive: true, force: true });
+      await session.close();
     }
   },
 );

@@ -13,6 +13,7 @@ import { createKafka } from '../../main/broker/kafkaClient';
 import { freePort, LocalBroker } from '../../main/broker/localBroker';
 import { ParquetProducer, type ProduceProgress } from '../../main/producer/parquetProducer';
 import { uniqueName } from '../support/testBroker';
+import { readTopicToEnd } from '../support/topicReader';
 
 const ROWS = 150_000;
 let workDir = '';
@@ -47,42 +48,11 @@ function writeRows(file: string): void {
   );
 }
 
+/** The source.row header of every message of `topic`. */
 async function sourceRows(brokers: string[], topic: string): Promise<number[]> {
   const kafka = createKafka({ brokers, clientId: 'restart-test-reader' });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map(
-    (await admin.fetchTopicOffsets(topic)).map((e) => [e.partition, BigInt(e.high)]),
-  );
-  await admin.disconnect();
-  const unfinished = new Set(
-    [...ends].filter(([, end]) => end > 0n).map(([partition]) => partition),
-  );
-  const rows: number[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('restart-reader'), maxBytes: 8 << 20 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`read ${rows.length} rows, then stalled`)), 90_000);
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages)
-            rows.push(Number(message.headers?.['source.row']?.toString()));
-          const last = batch.messages.at(-1);
-          if (last && BigInt(last.offset) + 1n >= (ends.get(batch.partition) ?? 0n)) {
-            unfinished.delete(batch.partition);
-            if (unfinished.size === 0) resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect();
-  }
-  return rows;
+  const messages = await readTopicToEnd(kafka, topic, { readerName: 'restart-reader' });
+  return messages.map(({ message }) => Number(message.headers?.['source.row']?.toString()));
 }
 
 it('survives a broker restart mid-stream with every row delivered exactly once', async () => {
