@@ -12,28 +12,12 @@ import type { Admin, Kafka } from 'kafkajs';
 import { createKafka } from '../../main/broker/kafkaClient';
 import { createLogger } from '../../main/shared/logger';
 import { WorkerSupervisor } from '../../main/supervisor/workerSupervisor';
-import { transformBoroughRow } from '../../main/worker/boroughTransform';
+import { BOROUGH_CODES, transformBoroughRow } from '../../main/worker/boroughTransform';
 import { testBrokers, uniqueName } from '../support/testBroker';
 
 const PARTITIONS = 4;
-const CODES = [
-  'BK',
-  'K',
-  'Kings',
-  'ABX',
-  'BX',
-  'Bronx',
-  'MN',
-  'NY',
-  'Q',
-  'QN',
-  'QNS',
-  'QUEEN',
-  'Qns',
-  'R',
-  'Rich',
-  'ST',
-];
+// every borough code the transform knows, in turn
+const CODES = Object.keys(BOROUGH_CODES);
 // every fifth row has no known borough: an unknown code, null, or no field at all
 const UNKNOWN: unknown[] = ['XX', null, undefined, 'brooklyn'];
 
@@ -159,6 +143,15 @@ async function groupReachedEnd(fixture: Fixture): Promise<boolean> {
   });
 }
 
+async function waitForGroupEnd(fixture: Fixture, timeoutMs: number): Promise<void> {
+  await waitFor(
+    'the group committed the end of the input',
+    () => groupReachedEnd(fixture),
+    timeoutMs,
+    fixture.logFile,
+  );
+}
+
 /** Reads the whole output topic read_committed: source.row → the records carrying it. */
 async function readOutput(
   fixture: Fixture,
@@ -268,12 +261,7 @@ test(
       );
       assert.notEqual(workers[0]!.port, workers[1]!.port);
       await produceRows(fixture.kafka, fixture.input, total / 2, total);
-      await waitFor(
-        'the group committed the end of the input',
-        () => groupReachedEnd(fixture),
-        90_000,
-        fixture.logFile,
-      );
+      await waitForGroupEnd(fixture, 90_000);
       await waitFor(
         'the workers published all rows in /stats',
         () => supervisor.workers().reduce((sum, worker) => sum + worker.rowsIn, 0) === total,
@@ -321,12 +309,7 @@ test(
         60_000,
         fixture.logFile,
       );
-      await waitFor(
-        'the group committed the end of the input',
-        () => groupReachedEnd(fixture),
-        120_000,
-        fixture.logFile,
-      );
+      await waitForGroupEnd(fixture, 120_000);
       await supervisor.stop();
       assertExactlyOnce(await readOutput(fixture), chunk * chunks);
     } finally {
@@ -375,12 +358,7 @@ test(
         ['worker1'],
       );
       await producer;
-      await waitFor(
-        'the group committed the end of the input',
-        () => groupReachedEnd(fixture),
-        120_000,
-        fixture.logFile,
-      );
+      await waitForGroupEnd(fixture, 120_000);
       await waitFor(
         'worker1 holds every partition',
         () => supervisor.workers()[0]!.partitions.length === PARTITIONS,
@@ -439,12 +417,7 @@ test(
           },
         ],
       });
-      await waitFor(
-        'the group committed the end of the input',
-        () => groupReachedEnd(fixture),
-        120_000,
-        fixture.logFile,
-      );
+      await waitForGroupEnd(fixture, 120_000);
       await supervisor.stop();
       assertExactlyOnce(await readOutput(fixture), total);
       const saved = JSON.parse(

@@ -20,24 +20,18 @@ test('keeps the three fields, renames them and maps the borough', () => {
 });
 
 test('maps every code of the Python pipeline', () => {
-  const expected: Record<string, string> = {
-    BK: 'Brooklyn',
-    K: 'Brooklyn',
-    Kings: 'Brooklyn',
-    ABX: 'Bronx',
-    BX: 'Bronx',
-    Bronx: 'Bronx',
-    MN: 'Manhattan',
-    NY: 'Manhattan',
-    Q: 'Queens',
-    QN: 'Queens',
-    QNS: 'Queens',
-    QUEEN: 'Queens',
-    Qns: 'Queens',
-    R: 'Staten Island',
-    Rich: 'Staten Island',
-    ST: 'Staten Island',
+  const codesByBorough: Record<string, string[]> = {
+    Brooklyn: ['BK', 'K', 'Kings'],
+    Bronx: ['ABX', 'BX', 'Bronx'],
+    Manhattan: ['MN', 'NY'],
+    Queens: ['Q', 'QN', 'QNS', 'QUEEN', 'Qns'],
+    'Staten Island': ['R', 'Rich', 'ST'],
   };
+  const expected = Object.fromEntries(
+    Object.entries(codesByBorough).flatMap(([borough, codes]) =>
+      codes.map((code) => [code, borough]),
+    ),
+  );
   assert.deepEqual({ ...BOROUGH_CODES }, expected);
   for (const [code, borough] of Object.entries(expected)) {
     assert.equal(transformBoroughRow(row(code))?.['Violation County'], borough, code);
