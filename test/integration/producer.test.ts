@@ -23,6 +23,7 @@ import {
 } from '../../main/producer/parquetProducer';
 import { isUserError, InputError } from '../../main/shared/errors';
 import { testBrokers, uniqueName } from '../support/testBroker';
+import { readTopicToEnd } from '../support/topicReader';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'parquet-streamer.js');
 const COUNTIES = ['NY', 'K', 'Q', 'BX', 'R', 'MN'];
@@ -86,55 +87,15 @@ interface Received {
 /** Reads a whole topic, from the first offset to the end offsets it has now. */
 async function readTopic(topic: string): Promise<Received[]> {
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'producer-test-reader' });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map(
-    (await admin.fetchTopicOffsets(topic)).map((entry) => [entry.partition, BigInt(entry.high)]),
-  );
-  await admin.disconnect();
-  const unfinished = new Set(
-    [...ends].filter(([, end]) => end > 0n).map(([partition]) => partition),
-  );
-  const received: Received[] = [];
-  if (unfinished.size === 0) return received;
-  const consumer = kafka.consumer({
-    groupId: uniqueName('producer-test-reader'),
-    maxBytes: 8 << 20,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`topic ${topic}: read ${received.length} messages, then stalled`)),
-        90_000,
-      );
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) {
-            received.push({
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              value: message.value?.toString() ?? '',
-              file: message.headers?.['source.file']?.toString() ?? '',
-              row: Number(message.headers?.['source.row']?.toString()),
-            });
-          }
-          const last = batch.messages.at(-1);
-          if (last && BigInt(last.offset) + 1n >= (ends.get(batch.partition) ?? 0n)) {
-            unfinished.delete(batch.partition);
-            if (unfinished.size === 0) resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect();
-  }
-  return received;
+  const messages = await readTopicToEnd(kafka, topic, { readerName: 'producer-test-reader' });
+  return messages.map(({ partition, message }) => ({
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? '',
+    file: message.headers?.['source.file']?.toString() ?? '',
+    row: Number(message.headers?.['source.row']?.toString()),
+  }));
 }
 
 /** Rows seen more than once, and rows of 0..total-1 never seen. */
@@ -153,6 +114,24 @@ function exactlyOnce(
     if (!flag) missing.push(row);
   });
   return { duplicates, missing };
+}
+
+/** Resolves once the producer reports at least `rows` rows acknowledged. */
+function untilAcked(producer: ParquetProducer, rows: number): Promise<void> {
+  return new Promise((resolve) =>
+    producer.on('progress', (event: ProduceProgress) => {
+      if (event.rowsAcked >= rows) resolve();
+    }),
+  );
+}
+
+/** Runs a producer and stops it once `rows` rows are acknowledged; resolves to its summary. */
+async function stopAfterAcked(base: ProduceOptions, rows: number) {
+  const producer = new ParquetProducer(base);
+  const running = producer.run();
+  await untilAcked(producer, rows);
+  await producer.stop();
+  return running;
 }
 
 function options(overrides: Partial<ProduceOptions> & { topic: string }): ProduceOptions {
@@ -258,15 +237,7 @@ describe('ParquetProducer', () => {
       createTopic: { partitions: 4 },
       ratePerSecond: 40_000,
     });
-    const producer = new ParquetProducer(base);
-    const running = producer.run();
-    await new Promise<void>((resolve) =>
-      producer.on('progress', (event: ProduceProgress) => {
-        if (event.rowsAcked >= 20_000) resolve();
-      }),
-    );
-    await producer.stop();
-    const stopped = await running;
+    const stopped = await stopAfterAcked(base, 20_000);
     assert.equal(stopped.stopped, true);
     assert.equal(stopped.rowsFailed, 0);
     assert.equal(stopped.rowsRead, stopped.rowsSent);
@@ -289,15 +260,7 @@ describe('ParquetProducer', () => {
       seed: 7,
       ratePerSecond: 50_000,
     });
-    const producer = new ParquetProducer(base);
-    const running = producer.run();
-    await new Promise<void>((resolve) =>
-      producer.on('progress', (event: ProduceProgress) => {
-        if (event.rowsAcked >= 30_000) resolve();
-      }),
-    );
-    await producer.stop();
-    const stopped = await running;
+    const stopped = await stopAfterAcked(base, 30_000);
     assert.ok(stopped.stopped && stopped.rowsAcked < 200_000);
     const resumed = await new ParquetProducer({
       ...base,
@@ -340,11 +303,7 @@ describe('ParquetProducer', () => {
       }),
     );
     const running = producer.run();
-    await new Promise<void>((resolve) =>
-      producer.on('progress', (event: ProduceProgress) => {
-        if (event.rowsAcked >= 5_000) resolve();
-      }),
-    );
+    await untilAcked(producer, 5_000);
     producer.pause();
     await new Promise((resolve) => setTimeout(resolve, 500)); // let the send in flight land
     const paused = producer.progress();
