@@ -1,7 +1,9 @@
 // Finds the Electron binary the way the electron package would, without its side effect:
 // `require('electron')` tries to download a missing binary (and prints a stack when offline).
 // Returns { binary } or { reason } saying why the desktop app cannot run here. Used by
-// scripts/start.js and the Electron launch test.
+// scripts/start.js and the Electron launch test. downloadElectronBinary() is the explicit,
+// bounded download that Electron (45+) otherwise does lazily on first use.
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -30,4 +32,26 @@ function electronBinary(root) {
   return { binary };
 }
 
-module.exports = { electronBinary };
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+
+/** Runs the electron package's own installer once; returns null or a one-line reason. */
+function downloadElectronBinary(root) {
+  let installer;
+  try {
+    installer = require.resolve('electron/install.js', { paths: [root] });
+  } catch {
+    return 'Electron is not installed (no electron package in node_modules)';
+  }
+  console.log("downloading Electron's binary (once)…");
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: DOWNLOAD_TIMEOUT_MS,
+  });
+  if (result.status === 0) return null;
+  const output = `${result.stderr ?? ''}${result.stdout ?? ''}`;
+  const cause = /^\w*Error: (.+)$/m.exec(output)?.[1] ?? (result.error?.message || 'no network');
+  return `Electron's binary could not be downloaded (${cause.trim()})`;
+}
+
+module.exports = { electronBinary, downloadElectronBinary };

@@ -2,7 +2,7 @@
 // otherwise the browser dashboard, which prints the URL to open. Ctrl+C reaches the child.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { electronBinary } = require('./electronBinary');
+const { downloadElectronBinary, electronBinary } = require('./electronBinary');
 
 const root = path.resolve(__dirname, '..');
 
@@ -23,7 +23,15 @@ function run(command, args) {
   });
 }
 
-const electron = electronBinary(root);
+/** The binary, downloading it first when the package is installed without it. */
+function findElectron() {
+  const found = electronBinary(root);
+  if (found.binary || !/path\.txt is missing/.test(found.reason)) return found;
+  const failure = downloadElectronBinary(root);
+  return failure ? { reason: failure } : electronBinary(root);
+}
+
+const electron = findElectron();
 if (electron.binary) {
   run(electron.binary, ['.']);
 } else {
