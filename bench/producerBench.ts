@@ -17,6 +17,7 @@ import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
 import { measureCodecThroughput } from './codecThroughput';
 import { summariseCpuProfile, type ProfileShare } from './cpuProfileSummary';
 import type { ChildReport } from './produceChild';
+import { withMallocTuning } from '../main/shared/mallocTuning';
 
 const PARTITIONS = 4;
 const MB = 1_000_000;
@@ -95,6 +96,7 @@ export async function runProducerBench(): Promise<void> {
     } else {
       line('    peak RSS, 10M rows: skipped (PS_BENCH_SKIP_10M is set)');
     }
+    await peaksWithMallocTuning(broker, small, large, checkpointDir);
 
     if (ratio < TARGETS.ratioToJava || codecRate < TARGETS.codecRowsPerSecond) {
       await profileProducer(broker, small, checkpointDir);
@@ -105,6 +107,33 @@ export async function runProducerBench(): Promise<void> {
   }
 }
 
+/** (d) again, in a process launched the way the app launches its own (main/shared/mallocTuning). */
+async function peaksWithMallocTuning(
+  broker: BenchBroker,
+  small: string,
+  large: string | null,
+  checkpointDir: string,
+): Promise<void> {
+  const tuned = withMallocTuning(process.env);
+  const smallRun = await produceInChild(broker, small, checkpointDir, [], undefined, tuned);
+  const smallPeak = smallRun.peakRssBytes;
+  figure(
+    '(d) with malloc tuning, 1M rows',
+    `${mib(smallPeak)} (${fmt(smallRun.rowsPerSecond)} rows/s)`,
+    smallPeak < TARGETS.peakRssBytes,
+    '< 300 MiB',
+  );
+  if (!large) return;
+  const big = await produceInChild(broker, large, checkpointDir, [], undefined, tuned);
+  const growth = big.peakRssBytes / smallPeak - 1;
+  figure(
+    '    with malloc tuning, 10M rows',
+    `${mib(big.peakRssBytes)} (${(growth * 100).toFixed(0)}% over 1M; ${fmt(big.rowsPerSecond)} rows/s)`,
+    big.peakRssBytes < TARGETS.peakRssBytes && growth <= TARGETS.peakGrowth,
+    '< 300 MiB and within 20% of the 1M peak',
+  );
+}
+
 /** Streams `file` into a new topic from a child process; returns its report. */
 async function produceInChild(
   broker: BenchBroker,
@@ -112,15 +141,16 @@ async function produceInChild(
   checkpointDir: string,
   nodeFlags: string[] = [],
   limit?: number,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ChildReport> {
   const topic = `bench-produce-${randomUUID().slice(0, 8)}`;
   await createTopic(broker.brokers, { topic, partitions: PARTITIONS });
   const options = { path: file, topic, brokers: broker.brokers, checkpointDir, limit };
-  const output = await runProcess(process.execPath, [
-    ...nodeFlags,
-    path.join(__dirname, 'produceChild.js'),
-    JSON.stringify(options),
-  ]);
+  const output = await runProcess(
+    process.execPath,
+    [...nodeFlags, path.join(__dirname, 'produceChild.js'), JSON.stringify(options)],
+    env,
+  );
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ChildReport;
 }
 
@@ -208,9 +238,13 @@ function threadLabel(file: string, owners: ProfileShare[]): string {
   return kafkajs > 1 ? 'delivery thread (kafkajs)' : 'decoder thread (parquet-wasm)';
 }
 
-function runProcess(command: string, args: string[]): Promise<string> {
+function runProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

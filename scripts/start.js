@@ -3,6 +3,7 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { downloadElectronBinary, electronBinary } = require('./electronBinary');
+const { withMallocTuning } = require('../dist/main/shared/mallocTuning');
 
 const root = path.resolve(__dirname, '..');
 
@@ -10,7 +11,8 @@ function run(command, args) {
   // Its own process group (POSIX) so that Ctrl+C reaches the child once, through us, and it
   // can shut down cleanly; a Windows console delivers Ctrl+C to both processes by itself.
   const ownGroup = process.platform !== 'win32';
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit', detached: ownGroup });
+  const env = withMallocTuning(process.env);
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', detached: ownGroup, env });
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       if (ownGroup || signal === 'SIGTERM') child.kill(signal);

@@ -20,6 +20,7 @@ import {
   restartDelayMs,
   type BackoffPolicy,
 } from './restartBackoff';
+import { withMallocTuning } from '../shared/mallocTuning';
 
 export interface WorkerSupervisorOptions {
   brokers: string[];
@@ -241,7 +242,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
     const child = fork(script, args, {
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, PS_LOG_LEVEL: options.logLevel ?? 'info' },
+      env: withMallocTuning({ ...process.env, PS_LOG_LEVEL: options.logLevel ?? 'info' }),
     });
     slot.child = child;
     slot.state = 'starting';
