@@ -3,7 +3,7 @@
 // stopped in the reverse order.
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import { createTopic, describeTopic, increasePartitions } from '../broker/topicAdmin';
+import { ensureTopic } from '../broker/topicAdmin';
 import { ChartFeed } from '../charts/chartFeed';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { describeError } from '../shared/errors';
@@ -70,8 +70,8 @@ export class StreamSession extends EventEmitter {
   /** Creates topics, starts consumers, then runs the producer to the end in the background. */
   async start(): Promise<StreamProgress> {
     const { config, brokers, appDataDir, logger } = this.options;
-    await ensureTopic(brokers, config.inputTopic, config.partitions);
-    await ensureTopic(brokers, config.outputTopic, config.partitions);
+    await ensureTopic(brokers, { topic: config.inputTopic, partitions: config.partitions });
+    await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
     await this.chartFeed.start();
     await this.supervisor.scaleTo(config.workers);
     this.producer = new ParquetProducer(
@@ -159,13 +159,5 @@ export class StreamSession extends EventEmitter {
     this.current = { ...this.current, ...change };
     this.emit('progress', this.current);
     return this.current;
-  }
-}
-
-/** Creates the topic, or grows it to the requested partition count when it has fewer. */
-async function ensureTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
-  if ((await createTopic(brokers, { topic, partitions })) === 'exists') {
-    const current = (await describeTopic(brokers, topic)).partitions.length;
-    if (current < partitions) await increasePartitions(brokers, topic, partitions);
   }
 }

@@ -57,22 +57,32 @@ export async function createTopic(
 ): Promise<'created' | 'exists'> {
   validatePartitions(spec.partitions);
   return withAdmin(brokers, async (admin) => {
-    if ((await admin.listTopics()).includes(spec.topic)) return 'exists';
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: spec.topic,
-            numPartitions: spec.partitions,
-            replicationFactor: spec.replicationFactor ?? 1,
-          },
-        ],
-      });
-    } catch (error) {
-      throw clusterRefused(`create topic "${spec.topic}"`, error);
-    }
+    if (await hasTopic(admin, spec.topic)) return 'exists';
+    await createIn(admin, spec);
     return 'created';
+  });
+}
+
+/** Creates the topic, or grows it to spec.partitions when it has fewer; returns its count. */
+export async function ensureTopic(brokers: string[], spec: TopicSpec): Promise<number> {
+  validatePartitions(spec.partitions);
+  return withAdmin(brokers, async (admin) => {
+    if (!(await hasTopic(admin, spec.topic))) {
+      await createIn(admin, spec);
+      return spec.partitions;
+    }
+    const current = await countPartitions(admin, spec.topic);
+    if (current >= spec.partitions) return current;
+    await growIn(admin, spec.topic, spec.partitions);
+    return spec.partitions;
+  });
+}
+
+/** How many partitions an existing topic has (metadata only, no offsets). */
+export async function partitionCount(brokers: string[], topic: string): Promise<number> {
+  return withAdmin(brokers, async (admin) => {
+    await requireTopic(admin, topic);
+    return countPartitions(admin, topic);
   });
 }
 
@@ -83,16 +93,12 @@ export async function listTopics(brokers: string[]): Promise<string[]> {
 }
 
 export async function topicExists(brokers: string[], topic: string): Promise<boolean> {
-  return withAdmin(brokers, async (admin) => (await admin.listTopics()).includes(topic));
+  return withAdmin(brokers, (admin) => hasTopic(admin, topic));
 }
 
 export async function describeTopic(brokers: string[], topic: string): Promise<TopicDescription> {
   return withAdmin(brokers, async (admin) => {
-    if (!(await admin.listTopics()).includes(topic)) {
-      throw new InputError(
-        `topic "${topic}" does not exist — create it with \`parquet-streamer topic create ${topic}\``,
-      );
-    }
+    await requireTopic(admin, topic);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     const offsetsByPartition = new Map(offsets.map((entry) => [entry.partition, entry]));
@@ -117,20 +123,58 @@ export async function increasePartitions(
   partitions: number,
 ): Promise<void> {
   validatePartitions(partitions);
-  const current = (await describeTopic(brokers, topic)).partitions.length;
-  if (partitions < current) {
+  await withAdmin(brokers, async (admin) => {
+    await requireTopic(admin, topic);
+    const current = await countPartitions(admin, topic);
+    if (partitions < current) {
+      throw new InputError(
+        `topic "${topic}" has ${current} partitions; Kafka cannot reduce them — choose ${current} or more`,
+      );
+    }
+    if (partitions > current) await growIn(admin, topic, partitions);
+  });
+}
+
+async function hasTopic(admin: Admin, topic: string): Promise<boolean> {
+  return (await admin.listTopics()).includes(topic);
+}
+
+async function requireTopic(admin: Admin, topic: string): Promise<void> {
+  if (!(await hasTopic(admin, topic))) {
     throw new InputError(
-      `topic "${topic}" has ${current} partitions; Kafka cannot reduce them — choose ${current} or more`,
+      `topic "${topic}" does not exist — create it with \`parquet-streamer topic create ${topic}\``,
     );
   }
-  if (partitions === current) return;
-  await withAdmin(brokers, async (admin) => {
-    try {
-      await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
-    } catch (error) {
-      throw clusterRefused(`add partitions to "${topic}"`, error);
-    }
-  });
+}
+
+async function countPartitions(admin: Admin, topic: string): Promise<number> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  return metadata.topics[0].partitions.length;
+}
+
+async function createIn(admin: Admin, spec: TopicSpec): Promise<void> {
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor ?? 1,
+        },
+      ],
+    });
+  } catch (error) {
+    throw clusterRefused(`create topic "${spec.topic}"`, error);
+  }
+}
+
+async function growIn(admin: Admin, topic: string, partitions: number): Promise<void> {
+  try {
+    await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
+  } catch (error) {
+    throw clusterRefused(`add partitions to "${topic}"`, error);
+  }
 }
 
 function validatePartitions(partitions: number): void {
