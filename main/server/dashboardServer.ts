@@ -11,7 +11,7 @@ import { dispatchCommand } from '../api/commandDispatcher';
 import { EnvironmentError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import type { CommandReply, EventMessage } from './dashboardProtocol';
-import { SECURITY_HEADERS, serveStatic } from './staticFiles';
+import { sendStatus, serveStatic } from './staticFiles';
 
 const API_PATH = '/api';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -53,8 +53,7 @@ export async function startDashboardServer(
 
   const server = createServer((request, response) => {
     if (!ownHosts().includes(request.headers.host ?? '')) {
-      response.writeHead(421, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('this dashboard only answers on 127.0.0.1\n');
+      sendStatus(response, 421, 'this dashboard only answers on 127.0.0.1');
       return;
     }
     serveStatic(options.staticDir, request, response).catch((error: unknown) => {

@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Headers every dashboard response carries. */
-export const SECURITY_HEADERS: Record<string, string> = {
+const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -53,7 +53,8 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return file;
 }
 
-function sendStatus(response: ServerResponse, status: number, text: string): void {
+/** A plain-text status answer with the dashboard's headers. */
+export function sendStatus(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
   response.end(text + '\n');
 }
