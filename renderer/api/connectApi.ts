@@ -1,15 +1,11 @@
 // Picks the renderer's API: the preload's `window.parquetStreamer` inside Electron, otherwise a
 // WebSocket to the dashboard that served this page, authorised by the token in the page's URL.
 import type { ParquetStreamerApi } from '../../main/api/contract';
+import type { ShellMenuApi } from '../../main/shell/ipcChannels';
 import { createWebSocketApi } from './webSocketApi';
 
-/** Extras the Electron preload adds beside the contract (the native menu; see main/shell/ipcChannels.ts). */
-export interface ShellExtras {
-  /** File > Open… in the native menu; returns the unsubscribe function */
-  onMenuOpenDataset(listener: () => void): () => void;
-}
-
-export type RendererApi = ParquetStreamerApi & Partial<ShellExtras>;
+/** The contract's API, plus the native menu hook when the Electron preload provides it. */
+export type RendererApi = ParquetStreamerApi & Partial<ShellMenuApi>;
 
 declare global {
   interface Window {
