@@ -37,7 +37,6 @@ export interface KeyValue {
 }
 
 export interface ParquetFooter {
-  fileSize: number;
   /** offset of the FileMetaData in the file; everything before it is left untouched by rewrites */
   metadataOffset: number;
   /** the FileMetaData, Thrift compact encoded */
@@ -81,7 +80,7 @@ export async function readFooter(path: string): Promise<ParquetFooter> {
     }
     const metadata = new Uint8Array(length);
     await handle.read(metadata, 0, length, metadataOffset);
-    return { fileSize: size, metadataOffset, metadata, ...parseFileMetaData(metadata) };
+    return { metadataOffset, metadata, ...parseFileMetaData(metadata) };
   } finally {
     await handle.close();
   }
