@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -364,11 +364,20 @@ async function runJava(
   });
 }
 
+/** The last lines of the broker log, read from its last 64 KiB: the log only grows. */
 export function readLogTail(logFile: string, lines = 20): string[] {
+  const TAIL_BYTES = 64 * 1024;
+  let fd: number | undefined;
   try {
-    return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines);
+    fd = openSync(logFile, 'r');
+    const start = Math.max(0, fstatSync(fd).size - TAIL_BYTES);
+    const tail = Buffer.alloc(TAIL_BYTES);
+    const length = readSync(fd, tail, 0, TAIL_BYTES, start);
+    return tail.toString('utf8', 0, length).trimEnd().split('\n').slice(-lines);
   } catch {
     return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

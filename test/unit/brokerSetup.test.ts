@@ -1,9 +1,13 @@
 // Pure pieces of the broker manager: Java version parsing, broker settings, the Maven pom,
 // broker lists.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseBrokerList } from '../../main/broker/kafkaClient';
 import { renderServerProperties } from '../../main/broker/brokerConfig';
+import { readLogTail } from '../../main/broker/localBroker';
 import { KAFKA_VERSION, renderPom } from '../../main/broker/kafkaDistribution';
 import { parseJavaMajor } from '../../main/broker/javaToolchain';
 
@@ -49,4 +53,13 @@ test('the pom pins the Kafka release and slf4j 2 for log4j2', () => {
 test('broker lists are parsed and a malformed entry is named', () => {
   assert.deepEqual(parseBrokerList('a:1, b:2'), ['a:1', 'b:2']);
   assert.throws(() => parseBrokerList('localhost'), /"localhost" is not host:port/);
+});
+
+test('the log tail comes from the end of a long broker log', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-log-tail-'));
+  const log = path.join(dir, 'broker.log');
+  writeFileSync(log, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') + '\n');
+  assert.deepEqual(readLogTail(log, 2), ['line 4998', 'line 4999']);
+  assert.deepEqual(readLogTail(path.join(dir, 'absent.log')), []);
+  rmSync(dir, { recursive: true });
 });
