@@ -58,8 +58,8 @@ test('broker lists are parsed and a malformed entry is named', () => {
 test('the log tail comes from the end of a long broker log', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-log-tail-'));
   const log = path.join(dir, 'broker.log');
-  writeFileSync(log, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') + '\n');
-  assert.deepEqual(readLogTail(log, 2), ['line 4998', 'line 4999']);
+  writeFileSync(log, Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n') + '\n');
+  assert.deepEqual(readLogTail(log, 2), ['line 19998', 'line 19999']);
   assert.deepEqual(readLogTail(path.join(dir, 'absent.log')), []);
   rmSync(dir, { recursive: true });
 });
