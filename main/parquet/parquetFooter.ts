@@ -20,6 +20,9 @@ const TRAILER_BYTES = 8; // footer length (u32 LE) + magic
 const PARQUET_INT96 = 3;
 const FILE_METADATA_KEY_VALUES = 5;
 const FILE_METADATA_ENCRYPTION = 8;
+/** encrypted footers (PARE magic) and encrypted columns under a plain footer alike */
+const ENCRYPTED_PROBLEM =
+  'is encrypted (Parquet modular encryption), which is not supported: decrypt it first';
 
 interface TopLevelField {
   id: number;
@@ -58,9 +61,7 @@ export async function readFooter(path: string): Promise<ParquetFooter> {
     await handle.read(trailer, 0, TRAILER_BYTES, size - TRAILER_BYTES);
     const magic = trailer.toString('latin1', 4, 8);
     if (magic === ENCRYPTED_MAGIC) {
-      throw new FooterProblem(
-        'is encrypted (Parquet modular encryption), which is not supported: decrypt it first',
-      );
+      throw new FooterProblem(ENCRYPTED_PROBLEM);
     }
     if (magic !== MAGIC) {
       const head = Buffer.alloc(4);
@@ -110,9 +111,7 @@ function parseFileMetaData(
     throw error;
   }
   if (fields.some((f) => f.id === FILE_METADATA_ENCRYPTION)) {
-    throw new FooterProblem(
-      'is encrypted (Parquet modular encryption), which is not supported: decrypt it first',
-    );
+    throw new FooterProblem(ENCRYPTED_PROBLEM);
   }
   return { fields, keyValues, int96Columns };
 }
