@@ -2,8 +2,7 @@
 // `faust --datadir=./worker1 -A app -l info worker --web-port=6066`. It runs the same on any
 // machine that reaches the cluster and joins the same consumer group as the app's workers.
 import type { Command } from 'commander';
-import { describeError } from '../../shared/errors';
-import { exitCodeFor, runWorker } from '../../worker/runWorker';
+import { exitCodeFor, printError, runWorker } from '../../worker/runWorker';
 import {
   addWorkerOptions,
   workerOptionsFrom,
@@ -29,7 +28,7 @@ Then: curl http://127.0.0.1:6066/stats`,
     try {
       options = workerOptionsFrom(raw);
     } catch (error) {
-      console.error(`error: ${describeError(error)}`);
+      printError(error);
       process.exit(exitCodeFor(error));
     }
     process.exit(await runWorker(options));
