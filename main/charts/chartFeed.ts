@@ -9,6 +9,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { BoxPlotData } from '../api/contract';
 import { createKafka } from '../broker/kafkaClient';
 import { retryRetriable } from '../broker/retryRetriable';
+import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BoroughWindow, windowRowFrom } from './boroughWindow';
@@ -96,43 +97,37 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   /** Commits the topic's current end offsets (read_committed) as the group's starting point. */
   private async commitStartOffsets(): Promise<void> {
     const { topic, brokers } = this.options;
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      if (!(await admin.listTopics()).includes(topic)) {
-        throw new InputError(
-          `topic ${topic} does not exist on ${brokers.join(',')} — start the stream first`,
+    await withAdmin(brokers, async (admin) => {
+      try {
+        if (!(await admin.listTopics()).includes(topic)) {
+          throw new InputError(
+            `topic ${topic} does not exist on ${brokers.join(',')} — start the stream first`,
+          );
+        }
+        const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
+        await admin.setOffsets({
+          groupId: this.groupId,
+          topic,
+          partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
+        });
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new EnvironmentError(
+          `chart feed cannot read ${topic} from ${brokers.join(',')}: ${(error as Error).message} — check that the broker is running`,
+          { cause: error },
         );
       }
-      const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
-      await admin.setOffsets({
-        groupId: this.groupId,
-        topic,
-        partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
-      });
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new EnvironmentError(
-        `chart feed cannot read ${topic} from ${brokers.join(',')}: ${(error as Error).message} — check that the broker is running`,
-        { cause: error },
-      );
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    });
   }
 
   private async deleteOwnGroup(): Promise<void> {
-    const admin = this.kafka.admin();
     try {
-      await admin.connect();
-      await admin.deleteGroups([this.groupId]);
+      await withAdmin(this.options.brokers, (admin) => admin.deleteGroups([this.groupId]));
     } catch (error) {
       this.logger.debug('could not delete the chart group', {
         groupId: this.groupId,
         error: String(error),
       });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
   }
 

@@ -13,7 +13,8 @@
 // expelled mid-batch (frozen longer than the session timeout) or a new owner reads the offset in
 // the milliseconds before the broker writes the previous commit's markers.
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
-import { EnvironmentError, InputError } from '../shared/errors';
+import { withAdmin } from '../broker/topicAdmin';
+import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { transformBoroughRow } from './boroughTransform';
 import type { Service } from './service';
@@ -169,29 +170,26 @@ export class TransactionalProcessor implements Service {
   }
 
   private async checkTopics(): Promise<void> {
-    const { kafka, brokers, inputTopic, outputTopic } = this.options;
-    const admin = kafka.admin();
+    const { brokers, inputTopic, outputTopic } = this.options;
+    let existing: Set<string>;
     try {
-      await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      for (const [flag, topic] of [
-        ['--input', inputTopic],
-        ['--output', outputTopic],
-      ]) {
-        if (!existing.has(topic)) {
-          throw new InputError(
-            `topic ${topic} (${flag}) does not exist on ${brokers.join(',')} — create it first (parquet-streamer topic create ${topic})`,
-          );
-        }
-      }
+      existing = new Set(await withAdmin(brokers, (admin) => admin.listTopics()));
     } catch (error) {
-      if (error instanceof InputError) throw error;
+      if (isUserError(error)) throw error;
       throw new EnvironmentError(
         `brokers ${brokers.join(',')} are not reachable (${(error as Error).message}) — start the broker or check --brokers`,
         { cause: error },
       );
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+    }
+    for (const [flag, topic] of [
+      ['--input', inputTopic],
+      ['--output', outputTopic],
+    ]) {
+      if (!existing.has(topic)) {
+        throw new InputError(
+          `topic ${topic} (${flag}) does not exist on ${brokers.join(',')} — create it first (parquet-streamer topic create ${topic})`,
+        );
+      }
     }
   }
 
