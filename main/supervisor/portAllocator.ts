@@ -2,7 +2,7 @@
 // this supervisor holds and that can be bound right now.
 import net from 'node:net';
 
-export function canListen(host: string, port: number): Promise<boolean> {
+function canListen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));

@@ -31,7 +31,7 @@ export const BOROUGH_CODES: Readonly<Record<string, Borough>> = {
   ST: 'Staten Island',
 };
 
-export function boroughOf(code: unknown): Borough | null {
+function boroughOf(code: unknown): Borough | null {
   if (typeof code !== 'string' || !Object.prototype.hasOwnProperty.call(BOROUGH_CODES, code))
     return null;
   return BOROUGH_CODES[code] ?? null;

@@ -4,19 +4,17 @@
 // failed transaction is aborted and its batch delivered again.
 import type { Logger } from '../shared/logger';
 
-export const EXPECTED_KAFKA_NOISE: RegExp[] = [
+const EXPECTED_KAFKA_NOISE: RegExp[] = [
   /concurrent operation on the same transaction was ongoing/,
   /Limiting retries for the idempotent producer may invalidate EoS guarantees/,
 ];
 
-export function withoutExpectedNoise(
-  logger: Logger,
-  patterns: RegExp[] = EXPECTED_KAFKA_NOISE,
-): Logger {
+export function withoutExpectedNoise(logger: Logger): Logger {
   const demote =
     (level: 'info' | 'warn' | 'error') =>
     (message: string, fields?: Record<string, unknown>): void => {
-      if (patterns.some((pattern) => pattern.test(message))) logger.debug(message, fields);
+      if (EXPECTED_KAFKA_NOISE.some((pattern) => pattern.test(message)))
+        logger.debug(message, fields);
       else logger[level](message, fields);
     };
   return {
@@ -24,6 +22,6 @@ export function withoutExpectedNoise(
     info: demote('info'),
     warn: demote('warn'),
     error: demote('error'),
-    child: (component) => withoutExpectedNoise(logger.child(component), patterns),
+    child: (component) => withoutExpectedNoise(logger.child(component)),
   };
 }

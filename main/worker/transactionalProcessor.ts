@@ -35,7 +35,7 @@ export interface ProcessorOptions {
 }
 
 /** The headers every output record carries over from its input record. */
-export const PASSED_HEADERS = ['source.file', 'source.row'];
+const PASSED_HEADERS = ['source.file', 'source.row'];
 
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES_PER_WINDOW = 3;
