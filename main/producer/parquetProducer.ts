@@ -465,8 +465,7 @@ export class ParquetProducer extends EventEmitter {
           this.lastSkippedPosition = position + j;
         } else {
           const keyText = options.key ? (encoding.key(index) ?? null) : String(row);
-          const keyBytes = keyText === null ? null : Buffer.from(keyText, 'utf8');
-          const partition = plan.partitioner(keyText, keyBytes, row);
+          const partition = plan.partitioner(keyText, row);
           const value = encoding.value(index);
           let size = chunk.tryAdd(partition, keyText, value, row, file);
           if (size < 0) {

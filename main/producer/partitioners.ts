@@ -10,11 +10,8 @@ import { murmur2, toPositive } from './murmur2';
 export type PartitionerName = 'default' | 'modulo' | 'round-robin';
 export const PARTITIONER_NAMES: readonly PartitionerName[] = ['default', 'modulo', 'round-robin'];
 
-/**
- * Partition for a message from dataset row `row` whose key is `key` (null: no key), given
- * both as text and as the UTF-8 bytes that are sent.
- */
-export type Partitioner = (key: string | null, keyBytes: Uint8Array | null, row: number) => number;
+/** Partition for a message from dataset row `row` whose key is `key` (null: no key). */
+export type Partitioner = (key: string | null, row: number) => number;
 
 export function createPartitioner(name: PartitionerName, partitions: number): Partitioner {
   if (!Number.isInteger(partitions) || partitions < 1) {
@@ -36,15 +33,16 @@ export function isPartitionerName(name: string): name is PartitionerName {
 
 function murmur2Partitioner(partitions: number): Partitioner {
   const keyless = roundRobinPartitioner(partitions);
-  return (key, keyBytes, row) =>
-    keyBytes === null ? keyless(key, keyBytes, row) : toPositive(murmur2(keyBytes)) % partitions;
+  // the hash is over the key's UTF-8 bytes, as they are sent
+  return (key, row) =>
+    key === null ? keyless(key, row) : toPositive(murmur2(Buffer.from(key, 'utf8'))) % partitions;
 }
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 
 function moduloPartitioner(partitions: number): Partitioner {
   const bigPartitions = BigInt(partitions);
-  return (key, _keyBytes, row) => {
+  return (key, row) => {
     if (key === null || !INTEGER_TEXT.test(key)) {
       const shown = key === null ? 'null' : JSON.stringify(key);
       throw new InputError(

@@ -63,15 +63,15 @@ describe('default partitioner', () => {
     const four = createPartitioner('default', 4);
     const twelve = createPartitioner('default', 12);
     for (const [key, p4, p12] of expected) {
-      assert.equal(four(key, bytes(key), 0), p4, `${key} on 4`);
-      assert.equal(twelve(key, bytes(key), 0), p12, `${key} on 12`);
+      assert.equal(four(key, 0), p4, `${key} on 4`);
+      assert.equal(twelve(key, 0), p12, `${key} on 12`);
     }
   });
 
   it('spreads rows without a key round-robin', () => {
     const partition = createPartitioner('default', 3);
     assert.deepEqual(
-      [0, 1, 2, 3].map((row) => partition(null, null, row)),
+      [0, 1, 2, 3].map((row) => partition(null, row)),
       [0, 1, 2, 0],
     );
   });
@@ -80,26 +80,26 @@ describe('default partitioner', () => {
 describe('modulo partitioner', () => {
   it("is Python's int(key) % partitions, negative keys included", () => {
     const partition = createPartitioner('modulo', 4);
-    assert.equal(partition('0', null, 0), 0);
-    assert.equal(partition('7', null, 1), 3);
-    assert.equal(partition(' 13 ', null, 2), 1);
-    assert.equal(partition('-1', null, 3), 3); // Python: -1 % 4 == 3
-    assert.equal(partition('+6', null, 4), 2);
-    assert.equal(partition('123456789012345678901', null, 5), Number(123456789012345678901n % 4n));
+    assert.equal(partition('0', 0), 0);
+    assert.equal(partition('7', 1), 3);
+    assert.equal(partition(' 13 ', 2), 1);
+    assert.equal(partition('-1', 3), 3); // Python: -1 % 4 == 3
+    assert.equal(partition('+6', 4), 2);
+    assert.equal(partition('123456789012345678901', 5), Number(123456789012345678901n % 4n));
   });
 
   it('rejects a non-integer key with a one-line error naming the row and key', () => {
     const partition = createPartitioner('modulo', 4);
     assert.throws(
-      () => partition('Manhattan', null, 17),
+      () => partition('Manhattan', 17),
       (error: unknown) =>
         error instanceof InputError &&
         /row 17/.test(error.message) &&
         /"Manhattan"/.test(error.message) &&
         !error.message.includes('\n'),
     );
-    assert.throws(() => partition('1.5', null, 3), InputError);
-    assert.throws(() => partition(null, null, 4), /row 4 has key null/);
+    assert.throws(() => partition('1.5', 3), InputError);
+    assert.throws(() => partition(null, 4), /row 4 has key null/);
   });
 });
 
@@ -107,7 +107,7 @@ describe('round-robin partitioner', () => {
   it('cycles through the partitions whatever the key', () => {
     const partition = createPartitioner('round-robin', 3);
     assert.deepEqual(
-      ['a', 'a', 'a', 'a', 'a'].map((key, row) => partition(key, bytes(key), row)),
+      ['a', 'a', 'a', 'a', 'a'].map((key, row) => partition(key, row)),
       [0, 1, 2, 0, 1],
     );
   });
