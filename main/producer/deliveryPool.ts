@@ -21,7 +21,7 @@ interface Pending {
 const CLOSE_TIMEOUT_MS = 15_000;
 
 /** A Kafka failure reported by a delivery thread, shaped like the kafkajs error it was. */
-export function deliveryError(error: SerializedError): Error {
+function deliveryError(error: SerializedError): Error {
   return Object.assign(new Error(error.message), {
     name: error.name,
     type: error.type,

@@ -27,10 +27,6 @@ export function createPartitioner(name: PartitionerName, partitions: number): Pa
   }
 }
 
-export function isPartitionerName(name: string): name is PartitionerName {
-  return (PARTITIONER_NAMES as readonly string[]).includes(name);
-}
-
 function murmur2Partitioner(partitions: number): Partitioner {
   const keyless = roundRobinPartitioner(partitions);
   // the hash is over the key's UTF-8 bytes, as they are sent

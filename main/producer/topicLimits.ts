@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { ConfigResourceTypes } from '../broker/kafkajs';
 
 /** Kafka's default max.message.bytes. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 export async function readTopicMessageLimit(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
