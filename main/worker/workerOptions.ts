@@ -25,28 +25,24 @@ export interface WorkerOptions {
 const topic = z
   .string()
   .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'use letters, digits, ".", "_" and "-" only');
+/** A whole number from min to max given as text or number; any other value gets `message`. */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+
 const rawOptionsSchema = z.object({
   brokers: z.string().min(1, 'give at least one host:port'),
   group: z.string().min(1, 'give a consumer group name'),
   input: topic,
   output: topic,
   dataDir: z.string().min(1, 'give a directory'),
-  webPort: z.coerce
-    .number({ error: 'must be a port number from 0 to 65535' })
-    .int('must be a port number from 0 to 65535')
-    .min(0, 'must be a port number from 0 to 65535')
-    .max(65535, 'must be a port number from 0 to 65535'),
+  webPort: wholeNumber(0, 65535, 'must be a port number from 0 to 65535'),
   webHost: z.string().min(1),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   workerId: z
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'use letters, digits, ".", "_" and "-" only')
     .optional(),
-  sessionTimeout: z.coerce
-    .number({ error: 'must be milliseconds from 1000 to 300000' })
-    .int('must be milliseconds from 1000 to 300000')
-    .min(1000, 'must be milliseconds from 1000 to 300000')
-    .max(300_000, 'must be milliseconds from 1000 to 300000'),
+  sessionTimeout: wholeNumber(1000, 300_000, 'must be milliseconds from 1000 to 300000'),
 });
 
 const FLAGS: Record<string, string> = {
