@@ -135,7 +135,8 @@ export function compileEncoder(
   }
 }
 
-function int32View(values: BigInt64Array | BigUint64Array): Int32Array {
+/** int64 values as (low, high) 32-bit word pairs */
+export function int32View(values: BigInt64Array | BigUint64Array): Int32Array {
   return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
 }
 
@@ -263,7 +264,8 @@ function timestampEncoder(type: arrow.Timestamp, mode: TimestampMode): ChunkEnco
   };
 }
 
-function numberOffsets(data: arrow.Data): Int32Array | Float64Array {
+/** value offsets as numbers (64-bit offsets converted) */
+export function numberOffsets(data: arrow.Data): Int32Array | Float64Array {
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
   return offsets instanceof Int32Array ? offsets : Float64Array.from(offsets, Number);
 }

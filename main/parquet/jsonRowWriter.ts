@@ -9,7 +9,9 @@ import * as arrow from 'apache-arrow';
 import {
   boundWithNulls,
   compileEncoder,
+  int32View,
   nullMask,
+  numberOffsets,
   type ChunkEncoder,
   type TimestampMode,
 } from './jsonEncoders';
@@ -303,8 +305,7 @@ class Int64Pass implements ColumnPass {
     encoder: ChunkEncoder,
     private readonly signed: boolean,
   ) {
-    const values = data.values as BigInt64Array;
-    this.words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    this.words = int32View(data.values as BigInt64Array);
     this.text = encoder(data);
     this.mask = nullMask(data);
     this.offset = data.offset;
@@ -473,8 +474,7 @@ class PlainStringPass implements ColumnPass {
     data: arrow.Data,
     private readonly prefix: Prefix,
   ) {
-    const offsets = data.valueOffsets as Int32Array | BigInt64Array;
-    this.offsets = offsets instanceof Int32Array ? offsets : Float64Array.from(offsets, Number);
+    this.offsets = numberOffsets(data);
     this.bytes = data.values as Uint8Array;
     this.mask = nullMask(data);
     this.offset = data.offset;
@@ -653,8 +653,7 @@ class TimestampPass implements ColumnPass {
     private readonly format: IsoTimestamps,
     encoder: ChunkEncoder,
   ) {
-    const values = data.values as BigInt64Array;
-    this.words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    this.words = int32View(data.values as BigInt64Array);
     this.text = encoder(data);
     this.mask = nullMask(data);
     this.offset = data.offset;
