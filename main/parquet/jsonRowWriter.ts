@@ -180,14 +180,17 @@ function isNullAt(mask: Uint8Array | null, bit: number): boolean {
   return mask !== null && ((mask[bit >> 3] >> (bit & 7)) & 1) === 0;
 }
 
-/** A writer for the column's type: dedicated loops for common types, otherwise the text encoder's output. */
+/**
+ * A writer for the column's type: dedicated loops for common types, otherwise the output of the
+ * column's text encoder (compileEncoder of the same type, column and timestamps).
+ */
 export function compileColumnWriter(
   type: arrow.DataType,
   column: string,
   timestamps: TimestampMode,
   prefix: Prefix,
+  encoder: ChunkEncoder,
 ): ColumnWriter {
-  const encoder = compileEncoder(type, column, timestamps);
   switch (type.typeId) {
     case Type.Int:
       if ((type as arrow.Int).bitWidth < 64) return (data) => new Int32Pass(data, prefix);

@@ -24,10 +24,11 @@ export class RowCodec {
       const type = field.type as arrow.DataType;
       // `{"name":` before the first value, `,"name":` before the others
       const prefix = prefixOf((k === 0 ? '{' : ',') + JSON.stringify(field.name) + ':');
+      const encoder = compileEncoder(type, field.name, timestamps);
       return {
         name: field.name,
-        writer: compileColumnWriter(type, field.name, timestamps, prefix),
-        encoder: compileEncoder(type, field.name, timestamps),
+        writer: compileColumnWriter(type, field.name, timestamps, prefix, encoder),
+        encoder,
       };
     });
   }
