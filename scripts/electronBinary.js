@@ -1,6 +1,7 @@
 // Finds the Electron binary the way the electron package would, without its side effect:
 // `require('electron')` tries to download a missing binary (and prints a stack when offline).
-// Returns { binary } or { reason } saying why the desktop app cannot run here. Used by
+// Returns { binary } or { reason } saying why the desktop app cannot run here, with
+// downloadable: true when only the binary is missing. Used by
 // scripts/start.js and the Electron launch test. downloadElectronBinary() is the explicit,
 // bounded download that Electron (45+) otherwise does lazily on first use.
 const { spawnSync } = require('node:child_process');
@@ -20,6 +21,7 @@ function electronBinary(root) {
   if (!relative && !override) {
     return {
       reason: "Electron's binary is not installed here (node_modules/electron/path.txt is missing)",
+      downloadable: true,
     };
   }
   const binary = override

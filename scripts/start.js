@@ -28,7 +28,7 @@ function run(command, args) {
 /** The binary, downloading it first when the package is installed without it. */
 function findElectron() {
   const found = electronBinary(root);
-  if (found.binary || !/path\.txt is missing/.test(found.reason)) return found;
+  if (!found.downloadable) return found;
   const failure = downloadElectronBinary(root);
   return failure ? { reason: failure } : electronBinary(root);
 }
