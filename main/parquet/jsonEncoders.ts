@@ -30,7 +30,8 @@ export function nullMask(data: arrow.Data): Uint8Array | null {
   return data.nullCount > 0 && mask && mask.length > 0 ? mask : null;
 }
 
-function isValid(mask: Uint8Array | null, offset: number, index: number): boolean {
+/** whether element `index` of a chunk is set in its bitmap (a null mask means no nulls) */
+export function isValid(mask: Uint8Array | null, offset: number, index: number): boolean {
   if (mask === null) return true;
   const bit = offset + index;
   return ((mask[bit >> 3] >> (bit & 7)) & 1) === 1;

@@ -3,7 +3,13 @@
 // no JSON.stringify of objects) and cut into strings a window of rows at a time.
 import * as arrow from 'apache-arrow';
 import { InputError } from '../shared/errors';
-import { compileEncoder, nullMask, type ChunkEncoder, type TimestampMode } from './jsonEncoders';
+import {
+  compileEncoder,
+  isValid,
+  nullMask,
+  type ChunkEncoder,
+  type TimestampMode,
+} from './jsonEncoders';
 import { JsonRowWriter, compileColumnWriter, prefixOf, type ColumnWriter } from './jsonRowWriter';
 
 export type { TimestampMode } from './jsonEncoders';
@@ -61,11 +67,8 @@ export class RowCodec {
       const data = batch.data.children[k];
       const text = this.columns[k].encoder(data);
       const mask = nullMask(data);
-      for (let i = 0; i < data.length; i++, at++) {
-        const bit = data.offset + i;
-        keys[at] =
-          mask !== null && ((mask[bit >> 3] >> (bit & 7)) & 1) === 0 ? null : keyText(text(i));
-      }
+      for (let i = 0; i < data.length; i++, at++)
+        keys[at] = isValid(mask, data.offset, i) ? keyText(text(i)) : null;
     }
     return keys;
   }
