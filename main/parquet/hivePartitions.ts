@@ -3,7 +3,7 @@
 import * as arrow from 'apache-arrow';
 
 /** Hive writes this folder value for a null partition key. */
-export const HIVE_NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
+const HIVE_NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 
 /** name → value of each `name=value` folder between the dataset root and the file, outermost first. */
 export function partitionValuesOf(relativePath: string): Record<string, string> {

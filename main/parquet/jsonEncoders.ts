@@ -19,7 +19,7 @@ const TWO_POW_32 = 4294967296;
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
-export function quoteString(text: string): string {
+function quoteString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 

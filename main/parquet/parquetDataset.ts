@@ -204,7 +204,7 @@ function datasetSchema(
 }
 
 /** Arrow's type names, with decimals written as Decimal(precision, scale). */
-export function typeName(type: arrow.DataType): string {
+function typeName(type: arrow.DataType): string {
   return String(type).replace(
     /Decimal\[(\d+)e([+-]?\d+)\]/g,
     (_, precision: string, scale: string) => {
