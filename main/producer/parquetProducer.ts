@@ -9,7 +9,7 @@ import type { Kafka } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import { createTopic, describeTopic, topicExists, unreachable } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
-import { RowCodec } from '../parquet/rowCodec';
+import { RowCodec, type TimestampMode } from '../parquet/rowCodec';
 import { defaultAppDataDir } from '../shared/appPaths';
 import { InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
@@ -49,7 +49,7 @@ export interface ProduceOptions {
   seed?: number;
   limit?: number;
   offset?: number;
-  timestamps?: 'iso' | 'epoch-ms';
+  timestamps?: TimestampMode;
   checkpointDir?: string;
   resume?: boolean;
 }
@@ -268,7 +268,7 @@ export class ParquetProducer extends EventEmitter {
     if (options.replayColumn && options.ratePerSecond) {
       throw new InputError('--rate and --replay-column both set the pace — choose one');
     }
-    const codec = new RowCodec(dataset.schema, { timestamps: options.timestamps ?? 'iso' });
+    const codec = new RowCodec(dataset.schema, { timestamps: options.timestamps });
     const replayCodec = options.replayColumn
       ? new RowCodec(dataset.schema, { timestamps: 'epoch-ms' })
       : null;

@@ -1,6 +1,7 @@
 // `parquet-streamer produce PATH --topic T`: streams a Parquet file or dataset into a topic,
 // with a progress bar on a terminal, Ctrl+C to stop cleanly, and a final summary.
 import { Option, type Command } from 'commander';
+import type { TimestampMode } from '../../parquet/rowCodec';
 import {
   ParquetProducer,
   type ProduceOptions,
@@ -25,7 +26,7 @@ interface ProduceFlags {
   seed?: number;
   limit?: number;
   offset?: number;
-  timestamps: 'iso' | 'epoch-ms';
+  timestamps: TimestampMode;
   resume?: boolean;
   checkpointDir?: string;
   json?: boolean;
