@@ -124,9 +124,9 @@ export class StreamEngine implements EngineHost {
     const file = path.join(dir, `parking-violations-${rows}.parquet`);
     if (!existsSync(file)) {
       await fs.mkdir(dir, { recursive: true });
-      const partial = `${file}.partial`;
+      // writeDemoDataset renames its file into place only once it is complete
       await writeDemoDataset({
-        path: partial,
+        path: file,
         rows,
         onProgress: (written) =>
           this.publish('notice', {
@@ -134,7 +134,6 @@ export class StreamEngine implements EngineHost {
             message: `writing demo data: ${Math.round((100 * written) / rows)}%`,
           }),
       });
-      await fs.rename(partial, file);
     }
     return this.openDataset(file);
   }
