@@ -46,7 +46,7 @@ export function describeDeliveryFailure(error: unknown, context: DeliveryContext
 }
 
 /** kafkajs wraps retried failures (KafkaJSNumberOfRetriesExceeded); the cause is inside. */
-function innermost(error: unknown): KafkaLikeError {
+export function innermost(error: unknown): KafkaLikeError {
   let current = error as KafkaLikeError;
   for (let depth = 0; depth < 5 && current?.originalError; depth++) {
     current = current.originalError as KafkaLikeError;

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import { createLogger, type Logger } from '../shared/logger';
+import { innermost } from './deliveryErrors';
 import {
   Layout,
   LAYOUT_FIELDS,
@@ -118,16 +119,7 @@ function unpack(batch: DeliveryBatch): Message[] {
 
 /** The innermost cause of a kafkajs failure, as plain data. */
 function serialize(error: unknown): SerializedError {
-  let current = error as { originalError?: unknown } | null;
-  for (let depth = 0; depth < 5 && current?.originalError; depth++) {
-    current = current.originalError as { originalError?: unknown };
-  }
-  const inner = (current ?? {}) as {
-    name?: string;
-    message?: string;
-    type?: string;
-    retriable?: boolean;
-  };
+  const inner = innermost(error);
   const outer = error as { name?: string; message?: string } | null;
   return {
     name: inner.name ?? outer?.name ?? 'Error',
