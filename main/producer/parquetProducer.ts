@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
-import { createTopic, describeTopic, topicExists, unreachable } from '../broker/topicAdmin';
+import { createTopic, partitionCount, topicExists, unreachable } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec, type TimestampMode } from '../parquet/rowCodec';
 import { defaultAppDataDir } from '../shared/appPaths';
@@ -404,7 +404,7 @@ export class ParquetProducer extends EventEmitter {
           `or create it with \`parquet-streamer topic create ${topic} --partitions N\``,
       );
     }
-    return (await describeTopic(brokers, topic)).partitions.length;
+    return partitionCount(brokers, topic);
   }
 
   // ---- streaming ---------------------------------------------------------------------------
