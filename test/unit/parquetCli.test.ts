@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeDemoDataset } from '../../main/parquet/demoDataset';
+import { CORPUS_DIR } from '../support/parquetCorpus';
 
 const cli = path.resolve(__dirname, '..', '..', 'main', 'cli', 'main.js');
-const corpus = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'parquet-corpus');
+const corpus = CORPUS_DIR;
 
 interface Run {
   code: number | null;

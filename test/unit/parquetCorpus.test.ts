@@ -7,21 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ParquetDataset } from '../../main/parquet/parquetDataset';
-import { RowCodec, type TimestampMode } from '../../main/parquet/rowCodec';
 import { CompactType, encodeFieldHeader } from '../../main/parquet/thriftCompact';
 import { InputError } from '../../main/shared/errors';
+import { CORPUS_DIR, jsonRows } from '../support/parquetCorpus';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const corpus = path.resolve(repoRoot, '..', 'shared', 'parquet-corpus');
+const corpus = CORPUS_DIR;
 const good = (name: string) => path.join(corpus, 'good', name);
-
-async function jsonRows(file: string, timestamps: TimestampMode = 'iso'): Promise<string[]> {
-  const dataset = await ParquetDataset.open(file);
-  const codec = new RowCodec(dataset.schema, { timestamps });
-  const rows: string[] = [];
-  for await (const slice of dataset.readRowGroups()) rows.push(...codec.encodeRows(slice.table));
-  return rows;
-}
 
 async function objects(file: string): Promise<Record<string, unknown>[]> {
   return (await jsonRows(file)).map((row) => JSON.parse(row) as Record<string, unknown>);

@@ -5,19 +5,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ParquetDataset } from '../../main/parquet/parquetDataset';
 import { footerTailWithKeyValue, readFooter } from '../../main/parquet/parquetFooter';
-import { RowCodec } from '../../main/parquet/rowCodec';
+import { CORPUS_DIR, jsonRows } from '../support/parquetCorpus';
 
-const corpus = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'parquet-corpus', 'good');
-
-async function jsonRows(file: string): Promise<string[]> {
-  const dataset = await ParquetDataset.open(file);
-  const codec = new RowCodec(dataset.schema);
-  const rows: string[] = [];
-  for await (const slice of dataset.readRowGroups()) rows.push(...codec.encodeRows(slice.table));
-  return rows;
-}
+const corpus = path.join(CORPUS_DIR, 'good');
 
 describe('parquet footers', () => {
   let scratch = '';
