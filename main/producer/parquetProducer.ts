@@ -3,6 +3,7 @@
 // all in-sync replicas) on delivery threads, with progress events, pause / resume / stop and a
 // checkpoint that lets a later run resume without losing or duplicating a row.
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
@@ -11,8 +12,9 @@ import { createTopic, partitionCount, topicExists, unreachable } from '../broker
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec, type TimestampMode } from '../parquet/rowCodec';
 import { defaultAppDataDir } from '../shared/appPaths';
-import { InputError } from '../shared/errors';
+import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
+import { PidLockFile } from '../shared/pidLockFile';
 import {
   checkpointFile,
   CheckpointWriter,
@@ -136,6 +138,7 @@ export class ParquetProducer extends EventEmitter {
   private runPromise: Promise<ProduceSummary> | null = null;
   private kafka: Kafka | null = null;
   private pool: DeliveryPool | null = null;
+  private streamLock: PidLockFile | null = null;
   private readonly inflight = new InflightChunks();
   private nextChunkId = 1;
   /** the first delivery failure; the stream ends once the batches in flight are answered */
@@ -230,6 +233,7 @@ export class ParquetProducer extends EventEmitter {
     } finally {
       if (this.progressTimer) clearInterval(this.progressTimer);
       await this.pool?.close();
+      await this.streamLock?.release();
       this.emitProgress();
     }
     return this.summary();
@@ -296,6 +300,31 @@ export class ParquetProducer extends EventEmitter {
     }
   }
 
+  /**
+   * One producer at a time streams a dataset into a topic: a second one would share its
+   * checkpoint, and its resume scan would count the first one's rows as delivered.
+   */
+  private async holdStream(checkpoint: string): Promise<void> {
+    const { path: dataset, topic } = this.options;
+    try {
+      await fs.mkdir(path.dirname(checkpoint), { recursive: true });
+    } catch (error) {
+      throw new EnvironmentError(
+        `cannot create the checkpoint folder ${path.dirname(checkpoint)}: ${(error as Error).message} — choose a writable checkpoint folder`,
+        { cause: error },
+      );
+    }
+    this.streamLock = new PidLockFile(
+      checkpoint.replace(/\.json$/, '.lock'),
+      (owner) =>
+        new InputError(
+          `another producer (process ${owner}) is streaming ${dataset} to topic ${topic} — wait for it to finish or stop it, then run again`,
+        ),
+      this.logger,
+    );
+    await this.streamLock.acquire();
+  }
+
   /** Reads the topic's limits and the checkpoint, and finds what an interrupted run sent. */
   private async planStream(
     dataset: ParquetDataset,
@@ -313,6 +342,7 @@ export class ParquetProducer extends EventEmitter {
 
     const checkpointDir = options.checkpointDir ?? path.join(defaultAppDataDir(), 'checkpoints');
     const file = checkpointFile(checkpointDir, options.path, options.topic);
+    await this.holdStream(file);
     const previous = options.resume ? await readCheckpoint(file) : null;
     if (options.resume && !previous) {
       this.logger.info('no checkpoint to resume from; starting at the first row', { file });

@@ -291,6 +291,40 @@ describe('ParquetProducer', () => {
     );
   });
 
+  it('refuses a second producer of the same dataset and topic while the first runs', async () => {
+    const topic = uniqueName('one-at-a-time');
+    const base = options({
+      topic,
+      path: large,
+      createTopic: { partitions: 2 },
+      limit: 20_000,
+      ratePerSecond: 10_000,
+    });
+    const first = new ParquetProducer(base);
+    const running = first.run();
+    await untilAcked(first, 1_000);
+    const second = cli([
+      'produce',
+      large,
+      '--topic',
+      topic,
+      '--brokers',
+      testBrokers().join(','),
+      '--checkpoint-dir',
+      base.checkpointDir ?? '',
+    ]);
+    assert.equal(second.code, 1);
+    assert.equal(
+      second.stderr,
+      `error: another producer (process ${process.pid}) is streaming ${large} to topic ${topic} — wait for it to finish or stop it, then run again\n`,
+    );
+    await first.stop();
+    await running;
+    // the first one's end releases the stream: resuming it delivers the rest
+    await new ParquetProducer({ ...base, resume: true }).run();
+    assert.deepEqual(exactlyOnce(await readTopic(topic), 20_000), { duplicates: [], missing: [] });
+  });
+
   it('pauses (no rows acknowledged while paused) and resumes to the end', async () => {
     const topic = uniqueName('pause');
     const producer = new ParquetProducer(
