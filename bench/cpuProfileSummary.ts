@@ -23,8 +23,8 @@ function owner(node: ProfileNode): string {
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(idle)') return 'idle (waiting for the broker or another thread)';
   if (functionName === '(program)') return 'V8 (program)';
-  if (url.includes('node_modules/kafkajs/'))
-    return 'kafkajs (record encoding, request building, CRC)';
+  if (url.includes('node_modules/kafkajs/')) return 'kafkajs (client, protocol)';
+  if (url.includes('/main/broker/')) return 'record batches and CRC (main/broker/produceRequest)';
   if (url.includes('node_modules/apache-arrow/')) return 'apache-arrow';
   if (url.includes('/main/parquet/')) return 'parquet reader + JSON codec';
   if (url.includes('/main/producer/')) return 'producer (partitioning, batching, pacing)';

@@ -233,8 +233,10 @@ async function profileProducer(
 /** Node names profiles CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is main. */
 function threadLabel(file: string, owners: ProfileShare[]): string {
   if (file.split('.')[4] === '0') return 'main thread (reading, encoding, partitioning, packing)';
-  const kafkajs = owners.find((share) => share.name.startsWith('kafkajs'))?.percent ?? 0;
-  return kafkajs > 1 ? 'delivery thread (kafkajs)' : 'decoder thread (parquet-wasm)';
+  const kafka = owners
+    .filter((share) => share.name.startsWith('kafkajs') || share.name.startsWith('record batches'))
+    .reduce((sum, share) => sum + share.percent, 0);
+  return kafka > 1 ? 'delivery thread (kafkajs)' : 'decoder thread (parquet-wasm)';
 }
 
 function runProcess(
