@@ -136,7 +136,12 @@ function writeHeaders(out: Writer, headers: ProducedMessage['headers']): void {
   out.varint(count);
   for (const key in headers) {
     const value = headers[key];
-    for (const single of Array.isArray(value) ? value : [value]) {
+    if (!Array.isArray(value)) {
+      out.varBytes(key);
+      out.varBytes(value);
+      continue;
+    }
+    for (const single of value) {
       out.varBytes(key);
       out.varBytes(single);
     }
@@ -170,7 +175,12 @@ function headersSize(headers: ProducedMessage['headers']): number {
   let size = 0;
   for (const key in headers) {
     const value = headers[key];
-    for (const single of Array.isArray(value) ? value : [value]) {
+    if (!Array.isArray(value)) {
+      count++;
+      size += varBytesSize(key) + varBytesSize(value);
+      continue;
+    }
+    for (const single of value) {
       count++;
       size += varBytesSize(key) + varBytesSize(single);
     }
