@@ -1,13 +1,26 @@
 // Main-thread side of the decoder thread (wasmReaderWorker.ts): sends open/read requests, turns
 // problems into one-line InputErrors naming the file, and replaces the thread when the WASM
 // module aborts, so the next file in the same process still reads.
-import { THREAD_HEAP_LIMITS } from '../shared/threadHeapLimits';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
+import { applyEngineV8Flags } from '../shared/engineV8Flags';
 import { InputError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
+import { THREAD_HEAP_LIMITS } from '../shared/threadHeapLimits';
+import type {
+  OpenedFile,
+  RecycledBuffer,
+  RowGroupBytes,
+  WasmRequest,
+  WasmResponse,
+} from './wasmReaderProtocol';
+
+export interface DecodedRowGroup {
+  table: arrow.Table;
+  /** hands the table's memory back to the decoder thread; the table is unusable afterwards */
+  release: () => void;
+}
 
 type RequestBody =
   { kind: 'open'; path: string } | { kind: 'read'; path: string; rowGroup: number };
@@ -29,12 +42,24 @@ class WasmReader {
     return (await this.request({ kind: 'open', path: file })) as OpenedFile;
   }
 
-  async readRowGroup(file: string, rowGroup: number): Promise<arrow.Table> {
+  /**
+   * One row group. Its table views a buffer that release() hands back to the decoder thread for
+   * the next row groups: after release() the table is empty and must not be read.
+   */
+  async readRowGroup(file: string, rowGroup: number): Promise<DecodedRowGroup> {
     const { ipc } = (await this.request({ kind: 'read', path: file, rowGroup })) as RowGroupBytes;
     const tables = ipc.map((bytes) => arrow.tableFromIPC(bytes));
-    return tables.length === 1
-      ? tables[0]
-      : new arrow.Table(tables.flatMap((table) => table.batches));
+    const table =
+      tables.length === 1 ? tables[0] : new arrow.Table(tables.flatMap((each) => each.batches));
+    const buffer = ipc[0]?.buffer as ArrayBuffer | undefined;
+    return { table, release: () => this.recycle(buffer) };
+  }
+
+  private recycle(buffer: ArrayBuffer | undefined): void {
+    // with no thread running it is left to the garbage collector; detached means released already
+    if (!buffer || buffer.byteLength === 0 || !this.worker) return;
+    const message: RecycledBuffer = { kind: 'recycle', buffer };
+    this.worker.postMessage(message, [buffer]);
   }
 
   private request(body: RequestBody): Promise<OpenedFile | RowGroupBytes> {
@@ -50,6 +75,7 @@ class WasmReader {
       this.worker.ref();
       return this.worker;
     }
+    applyEngineV8Flags(); // before the thread compiles the decoder
     const worker = new Worker(path.join(__dirname, 'wasmReaderWorker.js'), {
       resourceLimits: THREAD_HEAP_LIMITS,
     });
