@@ -38,26 +38,50 @@ const TRANSACTIONAL_ATTRIBUTE = 0x10;
 
 export const PRODUCE_API_KEY = 0;
 
-/** The request object kafkajs' connection expects; `encode` yields the request body bytes. */
+/** The header kafkajs puts before every request body. */
+export interface RequestHeader {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string | null;
+}
+
+/**
+ * The request object kafkajs' connection expects, whose whole frame main/broker/kafkajs.ts
+ * has written by `encodeFramed` (kafkajs' versions 4 to 7 copy it with their apiVersion).
+ */
 export function produceRequest(args: ProduceRequestArgs) {
   return {
     apiKey: PRODUCE_API_KEY,
     apiVersion: 3,
     apiName: 'Produce',
     expectResponse: () => args.acks !== 0,
-    encode: () => Promise.resolve(encodeProduceRequest(args, Date.now())),
+    encodeFramed: (header: RequestHeader) => encodeProduceRequest(args, Date.now(), header),
   };
 }
 
-/** The Produce request body: transactional id, acks, timeout and one batch per partition. */
-export function encodeProduceRequest(args: ProduceRequestArgs, now: number): Buffer {
+/**
+ * A Produce request's frame: its size, `header`, then the body — transactional id, acks,
+ * timeout and one record batch per partition.
+ */
+export function encodeProduceRequest(
+  args: ProduceRequestArgs,
+  now: number,
+  header: RequestHeader,
+): Buffer {
   const transactionalId = args.transactionalId ?? null;
   let size = 2 + byteLength(transactionalId) + 2 + 4 + 4;
   for (const { topic, partitions } of args.topicData) {
     size += 2 + Buffer.byteLength(topic) + 4;
     for (const { messages } of partitions) size += 8 + batchSize(messages, now);
   }
-  const out = new Writer(Buffer.allocUnsafe(size));
+  const headerSize = 4 + 2 + 2 + 4 + 2 + byteLength(header.clientId);
+  const out = new Writer(Buffer.allocUnsafe(headerSize + size));
+  out.int32(headerSize + size - 4);
+  out.int16(header.apiKey);
+  out.int16(header.apiVersion);
+  out.int32(header.correlationId);
+  out.string(header.clientId);
   out.string(transactionalId);
   out.int16(args.acks);
   out.int32(args.timeout);
@@ -78,7 +102,9 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number): Buf
       out.buffer.writeInt32BE(out.offset - sizeAt - 4, sizeAt);
     }
   }
-  if (out.offset !== size) throw new Error(`produce request sized ${size}, wrote ${out.offset}`);
+  if (out.offset !== headerSize + size) {
+    throw new Error(`produce request sized ${headerSize + size} bytes, wrote ${out.offset}`);
+  }
   return out.buffer;
 }
 

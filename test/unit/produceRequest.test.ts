@@ -1,5 +1,5 @@
-// The one-pass Produce request writer against kafkajs' own builder: the same bytes for the same
-// messages, and kafkajs' producer really uses it.
+// The one-pass Produce request writer against kafkajs' own builder and framing: the same bytes
+// for the same messages, and kafkajs' producer really uses it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -44,7 +44,8 @@ function kafkajsBytes(timestamps: boolean): string {
   const script = `
     Date.now = () => ${NOW};
     const args = ${ARGS_SOURCE(timestamps)};
-    require('${REQUEST_FILE}')(args).encode()
+    const request = Object.assign(require('${REQUEST_FILE}')(args), { apiVersion: 7 });
+    require('kafkajs/src/protocol/request')({ correlationId: 912, clientId: 'parquet-streamer', request })
       .then((encoder) => process.stdout.write(encoder.buffer.toString('hex')));`;
   // run from the repository, where `kafkajs` resolves, without main/broker/kafkajs.ts loaded
   const cwd = path.resolve(__dirname, '..', '..', '..');
@@ -57,7 +58,8 @@ function kafkajsBytes(timestamps: boolean): string {
 
 function ourBytes(timestamps: boolean): string {
   const args = eval(ARGS_SOURCE(timestamps)) as ProduceRequestArgs;
-  return encodeProduceRequest(args, NOW).toString('hex');
+  const header = { apiKey: 0, apiVersion: 7, correlationId: 912, clientId: 'parquet-streamer' };
+  return encodeProduceRequest(args, NOW, header).toString('hex');
 }
 
 test('writes the bytes kafkajs writes: keys, values, headers, sequences, producer ids', () => {
@@ -70,10 +72,12 @@ test('writes the bytes kafkajs writes for timestamped messages in a transaction'
   assert.equal(ourBytes(true), kafkajsBytes(true));
 });
 
-test('kafkajs builds its Produce requests with the one-pass writer', () => {
+test('kafkajs builds and frames its Produce requests with the one-pass writer', () => {
   const loadModule = createRequire(__filename);
   const request = loadModule(REQUEST_FILE) as { onePass?: boolean };
   assert.equal(request.onePass, true);
+  const frame = loadModule('kafkajs/src/protocol/request') as { selfFraming?: boolean };
+  assert.equal(frame.selfFraming, true);
 });
 
 test('CRC-32C matches the standard check value and kafkajs on every length', () => {
