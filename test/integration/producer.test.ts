@@ -154,7 +154,9 @@ function cli(args: string[]) {
 describe('ParquetProducer', () => {
   it('delivers every row once with the codec JSON, row-index key, headers and Java partitions', async () => {
     const topic = uniqueName('produce');
-    const producer = new ParquetProducer(options({ topic, createTopic: { partitions: 4 } }));
+    const producer = new ParquetProducer(
+      options({ topic, createTopic: { partitions: 4 }, deliveryThreads: 2 }),
+    );
     const progress: ProduceProgress[] = [];
     producer.on('progress', (event: ProduceProgress) => progress.push(event));
     const summary = await producer.run();
@@ -464,6 +466,10 @@ describe('parquet-streamer produce', () => {
       'error: --create-topic needs --partitions N (how many partitions the topic gets)',
     );
 
+    const noThreads = cli(['produce', small, '--topic', 't', '--delivery-threads', '0']);
+    assert.equal(noThreads.code, 1);
+    assert.equal(noThreads.stderr.trim(), 'error: --delivery-threads takes 1 to 8 (got 0)');
+
     const help = cli(['produce', '--help']);
     assert.equal(help.code, 0);
     for (const flag of [
@@ -495,6 +501,11 @@ describe('parquet-streamer produce', () => {
       '3',
       '--checkpoint-dir',
       checkpoints,
+      '--delivery-threads',
+      '2',
+      // slow enough that each kill lands mid-stream
+      '--rate',
+      '50000',
       '--json',
     ];
     let kills = 0;

@@ -29,8 +29,12 @@ interface ProduceFlags {
   timestamps: TimestampMode;
   resume?: boolean;
   checkpointDir?: string;
+  deliveryThreads?: number;
   json?: boolean;
 }
+
+/** More threads than this only add memory: the reader and codec are one thread. */
+const MAX_DELIVERY_THREADS = 8;
 
 export function registerProduceCommand(program: Command): void {
   program
@@ -82,6 +86,11 @@ export function registerProduceCommand(program: Command): void {
     )
     .option('--resume', 'continue an interrupted run from its checkpoint, without duplicates')
     .option('--checkpoint-dir <dir>', 'where checkpoints are kept (default: the app data folder)')
+    .option(
+      '--delivery-threads <n>',
+      'threads that build and send Kafka requests (default 1; more only help on many cores)',
+      parseWholeNumber('--delivery-threads'),
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (datasetPath: string, flags: ProduceFlags) => {
       const producer = new ParquetProducer(produceOptions(datasetPath, flags));
@@ -127,6 +136,10 @@ function produceOptions(datasetPath: string, flags: ProduceFlags): ProduceOption
   if (flags.seed !== undefined && !flags.shuffle) {
     throw new InputError('--seed applies to --shuffle — add --shuffle');
   }
+  const threads = flags.deliveryThreads;
+  if (threads !== undefined && (threads < 1 || threads > MAX_DELIVERY_THREADS)) {
+    throw new InputError(`--delivery-threads takes 1 to ${MAX_DELIVERY_THREADS} (got ${threads})`);
+  }
   return {
     path: datasetPath,
     topic: flags.topic,
@@ -147,6 +160,7 @@ function produceOptions(datasetPath: string, flags: ProduceFlags): ProduceOption
     timestamps: flags.timestamps,
     checkpointDir: flags.checkpointDir,
     resume: flags.resume,
+    deliveryThreads: flags.deliveryThreads,
   };
 }
 
