@@ -5,6 +5,7 @@ import { THREAD_HEAP_LIMITS } from '../shared/threadHeapLimits';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
+  BatchBuffers,
   DeliveryBatch,
   DeliveryConfig,
   FromDeliveryThread,
@@ -38,7 +39,7 @@ class DeliveryThread {
   private closed: (() => void) | null = null;
   private exited = false;
 
-  constructor() {
+  constructor(private readonly recycle: (buffers: BatchBuffers) => void) {
     this.worker.on('message', (message: FromDeliveryThread) => this.receive(message));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => {
@@ -95,10 +96,12 @@ class DeliveryThread {
         this.connected = null;
         return;
       case 'acked':
+        this.recycle(message.buffers);
         this.pending.get(message.id)?.resolve(message.offsets);
         this.pending.delete(message.id);
         return;
       case 'failed':
+        this.recycle(message.buffers);
         this.pending.get(message.id)?.reject(deliveryError(message.error));
         this.pending.delete(message.id);
         return;
@@ -118,9 +121,16 @@ class DeliveryThread {
 export class DeliveryPool {
   private constructor(private readonly threads: DeliveryThread[]) {}
 
-  /** Starts `size` threads and connects their producers; closes them all if one fails. */
-  static async open(config: DeliveryConfig, size: number): Promise<DeliveryPool> {
-    const pool = new DeliveryPool(Array.from({ length: size }, () => new DeliveryThread()));
+  /**
+   * Starts `size` threads and connects their producers; closes them all if one fails. Each
+   * sent batch's buffers are handed to `recycle` once its thread is done with them.
+   */
+  static async open(
+    config: DeliveryConfig,
+    size: number,
+    recycle: (buffers: BatchBuffers) => void,
+  ): Promise<DeliveryPool> {
+    const pool = new DeliveryPool(Array.from({ length: size }, () => new DeliveryThread(recycle)));
     try {
       await Promise.all(pool.threads.map((thread) => thread.connect(config)));
     } catch (error) {

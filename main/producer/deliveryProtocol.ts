@@ -34,6 +34,13 @@ export interface DeliveryBatch {
   files: string[];
 }
 
+/** A sent batch's buffers, handed back to the main thread to pack later batches into. */
+export interface BatchBuffers {
+  bytes: ArrayBuffer;
+  layout: Int32Array;
+  rows: Float64Array;
+}
+
 export interface SerializedError {
   name: string;
   message: string;
@@ -50,6 +57,6 @@ export type ToDeliveryThread =
 export type FromDeliveryThread =
   | { kind: 'connected' }
   | { kind: 'connect-failed'; error: SerializedError }
-  | { kind: 'acked'; id: number; offsets: PartitionAck[] }
-  | { kind: 'failed'; id: number; error: SerializedError }
+  | { kind: 'acked'; id: number; offsets: PartitionAck[]; buffers: BatchBuffers }
+  | { kind: 'failed'; id: number; error: SerializedError; buffers: BatchBuffers }
   | { kind: 'closed' };

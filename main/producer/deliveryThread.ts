@@ -11,6 +11,7 @@ import { innermost } from './deliveryErrors';
 import {
   Layout,
   LAYOUT_FIELDS,
+  type BatchBuffers,
   type DeliveryBatch,
   type DeliveryConfig,
   type FromDeliveryThread,
@@ -21,6 +22,13 @@ import {
 const port = parentPort;
 if (!port) throw new Error('deliveryThread.js must run in a worker thread');
 const reply = (message: FromDeliveryThread) => port.postMessage(message);
+/** Answers a send, handing its buffers back: kafkajs copied the messages into its requests. */
+const answer = (message: FromDeliveryThread & { buffers: BatchBuffers }) =>
+  port.postMessage(message, [
+    message.buffers.bytes,
+    message.buffers.layout.buffer as ArrayBuffer,
+    message.buffers.rows.buffer as ArrayBuffer,
+  ]);
 
 let producer: Producer | null = null;
 let config: DeliveryConfig | null = null;
@@ -64,8 +72,14 @@ async function handle(message: ToDeliveryThread): Promise<void> {
 }
 
 async function send(batch: DeliveryBatch): Promise<void> {
+  const buffers: BatchBuffers = {
+    bytes: batch.bytes.buffer as ArrayBuffer,
+    layout: batch.layout,
+    rows: batch.rows,
+  };
   if (!producer || !config) {
-    reply({ kind: 'failed', id: batch.id, error: { name: 'Error', message: 'not connected' } });
+    const error = { name: 'Error', message: 'not connected' };
+    answer({ kind: 'failed', id: batch.id, error, buffers });
     return;
   }
   try {
@@ -80,7 +94,7 @@ async function send(batch: DeliveryBatch): Promise<void> {
       const partition = batch.layout[i * LAYOUT_FIELDS + Layout.Partition];
       counts.set(partition, (counts.get(partition) ?? 0) + 1);
     }
-    reply({
+    answer({
       kind: 'acked',
       id: batch.id,
       offsets: metadata.map((entry) => ({
@@ -88,9 +102,10 @@ async function send(batch: DeliveryBatch): Promise<void> {
         baseOffset: entry.baseOffset ?? '-1',
         count: counts.get(entry.partition) ?? 0,
       })),
+      buffers,
     });
   } catch (error) {
-    reply({ kind: 'failed', id: batch.id, error: serialize(error) });
+    answer({ kind: 'failed', id: batch.id, error: serialize(error), buffers });
   }
 }
 

@@ -1,9 +1,9 @@
 // Message chunks: messages packed per delivery thread, each partition's share kept under the
-// record batch limit, an oversized record reported to the caller.
+// record batch limit, an oversized record reported to the caller, sent batches' buffers reused.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { Layout, LAYOUT_FIELDS } from '../../main/producer/deliveryProtocol';
-import { MessageChunk } from '../../main/producer/messageChunk';
+import { BatchBufferPool, MessageChunk } from '../../main/producer/messageChunk';
 
 const start = { firstRow: 0, position: 0 };
 
@@ -16,6 +16,7 @@ it('packs keys, values, rows and files per thread (partition % threads)', () => 
     { maxMessages: 10, maxPartitionBytes: 10_000 },
     0,
     start,
+    new BatchBufferPool(0),
   );
   chunk.tryAdd(0, '0', '{"a":"é"}', 0, 'part-0.parquet');
   chunk.tryAdd(1, null, '{"a":2}', 1, 'part-0.parquet');
@@ -53,6 +54,7 @@ it('refuses a message that would overflow its partition, or the message count', 
     { maxMessages: 3, maxPartitionBytes: 400 },
     0,
     start,
+    new BatchBufferPool(0),
   );
   const value = 'x'.repeat(100);
   assert.ok(chunk.tryAdd(0, '1', value, 1, 'f') > 100);
@@ -75,6 +77,29 @@ it('accepts a lone oversized record so the caller can name it', () => {
     { maxMessages: 3, maxPartitionBytes: 50 },
     0,
     start,
+    new BatchBufferPool(0),
   );
   assert.ok(chunk.tryAdd(0, '1', 'x'.repeat(100), 1, 'f') > 50);
+});
+
+it("packs into a sent batch's buffers, overwriting what they held", () => {
+  const pool = new BatchBufferPool(2);
+  const limits = { maxMessages: 10, maxPartitionBytes: 10_000 };
+  const first = new MessageChunk(1, 1, () => 0, 1, limits, 0, start, pool);
+  first.tryAdd(0, 'old-key', '{"old":"value, long"}', 0, 'a.parquet');
+  const [{ batch: sent }] = first.seal();
+  pool.recycle({ bytes: sent.bytes.buffer as ArrayBuffer, layout: sent.layout, rows: sent.rows });
+
+  const second = new MessageChunk(2, 1, () => 0, 1, limits, 1, start, pool);
+  second.tryAdd(0, null, '{"new":1}', 5, 'b.parquet');
+  const [{ batch }] = second.seal();
+  assert.equal(batch.bytes.buffer, sent.bytes.buffer, 'the same memory');
+  assert.equal(batch.layout, sent.layout);
+  const field = (f: Layout) => batch.layout[f];
+  assert.equal(batch.count, 1);
+  assert.equal(field(Layout.KeyLength), -1);
+  assert.equal(Buffer.from(batch.bytes.subarray(field(Layout.ValueStart))).toString(), '{"new":1}');
+  assert.equal(batch.rows[0], 5);
+  assert.deepEqual(batch.files, ['b.parquet']);
+  assert.equal(pool.take(), undefined, 'taken once');
 });
