@@ -159,7 +159,8 @@ export class LocalBroker extends EventEmitter {
     const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
     const { code, output } = await runJava(
       distribution,
-      ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile],
+      // `=`: one id in 64 starts with '-', which would read as an option
+      ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile],
       60_000,
     );
     if (code !== 0) {
