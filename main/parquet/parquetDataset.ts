@@ -7,7 +7,7 @@ import * as arrow from 'apache-arrow';
 import type { FieldInfo } from '../api/contract';
 import { InputError } from '../shared/errors';
 import { partitionField, partitionValuesOf, withPartitionColumns } from './hivePartitions';
-import { type DecodedRowGroup, wasmReader } from './wasmReader';
+import { wasmReader } from './wasmReader';
 
 export interface DatasetFile {
   path: string;
@@ -107,11 +107,7 @@ export class ParquetDataset {
     }));
   }
 
-  /**
-   * One row group at a time, in path order; skips whole row groups before fromRow and slices the
-   * first one. A slice's table is valid until the next slice is asked for (or the loop ends):
-   * its memory then goes back to the decoder thread, so copy out anything kept longer.
-   */
+  /** one row group at a time, in path order; skips whole row groups before fromRow and slices the first one */
   async *readRowGroups(options: { fromRow?: number } = {}): AsyncIterable<RowGroupSlice> {
     const fromRow = Math.max(0, options.fromRow ?? 0);
     const wanted = this.groups.filter(
@@ -119,34 +115,24 @@ export class ParquetDataset {
     );
     // the decoder thread works on the next row group while the caller handles this one
     let next = wanted.length > 0 ? this.load(wanted[0]) : null;
-    let current: DecodedRowGroup | null = null;
-    try {
-      for (let i = 0; i < wanted.length; i++) {
-        const loading = next as Promise<DecodedRowGroup>;
-        next = i + 1 < wanted.length ? this.load(wanted[i + 1]) : null;
-        const group = wanted[i];
-        current = await loading;
-        const skip = Math.max(0, fromRow - group.firstRow);
-        yield {
-          file: group.file,
-          firstRow: group.firstRow + skip,
-          table: skip > 0 ? current.table.slice(skip) : current.table,
-        };
-        current.release();
-        current = null;
-      }
-    } finally {
-      // the caller stopped early: the slice it had and the one read ahead are not needed
-      current?.release();
-      next?.then((abandoned) => abandoned.release()).catch(() => undefined);
+    for (let i = 0; i < wanted.length; i++) {
+      const current = next as Promise<arrow.Table>;
+      next = i + 1 < wanted.length ? this.load(wanted[i + 1]) : null;
+      const group = wanted[i];
+      const table = await current;
+      const skip = Math.max(0, fromRow - group.firstRow);
+      yield {
+        file: group.file,
+        firstRow: group.firstRow + skip,
+        table: skip > 0 ? table.slice(skip) : table,
+      };
     }
   }
 
-  private load(group: RowGroupRef): Promise<DecodedRowGroup> {
-    const loading = wasmReader.readRowGroup(group.file.path, group.index).then((decoded) => ({
-      table: withPartitionColumns(decoded.table, this.schema, group.file.partitionValues),
-      release: decoded.release,
-    }));
+  private load(group: RowGroupRef): Promise<arrow.Table> {
+    const loading = wasmReader
+      .readRowGroup(group.file.path, group.index)
+      .then((table) => withPartitionColumns(table, this.schema, group.file.partitionValues));
     loading.catch(() => undefined); // awaited in order; an abandoned prefetch must not be unhandled
     return loading;
   }

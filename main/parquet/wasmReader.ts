@@ -8,19 +8,7 @@ import { applyEngineV8Flags } from '../shared/engineV8Flags';
 import { InputError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { THREAD_HEAP_LIMITS } from '../shared/threadHeapLimits';
-import type {
-  OpenedFile,
-  RecycledBuffer,
-  RowGroupBytes,
-  WasmRequest,
-  WasmResponse,
-} from './wasmReaderProtocol';
-
-export interface DecodedRowGroup {
-  table: arrow.Table;
-  /** hands the table's memory back to the decoder thread; the table is unusable afterwards */
-  release: () => void;
-}
+import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
 
 type RequestBody =
   { kind: 'open'; path: string } | { kind: 'read'; path: string; rowGroup: number };
@@ -42,24 +30,12 @@ class WasmReader {
     return (await this.request({ kind: 'open', path: file })) as OpenedFile;
   }
 
-  /**
-   * One row group. Its table views a buffer that release() hands back to the decoder thread for
-   * the next row groups: after release() the table is empty and must not be read.
-   */
-  async readRowGroup(file: string, rowGroup: number): Promise<DecodedRowGroup> {
+  async readRowGroup(file: string, rowGroup: number): Promise<arrow.Table> {
     const { ipc } = (await this.request({ kind: 'read', path: file, rowGroup })) as RowGroupBytes;
     const tables = ipc.map((bytes) => arrow.tableFromIPC(bytes));
-    const table =
-      tables.length === 1 ? tables[0] : new arrow.Table(tables.flatMap((each) => each.batches));
-    const buffer = ipc[0]?.buffer as ArrayBuffer | undefined;
-    return { table, release: () => this.recycle(buffer) };
-  }
-
-  private recycle(buffer: ArrayBuffer | undefined): void {
-    // with no thread running it is left to the garbage collector; detached means released already
-    if (!buffer || buffer.byteLength === 0 || !this.worker) return;
-    const message: RecycledBuffer = { kind: 'recycle', buffer };
-    this.worker.postMessage(message, [buffer]);
+    return tables.length === 1
+      ? tables[0]
+      : new arrow.Table(tables.flatMap((table) => table.batches));
   }
 
   private request(body: RequestBody): Promise<OpenedFile | RowGroupBytes> {

@@ -4,12 +4,6 @@ export type WasmRequest =
   | { id: number; kind: 'open'; path: string }
   | { id: number; kind: 'read'; path: string; rowGroup: number };
 
-/** A row group's buffer handed back once the main thread is done with its table; no reply. */
-export interface RecycledBuffer {
-  kind: 'recycle';
-  buffer: ArrayBuffer;
-}
-
 export interface OpenedFile {
   rowGroupRows: number[];
   /** distinct column chunk codecs, e.g. "SNAPPY" or "SNAPPY, UNCOMPRESSED" */
@@ -19,7 +13,7 @@ export interface OpenedFile {
 }
 
 export interface RowGroupBytes {
-  /** one row group as Arrow IPC streams, one per record batch, all views of one transferred buffer */
+  /** one row group as Arrow IPC streams, one per record batch */
   ipc: Uint8Array[];
 }
 

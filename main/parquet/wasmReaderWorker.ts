@@ -1,6 +1,6 @@
-// The decoder thread: owns the parquet-wasm module and decodes one row group per request into
-// Arrow IPC streams for the main thread, packed in a buffer the main thread hands back when
-// done. It runs in a worker thread because a WASM abort ("unreachable") surfaces as an uncaught exception from a microtask, which would otherwise take
+// The decoder thread: owns the parquet-wasm module and decodes one row group per request into an
+// Arrow IPC stream for the main thread. It runs in a worker thread because a WASM abort
+// ("unreachable") surfaces as an uncaught exception from a microtask, which would otherwise take
 // down the whole process; here it only ends this thread, and wasmReader.ts starts a new one.
 import { openAsBlob } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -10,14 +10,7 @@ import * as arrow from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { ARROW_SCHEMA_KEY, int96MicrosecondHint } from './int96Hint';
 import { FooterProblem, footerTailWithKeyValue, readFooter } from './parquetFooter';
-import { RowGroupBuffers } from './rowGroupBuffers';
-import type {
-  OpenedFile,
-  RecycledBuffer,
-  RowGroupBytes,
-  WasmRequest,
-  WasmResponse,
-} from './wasmReaderProtocol';
+import type { OpenedFile, RowGroupBytes, WasmRequest, WasmResponse } from './wasmReaderProtocol';
 
 const OPEN_FILES_KEPT = 4;
 
@@ -38,7 +31,6 @@ interface OpenFile {
 
 /** recently used files, least recent first */
 const openFiles = new Map<string, OpenFile>();
-const rowGroupBuffers = new RowGroupBuffers();
 
 async function openFile(path: string): Promise<OpenFile> {
   const cached = openFiles.get(path);
@@ -117,14 +109,9 @@ async function handle(
     rowGroups: [request.rowGroup],
     batchSize: STREAM_BATCH_ROWS,
   })) as ReadableStream<parquetWasm.RecordBatch>;
-  const packed = rowGroupBuffers.writer(
-    Math.ceil((rowGroupRows[request.rowGroup] ?? 0) / STREAM_BATCH_ROWS),
-  );
-  for await (const batch of batches) packed.add(batch.intoIPCStream());
-  const done = packed.finish();
-  return done
-    ? { result: { ipc: done.streams }, transfer: [done.buffer] }
-    : { result: { ipc: [] }, transfer: [] };
+  const ipc: Uint8Array[] = [];
+  for await (const batch of batches) ipc.push(batch.intoIPCStream());
+  return { result: { ipc }, transfer: ipc.map((bytes) => bytes.buffer as ArrayBuffer) };
 }
 
 function describeProblem(error: unknown): string {
@@ -145,11 +132,7 @@ const port = parentPort;
 if (!port) throw new Error('wasmReaderWorker.js must run in a worker thread');
 // one request at a time, so an abort is always attributed to the file that caused it
 let queue = Promise.resolve();
-port.on('message', (request: WasmRequest | RecycledBuffer) => {
-  if (request.kind === 'recycle') {
-    rowGroupBuffers.recycle(request.buffer);
-    return;
-  }
+port.on('message', (request: WasmRequest) => {
   queue = queue.then(async () => {
     let response: WasmResponse;
     let transfer: ArrayBuffer[] = [];
