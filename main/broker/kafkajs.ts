@@ -9,11 +9,7 @@
 //   buffer by doubling; main/broker/produceRequest.ts writes uncompressed requests, frame
 //   included, in one pass into one buffer instead (about 2.5× the producer's rows/s).
 import Module, { createRequire } from 'node:module';
-import {
-  produceRequest,
-  type ProduceRequestArgs,
-  type RequestHeader,
-} from './produceRequest';
+import { produceRequest, type ProduceRequestArgs, type RequestHeader } from './produceRequest';
 
 const loadModule = createRequire(__filename);
 
