@@ -31,12 +31,17 @@ export function groupMessagesPerPartition<M>(args: GroupingArgs<M>): Record<numb
   return groups;
 }
 
+/** A replacement must be in place before the kafkajs module that requires it loads. */
+function refuseIfLoaded(dependent: string): void {
+  if (require.cache[require.resolve(dependent)]) {
+    throw new Error('kafkajs was loaded before main/broker/kafkajs.ts: import kafkajs from there');
+  }
+}
+
 function installLinearGrouping(): void {
   const groupingFile = require.resolve('kafkajs/src/producer/groupMessagesPerPartition');
   if (require.cache[groupingFile]?.exports === groupMessagesPerPartition) return;
-  if (require.cache[require.resolve('kafkajs/src/producer/sendMessages')]) {
-    throw new Error('kafkajs was loaded before main/broker/kafkajs.ts: import kafkajs from there');
-  }
+  refuseIfLoaded('kafkajs/src/producer/sendMessages');
   const module = new Module(groupingFile);
   module.filename = groupingFile;
   module.loaded = true;
@@ -71,9 +76,7 @@ function installSelfFramedRequests(): void {
   }) => Promise<unknown>;
   const kafkajsFrame = loadModule(frameFile) as Frame & { selfFraming?: boolean };
   if (kafkajsFrame.selfFraming) return;
-  if (require.cache[require.resolve('kafkajs/src/network/connection')]) {
-    throw new Error('kafkajs was loaded before main/broker/kafkajs.ts: import kafkajs from there');
-  }
+  refuseIfLoaded('kafkajs/src/network/connection');
   const Encoder = loadModule('kafkajs/src/protocol/encoder') as EncoderClass;
   const frame: Frame = async (args) => {
     const { request, correlationId, clientId } = args;

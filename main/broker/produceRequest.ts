@@ -36,7 +36,7 @@ const CRC_AT = 17;
 const MAGIC = 2;
 const TRANSACTIONAL_ATTRIBUTE = 0x10;
 
-export const PRODUCE_API_KEY = 0;
+const PRODUCE_API_KEY = 0;
 
 /** The header kafkajs puts before every request body. */
 export interface RequestHeader {
@@ -71,10 +71,14 @@ export function encodeProduceRequest(
 ): Buffer {
   const transactionalId = args.transactionalId ?? null;
   let size = 2 + byteLength(transactionalId) + 2 + 4 + 4;
-  for (const { topic, partitions } of args.topicData) {
+  const measured = args.topicData.map(({ topic, partitions }) => {
     size += 2 + Buffer.byteLength(topic) + 4;
-    for (const { messages } of partitions) size += 8 + batchSize(messages, now);
-  }
+    return partitions.map(({ messages }) => {
+      const batch = measureBatch(messages, now);
+      size += 8 + batch.size;
+      return batch;
+    });
+  });
   const headerSize = 4 + 2 + 2 + 4 + 2 + byteLength(header.clientId);
   const out = new Writer(Buffer.allocUnsafe(headerSize + size));
   out.int32(headerSize + size - 4);
@@ -91,17 +95,15 @@ export function encodeProduceRequest(
     producerEpoch: args.producerEpoch ?? 0,
     attributes: transactionalId === null ? 0 : TRANSACTIONAL_ATTRIBUTE,
   };
-  for (const { topic, partitions } of args.topicData) {
+  args.topicData.forEach(({ topic, partitions }, t) => {
     out.string(topic);
     out.int32(partitions.length);
-    for (const { partition, firstSequence = 0, messages } of partitions) {
+    partitions.forEach(({ partition, firstSequence = 0, messages }, p) => {
       out.int32(partition);
-      const sizeAt = out.offset;
-      out.int32(0);
-      writeBatch(out, { ...batch, firstSequence, messages, now });
-      out.buffer.writeInt32BE(out.offset - sizeAt - 4, sizeAt);
-    }
-  }
+      out.int32(measured[t][p].size);
+      writeBatch(out, { ...batch, firstSequence, messages, now }, measured[t][p]);
+    });
+  });
   if (out.offset !== headerSize + size) {
     throw new Error(`produce request sized ${headerSize + size} bytes, wrote ${out.offset}`);
   }
@@ -117,9 +119,32 @@ interface BatchArgs {
   now: number;
 }
 
-function writeBatch(out: Writer, batch: BatchArgs): void {
-  const { messages, now } = batch;
+/** A partition's record batch, measured before it is written. */
+interface MeasuredBatch {
+  /** the earliest and latest record timestamps */
+  first: number;
+  max: number;
+  /** each record's size from its attributes to its headers */
+  bodySizes: Int32Array;
+  /** the whole batch, FirstOffset to the last record */
+  size: number;
+}
+
+function measureBatch(messages: ProducedMessage[], now: number): MeasuredBatch {
   const { first, max } = timestampRange(messages, now);
+  const bodySizes = new Int32Array(messages.length);
+  let size = BATCH_OVERHEAD;
+  for (let i = 0; i < messages.length; i++) {
+    const body = recordBodySize(messages[i], i, timestampOf(messages[i], now) - first);
+    bodySizes[i] = body;
+    size += varintSize(body) + body;
+  }
+  return { first, max, bodySizes, size };
+}
+
+function writeBatch(out: Writer, batch: BatchArgs, measured: MeasuredBatch): void {
+  const { messages, now } = batch;
+  const { first, max, bodySizes } = measured;
   const start = out.offset;
   out.int64(0n); // FirstOffset: the broker assigns offsets
   out.int32(0); // Length, filled in below
@@ -137,7 +162,7 @@ function writeBatch(out: Writer, batch: BatchArgs): void {
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
     const timestampDelta = timestampOf(message, now) - first;
-    out.varint(recordBodySize(message, i, timestampDelta));
+    out.varint(bodySizes[i]);
     out.int8(0); // record attributes
     out.varlong(timestampDelta);
     out.varint(i);
@@ -172,16 +197,6 @@ function writeHeaders(out: Writer, headers: ProducedMessage['headers']): void {
       out.varBytes(single);
     }
   }
-}
-
-function batchSize(messages: ProducedMessage[], now: number): number {
-  const { first } = timestampRange(messages, now);
-  let size = BATCH_OVERHEAD;
-  for (let i = 0; i < messages.length; i++) {
-    const body = recordBodySize(messages[i], i, timestampOf(messages[i], now) - first);
-    size += varintSize(body) + body;
-  }
-  return size;
 }
 
 function recordBodySize(message: ProducedMessage, offsetDelta: number, timestampDelta: number) {

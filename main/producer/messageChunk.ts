@@ -48,14 +48,9 @@ class ThreadBatchBuilder {
 
   constructor(expectedMessages: number, spare: BatchBuffers | undefined) {
     this.bytes = spare ? Buffer.from(spare.bytes) : Buffer.allocUnsafeSlow(INITIAL_BYTES);
-    this.layout =
-      spare && spare.rows.length >= expectedMessages
-        ? spare.layout
-        : new Int32Array(expectedMessages * LAYOUT_FIELDS);
-    this.rows =
-      spare && spare.rows.length >= expectedMessages
-        ? spare.rows
-        : new Float64Array(expectedMessages);
+    const rowsFit = spare !== undefined && spare.rows.length >= expectedMessages;
+    this.layout = rowsFit ? spare.layout : new Int32Array(expectedMessages * LAYOUT_FIELDS);
+    this.rows = rowsFit ? spare.rows : new Float64Array(expectedMessages);
   }
 
   /** Appends a message; returns the bytes its key and value took. */
