@@ -1,0 +1,112 @@
+// The seam between a transform and everything that runs it. A transform (a declarative spec, a
+// preset or a JavaScript module) is compiled once into a CompiledTransform; the worker, the
+// `transform` preview, the `run` command's local check and the app's preview all run that same
+// object and know nothing of any dataset. Window steps keep state per input partition; the
+// worker stores it in a compacted changelog topic through the WindowOperator's entries.
+
+/** One row as it travels: the parsed JSON object of a Kafka record value. */
+export type Row = Record<string, unknown>;
+
+/** What one step did, counted per batch and added to the worker's totals once committed. */
+export interface StepCounter {
+  /** 1-based position in the spec's step list, as error messages name it */
+  step: number;
+  /** the step's type: select, map, filter, derive, cast, window, module */
+  type: string;
+  /** rows that reached the step */
+  in: number;
+  /** rows (or window results) the step passed on */
+  out: number;
+  /** rows the step dropped on purpose (a filter, an unmapped value) */
+  dropped: number;
+  /** rows the step could not handle (a string where a number was expected); also not passed on */
+  errors: number;
+  /** window steps: rows later than the grace period, counted and not aggregated */
+  late: number;
+}
+
+/** Counters for every step of a transform, in step order; fresh per batch, merged on commit. */
+export type StepTally = StepCounter[];
+
+/** Told about a row a step could not handle; the compiled transform calls it for the first few per step. */
+export type RowErrorReporter = (error: {
+  step: number;
+  type: string;
+  message: string;
+  row: Row;
+}) => void;
+
+/** Stateless steps: each input row becomes zero or more output rows. */
+export interface RowStage {
+  run(rows: readonly Row[], tally: StepTally): Row[];
+}
+
+/**
+ * A window step's state for one input partition. Opaque to the worker, which only stores the
+ * entries the operator hands out (key → value, null meaning deleted) in the changelog.
+ */
+export interface WindowState {
+  readonly openWindows: number;
+  /** approximate bytes the state's entries take in the changelog */
+  readonly sizeBytes: number;
+}
+
+export interface WindowBatchResult {
+  /** window results to pass to the steps after the window (closed windows, or updates) */
+  results: Row[];
+  /** changelog entries to write in the same transaction, in order; null value = delete */
+  changes: [key: string, value: string | null][];
+}
+
+/**
+ * Tumbling or hopping windows per key over event time or processing time. `process` mutates the
+ * state; after an aborted transaction the worker rebuilds the partition's state from its
+ * changelog, so the operator never has to undo anything.
+ */
+export interface WindowOperator {
+  /** the fields whose values make up a row's window key */
+  readonly keyFields: readonly string[];
+  emptyState(): WindowState;
+  /** a partition's state rebuilt from its changelog entries, oldest first (last value wins) */
+  restore(entries: Iterable<[key: string, value: string | null]>): WindowState;
+  /** adds one batch of one partition; nowMs is processing time */
+  process(
+    state: WindowState,
+    rows: readonly Row[],
+    nowMs: number,
+    tally: StepCounter,
+  ): WindowBatchResult;
+}
+
+/** The window step and what follows it. */
+export interface WindowStage {
+  /** index into the transform's StepTally of the window step */
+  readonly tallyIndex: number;
+  readonly operator: WindowOperator;
+  /** the steps after the window, applied to each window result */
+  readonly tail: RowStage;
+}
+
+/** A transform ready to run: the steps before the first window, then the window stage if any. */
+export interface CompiledTransform {
+  /** what to call it in logs, /stats and the UI: a preset name, a spec file or a module path */
+  readonly name: string;
+  /** the steps before the window (all of them when there is no window step) */
+  readonly head: RowStage;
+  readonly window: WindowStage | null;
+  /** a zeroed tally with one counter per step */
+  newTally(): StepTally;
+}
+
+/** Adds `delta` into `total`, step by step (both from the same transform). */
+export function addTally(total: StepTally, delta: StepTally): void {
+  delta.forEach((counter, index) => {
+    const into = total[index];
+    if (!into) return;
+    into.in += counter.in;
+    into.out += counter.out;
+    into.dropped += counter.dropped;
+    into.errors += counter.errors;
+    into.late += counter.late;
+  });
+}
