@@ -19,27 +19,6 @@
 // A result row: { window_start, window_end (ISO-8601 UTC), <key fields>, <aggregates>, final }.
 import { z } from 'zod';
 
-export type WindowAggregateOp = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'quantiles';
-
-export interface WindowAggregateSpec {
-  op: WindowAggregateOp;
-  /** the numeric field aggregated; absent only for count (which then counts rows) */
-  field?: string;
-  /** the result field's name */
-  as: string;
-}
-
-export interface WindowStepSpec {
-  type: 'window';
-  time: { field: string } | 'processing';
-  size: string;
-  hop?: string;
-  grace?: string;
-  key?: string[];
-  aggregates: WindowAggregateSpec[];
-  emit?: 'close' | 'update';
-}
-
 const DURATION_UNITS_MS: Record<string, number> = {
   ms: 1,
   s: 1_000,
@@ -91,3 +70,7 @@ export const windowStepSchema = z
     (step) => step.hop === undefined || parseDuration(step.hop)! <= parseDuration(step.size)!,
     { message: 'hop must not be longer than size', path: ['hop'] },
   );
+
+export type WindowAggregateSpec = z.infer<typeof windowAggregateSchema>;
+export type WindowAggregateOp = WindowAggregateSpec['op'];
+export type WindowStepSpec = z.infer<typeof windowStepSchema>;
