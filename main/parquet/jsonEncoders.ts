@@ -55,11 +55,10 @@ export function compileEncoder(
     case Type.Null:
       return () => () => 'null';
     case Type.Bool:
-      // the wire format (DESIGN.md) writes booleans as the numbers 1 and 0
       return (data) => {
         const bits = data.values as Uint8Array;
         const offset = data.offset;
-        return (index) => (isValid(bits, offset, index) ? '1' : '0');
+        return (index) => (isValid(bits, offset, index) ? 'true' : 'false');
       };
     case Type.Int:
       return integerEncoder(type as arrow.Int);
@@ -386,11 +385,12 @@ function structEncoder(
   };
 }
 
-/** Arrow types whose values are written as JSON strings or numbers (booleans are 1 and 0) */
+/** Arrow types whose values are written as JSON strings or numbers */
 function isStringOrNumber(type: arrow.DataType): boolean {
   if (arrow.DataType.isDictionary(type)) return isStringOrNumber(type.dictionary);
   return ![
     Type.Null,
+    Type.Bool,
     Type.List,
     Type.LargeList,
     Type.FixedSizeList,

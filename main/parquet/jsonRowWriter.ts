@@ -180,6 +180,10 @@ function isNullAt(mask: Uint8Array | null, bit: number): boolean {
   return mask !== null && ((mask[bit >> 3] >> (bit & 7)) & 1) === 0;
 }
 
+function isSet(bits: Uint8Array, bit: number): boolean {
+  return ((bits[bit >> 3] >> (bit & 7)) & 1) === 1;
+}
+
 /**
  * A writer for the column's type: dedicated loops for common types, otherwise the output of the
  * column's text encoder (compileEncoder of the same type, column and timestamps).
@@ -416,7 +420,7 @@ class DoublePass implements ColumnPass {
   }
 }
 
-/** booleans as the numbers 1 and 0: the wire format (DESIGN.md) writes them as numbers */
+/** booleans as JSON true and false */
 class BoolPass implements ColumnPass {
   private readonly bits: Uint8Array;
   private readonly mask: Uint8Array | null;
@@ -432,10 +436,12 @@ class BoolPass implements ColumnPass {
   }
 
   measure(first: number, count: number, lengths: Int32Array): void {
-    const { mask, offset } = this;
+    const { bits, mask, offset } = this;
     const prefixLength = this.prefix.length;
-    for (let r = 0; r < count; r++)
-      lengths[r] += prefixLength + (isNullAt(mask, offset + first + r) ? 4 : 1);
+    for (let r = 0; r < count; r++) {
+      const bit = offset + first + r;
+      lengths[r] += prefixLength + (isNullAt(mask, bit) || isSet(bits, bit) ? 4 : 5);
+    }
   }
 
   write(first: number, count: number, output: WindowOutput): void {
@@ -445,10 +451,7 @@ class BoolPass implements ColumnPass {
       const bit = offset + first + r;
       const at = putPrefix(output, positions[r], prefix);
       if (isNullAt(mask, bit)) positions[r] = putNull(bytes, at);
-      else {
-        bytes[at] = 0x30 + ((bits[bit >> 3] >> (bit & 7)) & 1); // 0 or 1
-        positions[r] = at + 1;
-      }
+      else positions[r] = putAscii(bytes, at, isSet(bits, bit) ? 'true' : 'false');
     }
   }
 }

@@ -68,15 +68,15 @@ function fixedWidth<T extends arrow.DataType>(
 }
 
 describe('numbers', () => {
-  it('null type, booleans (as 1 and 0) and small integers', () => {
+  it('null type, booleans (true and false) and small integers', () => {
     assert.deepEqual(values(arrow.vectorFromArray([null, null], new arrow.Null())), [
       'null',
       'null',
     ]);
     assert.deepEqual(values(arrow.vectorFromArray([true, null, false], new arrow.Bool())), [
-      '1',
+      'true',
       'null',
-      '0',
+      'false',
     ]);
     assert.deepEqual(values(arrow.vectorFromArray([-128, 0, null, 127], new arrow.Int8())), [
       '-128',
@@ -101,16 +101,16 @@ describe('numbers', () => {
     ]);
   });
 
-  it('booleans across bitmap bytes, with and without nulls, are 1, 0 or null', () => {
+  it('booleans across bitmap bytes, with and without nulls, are true, false or null', () => {
     const flags = Array.from({ length: 21 }, (_, i) => i % 3 === 0);
     assert.deepEqual(
       values(arrow.vectorFromArray(flags, new arrow.Bool())),
-      flags.map((flag) => (flag ? '1' : '0')),
+      flags.map((flag) => (flag ? 'true' : 'false')),
     );
     const withNulls = flags.map((flag, i) => (i % 5 === 4 ? null : flag));
     assert.deepEqual(
       values(arrow.vectorFromArray(withNulls, new arrow.Bool())),
-      withNulls.map((flag) => (flag === null ? 'null' : flag ? '1' : '0')),
+      withNulls.map((flag) => (flag === null ? 'null' : flag ? 'true' : 'false')),
     );
   });
 
@@ -499,7 +499,7 @@ describe('nested types', () => {
       values(
         arrow.vectorFromArray([[true, null, false], []], new arrow.List(item(new arrow.Bool()))),
       ),
-      ['[1,null,0]', '[]'],
+      ['[true,null,false]', '[]'],
     );
     const nested = new arrow.List(item(new arrow.List(item(new arrow.Float64()))));
     assert.deepEqual(values(arrow.vectorFromArray([[[1.5], [], null]], nested)), [
@@ -522,9 +522,9 @@ describe('nested types', () => {
       { a: null, b: null, 'c"': null, d: null },
     ];
     assert.deepEqual(values(arrow.vectorFromArray(rows, type)), [
-      '{"a":"1152921504606846976","b":{"when":"2024-01-01"},"c\\"":"x","d":1}',
+      '{"a":"1152921504606846976","b":{"when":"2024-01-01"},"c\\"":"x","d":true}',
       'null',
-      '{"a":null,"b":null,"c\\"":null,"d":0}',
+      '{"a":null,"b":null,"c\\"":null,"d":false}',
       '{"a":null,"b":null,"c\\"":null,"d":null}',
     ]);
   });
@@ -541,7 +541,7 @@ describe('nested types', () => {
       ),
     );
 
-  it('maps with string, number or boolean keys become objects (booleans as "1" and "0")', () => {
+  it('maps with string or number keys become objects; boolean keys give [key, value] pairs', () => {
     const byName = arrow.vectorFromArray(
       [
         new Map([
@@ -575,7 +575,7 @@ describe('nested types', () => {
       ],
       mapType(new arrow.Bool(), new arrow.Bool()),
     );
-    assert.deepEqual(values(byFlag), ['{"1":0,"0":1}', '{}', '{"0":null}']);
+    assert.deepEqual(values(byFlag), ['[[true,false],[false,true]]', '[]', '[[false,null]]']);
   });
 
   it('maps with other keys become [key, value] pairs', () => {
@@ -639,7 +639,7 @@ describe('the codec as a whole', () => {
         id: i * 1000003,
         name: i % 7 === 0 ? null : names[i % names.length],
         temperature: i % 33 === 0 ? null : (i % 1000) / 10,
-        paid: i % 11 === 0 ? null : i % 3 === 0 ? 1 : 0,
+        paid: i % 11 === 0 ? null : i % 3 === 0,
       };
       if (row !== JSON.stringify(expected)) assert.equal(row, JSON.stringify(expected), `row ${i}`);
     });
@@ -659,7 +659,7 @@ describe('the codec as a whole', () => {
     assert.deepEqual(new RowCodec(empty.schema).encodeRows(empty), ['{}', '{}']);
   });
 
-  it('keyTexts: strings without quotes, numbers and booleans as digits, null as null', () => {
+  it('keyTexts: strings without quotes, numbers as digits, booleans as true/false, null as null', () => {
     const table = tableOf({
       plate: arrow.vectorFromArray(['GBB9093', 'a"b', null], new arrow.Utf8()),
       id: fixedWidth(new arrow.Int64(), BigInt64Array.from([7n, 2n ** 60n, -3n])),
@@ -668,7 +668,7 @@ describe('the codec as a whole', () => {
     });
     const codec = new RowCodec(table.schema);
     assert.deepEqual(codec.keyTexts(table, 'plate'), ['GBB9093', 'a"b', null]);
-    assert.deepEqual(codec.keyTexts(table, 'paid'), ['1', '0', null]);
+    assert.deepEqual(codec.keyTexts(table, 'paid'), ['true', 'false', null]);
     assert.deepEqual(codec.keyTexts(table, 'id'), ['7', '1152921504606846976', '-3']);
     assert.deepEqual(codec.keyTexts(table.slice(1), 'when'), [
       '1970-01-01T00:00:01.000Z',
@@ -691,7 +691,7 @@ describe('the codec as a whole', () => {
     });
     const codec = new RowCodec(table.schema);
     assert.deepEqual(codec.toObjects(table, 2), [
-      { id: 1, paid: 1 },
+      { id: 1, paid: true },
       { id: '1152921504606846976', paid: null },
     ]);
     assert.deepEqual(

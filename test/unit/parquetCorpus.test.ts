@@ -84,7 +84,7 @@ function isoFromMicros(micros: bigint): string {
 describe('good corpus files read with correct values', () => {
   const alltypes = (id: number) => ({
     id,
-    bool_col: id % 2 === 0 ? 1 : 0, // booleans are written as numbers
+    bool_col: id % 2 === 0,
     tinyint_col: id % 2,
     smallint_col: id % 2,
     int_col: id % 2,
@@ -108,10 +108,10 @@ describe('good corpus files read with correct values', () => {
     assert.deepEqual(await objects(good('alltypes_dictionary.parquet')), [0, 1].map(alltypes));
   });
 
-  it('alltypes_plain: numbers and booleans are written as JSON numbers, float32 in their shortest form', async () => {
+  it('alltypes_plain: numbers are JSON numbers, booleans true/false, float32 in their shortest form', async () => {
     const [first, second] = await jsonRows(good('alltypes_plain.parquet'));
-    assert.match(first, /^\{"id":4,"bool_col":1,"tinyint_col":0,/);
-    assert.match(second, /^\{"id":5,"bool_col":0,"tinyint_col":1,/);
+    assert.match(first, /^\{"id":4,"bool_col":true,"tinyint_col":0,/);
+    assert.match(second, /^\{"id":5,"bool_col":false,"tinyint_col":1,/);
     assert.match(second, /"bigint_col":10,"float_col":1\.1,"double_col":10\.1,/);
   });
 
@@ -143,11 +143,11 @@ describe('good corpus files read with correct values', () => {
 
   it('datapage_v2.snappy: data page v2 with strings, numbers, booleans and lists', async () => {
     assert.deepEqual(await objects(good('datapage_v2.snappy.parquet')), [
-      { a: 'abc', b: 1, c: 2, d: 1, e: [1, 2, 3] },
-      { a: 'abc', b: 2, c: 3, d: 1, e: null },
-      { a: 'abc', b: 3, c: 4, d: 1, e: null },
-      { a: null, b: 4, c: 5, d: 0, e: [1, 2, 3] },
-      { a: 'abc', b: 5, c: 2, d: 1, e: [1, 2] },
+      { a: 'abc', b: 1, c: 2, d: true, e: [1, 2, 3] },
+      { a: 'abc', b: 2, c: 3, d: true, e: null },
+      { a: 'abc', b: 3, c: 4, d: true, e: null },
+      { a: null, b: 4, c: 5, d: false, e: [1, 2, 3] },
+      { a: 'abc', b: 5, c: 2, d: true, e: [1, 2] },
     ]);
   });
 
@@ -243,14 +243,14 @@ describe('good corpus files read with correct values', () => {
     ]);
   });
 
-  it('nested_maps.snappy: maps of maps become objects (integer keys as their digits, booleans as 1 and 0)', async () => {
+  it('nested_maps.snappy: maps of maps become objects (integer keys as their digits)', async () => {
     assert.deepEqual(await objects(good('nested_maps.snappy.parquet')), [
-      { a: { a: { 1: 1, 2: 0 } }, b: 1, c: 1 },
-      { a: { b: { 1: 1 } }, b: 1, c: 1 },
+      { a: { a: { 1: true, 2: false } }, b: 1, c: 1 },
+      { a: { b: { 1: true } }, b: 1, c: 1 },
       { a: { c: null }, b: 1, c: 1 },
       { a: { d: {} }, b: 1, c: 1 },
-      { a: { e: { 1: 1 } }, b: 1, c: 1 },
-      { a: { f: { 3: 1, 4: 0, 5: 1 } }, b: 1, c: 1 },
+      { a: { e: { 1: true } }, b: 1, c: 1 },
+      { a: { f: { 3: true, 4: false, 5: true } }, b: 1, c: 1 },
     ]);
   });
 
