@@ -1,4 +1,4 @@
-// Compiles an Arrow type into a JSON encoder following DESIGN.md's wire-format table. An encoder
+// Compiles an Arrow type into a JSON encoder following the wire-format table in docs/wire-format.md. An encoder
 // is bound to one chunk (arrow.Data) at a time: binding prepares typed-array views, decodes a
 // chunk's strings in one go and caches dictionary texts, so per-value work is a few array reads.
 import { isAscii, isUtf8 } from 'node:buffer';

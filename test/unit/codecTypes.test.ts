@@ -1,4 +1,4 @@
-// The row → JSON codec, type by type, against DESIGN.md's wire-format table, on Arrow tables
+// The row → JSON codec, type by type, against the wire-format table in docs/wire-format.md, on Arrow tables
 // built in memory. Every case also checks that slices and multi-batch tables give the same rows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
