@@ -5,7 +5,6 @@
 //       acks=all, and the ratio (b)/(c)
 //   (d) peak RSS streaming a 1M-row and a 10M-row file
 // When a target is missed it profiles the producer and prints where the time goes.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { measureCodecThroughput } from './codecThroughput';
 import { summariseCpuProfile, type ProfileShare } from './cpuProfileSummary';
 import type { ChildReport } from './produceChild';
 import { withMallocTuning } from '../main/shared/mallocTuning';
+import { figure, fmt, line, runProcess } from './benchOutput';
 
 const PARTITIONS = 4;
 const MB = 1_000_000;
@@ -238,38 +238,6 @@ function threadLabel(file: string, owners: ProfileShare[]): string {
     .filter((share) => share.name.startsWith('kafkajs') || share.name.startsWith('record batches'))
     .reduce((sum, share) => sum + share.percent, 0);
   return kafka > 1 ? 'delivery thread (kafkajs)' : 'decoder thread (parquet-wasm)';
-}
-
-function runProcess(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${path.basename(command)} exited with ${code}: ${stderr.trim()}`));
-    });
-  });
-}
-
-function figure(label: string, value: string, met?: boolean, target?: string): void {
-  const verdict = met === undefined ? '' : `  [${met ? 'met' : 'MISSED'}: target ${target}]`;
-  line(`${label}: ${value}${verdict}`);
-}
-
-function line(text: string): void {
-  process.stdout.write(text + '\n');
-}
-
-function fmt(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
 }
 
 function mib(bytes: number): string {
