@@ -3,33 +3,19 @@
 // .js/.cjs/.mjs module, JSON text of a spec ("{"steps":[…]}"), or a spec object from the API.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { z } from 'zod';
 import { describeError, InputError } from '../shared/errors';
 import { compileTransform, type CompileOptions } from './compileTransform';
 import type { CompiledTransform } from './pipeline';
 import { findPreset, presetList, type TransformPreset } from './presets';
 import type { RowFunction } from './rowSteps';
 import { isModulePath, loadRowFunction } from './transformModule';
-import { parseTransformSpec, stepLabel, type TransformSpec } from './transformSpec';
+import {
+  parseTransformSpec,
+  stepLabel,
+  type TransformReference,
+  type TransformSpec,
+} from './transformSpec';
 import { validateTransform } from './validateTransform';
-
-/** A preset name, a file path, JSON text of a spec, or a spec object. */
-export type TransformReference = string | TransformSpec;
-
-/** The schema the API and stream config use for a transform: a name or path, or a valid spec. */
-export const transformReferenceSchema = z.unknown().transform((value, ctx): TransformReference => {
-  if (typeof value === 'string') {
-    if (value.trim() === '')
-      ctx.addIssue({ code: 'custom', message: `name a transform: ${presetList()}` });
-    return value.trim();
-  }
-  try {
-    return parseTransformSpec(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: describeError(error) });
-    return z.NEVER;
-  }
-});
 
 export interface ResolvedTransform {
   /** what to call it: the preset reference, the file path, or the spec's name */

@@ -1,8 +1,8 @@
-// A transform as written in JSON: a name and a list of steps. One schema per step; the spec's
+// A transform as written in JSON: a name and a list of steps (plain zod: the renderer bundles it). One schema per step; the spec's
 // schema is their union. parseTransformSpec checks each step on its own so that every mistake
 // ends in one line naming the step number, its type and the field.
 import { z } from 'zod';
-import { InputError } from '../shared/errors';
+import { describeError, InputError } from '../shared/errors';
 import { windowStepSchema } from './windowSpec';
 
 const fieldName = z.string().min(1, 'name a field');
@@ -200,3 +200,21 @@ export function parseTransformSpec(raw: unknown): TransformSpec {
   if (!parsed.success) throw new InputError(`transform: ${describeIssue(parsed.error.issues[0]!)}`);
   return parsed.data;
 }
+
+/** A preset name, a file path, JSON text of a spec, or a spec object (see transformSource.ts). */
+export type TransformReference = string | TransformSpec;
+
+/** The schema the API and stream config use for a transform: a name or path, or a valid spec. */
+export const transformReferenceSchema = z.unknown().transform((value, ctx): TransformReference => {
+  if (typeof value === 'string') {
+    if (value.trim() === '')
+      ctx.addIssue({ code: 'custom', message: 'name a preset, a .json spec or a JS module' });
+    return value.trim();
+  }
+  try {
+    return parseTransformSpec(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: describeError(error) });
+    return z.NEVER;
+  }
+});
