@@ -75,7 +75,7 @@ export function addWorkerOptions(command: Command): Command {
     )
     .option(
       '--worker-id <id>',
-      'stable worker name; the transactional id is <group>.<id> (default <host>-<data dir name>)',
+      'stable worker name for logs, /stats and the Kafka client id (default <host>-<data dir name>)',
     )
     .option('--session-timeout <ms>', 'consumer group session timeout in milliseconds', '10000');
 }
