@@ -3,6 +3,8 @@
 // command fails the type check on both sides. Arguments are validated with these schemas where
 // they enter the engine; inside the engine the types are trusted.
 import { z } from 'zod';
+import type { Row, StepTally } from '../pipelines/pipeline';
+import { transformReferenceSchema } from '../pipelines/transformSpec';
 
 const topicName = z
   .string()
@@ -50,6 +52,11 @@ export const commandSchemas = {
   resumeStream: z.object({}),
   stopStream: z.object({}),
   scaleWorkers: z.object({ count: z.number().int().min(0).max(64) }),
+  /** runs a transform over the open dataset's first `limit` rows (default 100) */
+  previewTransform: z.object({
+    transform: transformReferenceSchema,
+    limit: z.number().int().min(1).max(10_000).optional(),
+  }),
 } as const;
 export type CommandName = keyof typeof commandSchemas;
 export type CommandArgs<C extends CommandName> = z.infer<(typeof commandSchemas)[C]>;
@@ -147,6 +154,8 @@ export interface CommandResults {
   resumeStream: StreamProgress;
   stopStream: StreamProgress;
   scaleWorkers: WorkerInfo[];
+  /** the output rows and what each step did */
+  previewTransform: { rows: Row[]; steps: StepTally };
 }
 
 /** Event name → payload, pushed from the engine to every connected renderer. */

@@ -4,9 +4,13 @@
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readFirstRows } from '../parquet/firstRows';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec } from '../parquet/rowCodec';
 import { writeDemoDataset } from '../parquet/demoDataset';
+import { previewTransform } from '../pipelines/previewTransform';
+import { loadTransform } from '../pipelines/transformSource';
+import type { TransformReference } from '../pipelines/transformSpec';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BrokerConnection } from './brokerConnection';
@@ -36,6 +40,7 @@ export interface StreamEngineOptions {
 }
 
 const PREVIEW_ROWS = 10;
+const PREVIEW_TRANSFORM_ROWS = 100;
 const EMPTY_CHART: BoxPlotData = { series: {}, windowSize: 1000, rowsSeen: 0 };
 
 export class StreamEngine implements EngineHost {
@@ -70,6 +75,7 @@ export class StreamEngine implements EngineHost {
       resumeStream: async () => this.requireSession().resume(),
       stopStream: () => this.requireSession().stopProducer(),
       scaleWorkers: ({ count }) => this.requireSession().scaleWorkers(count),
+      previewTransform: ({ transform, limit }) => this.previewTransform(transform, limit),
     };
     if (options.autoStartBroker ?? true) {
       this.broker.start().catch((error) => this.notifyError(error));
@@ -117,6 +123,16 @@ export class StreamEngine implements EngineHost {
       preview,
     };
     return this.dataset;
+  }
+
+  private async previewTransform(reference: TransformReference, limit = PREVIEW_TRANSFORM_ROWS) {
+    if (!this.dataset) throw new InputError('no dataset is open — open a Parquet file first');
+    const dataset = await ParquetDataset.open(this.dataset.path);
+    const { transform } = await loadTransform(reference, {
+      inputFields: dataset.fields().map((field) => field.name),
+    });
+    const { rows, tally } = previewTransform(transform, await readFirstRows(dataset, limit));
+    return { rows, steps: tally };
   }
 
   private async createDemoDataset(rows: number): Promise<DatasetSummary> {

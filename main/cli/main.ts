@@ -9,6 +9,7 @@ import { registerInspectCommand } from './commands/inspect';
 import { registerProduceCommand } from './commands/produce';
 import { registerRowsCommand } from './commands/rows';
 import { registerTopicCommand } from './commands/topic';
+import { registerTransformCommand } from './commands/transform';
 import { registerWorkerCommand } from './commands/worker';
 
 // The CLI speaks through its own output; engine logs show from warnings up unless asked.
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerTopicCommand(program);
   registerInspectCommand(program);
   registerRowsCommand(program);
+  registerTransformCommand(program);
   registerDemoDataCommand(program);
   registerProduceCommand(program);
   registerWorkerCommand(program);
