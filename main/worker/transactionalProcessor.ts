@@ -1,8 +1,10 @@
-// The worker's stream processor: a consumer-group member that reads the input topic,
-// transforms each batch and writes the output topic exactly once. Each batch of one input
+// The worker's stream processor: a consumer-group member that reads the input topic, runs the
+// transform handed to it over each batch and writes the output topic exactly once. Each batch of one input
 // partition is one Kafka transaction holding the output records and the consumed input offset
 // (sendOffsets); on any failure the transaction is aborted and, since nothing was resolved, the
-// batch is fetched again.
+// batch is fetched again. The batch's per-step counts reach the stats only once it committed.
+// A record value that is not a JSON object counts as an error of step 1: it reached the
+// transform and its first step could not take it.
 //
 // Fencing. kafkajs speaks the pre-KIP-447 protocol: TxnOffsetCommit carries no group generation,
 // so the broker accepts an offset commit from a member the group has already expelled. A worker
@@ -28,12 +30,20 @@
 //   A worker that keeps a partition across generations but was expelled in between finds its
 //   producer fenced on the next batch, and claims the partition again (fence, read the offset).
 //   A partition lost at a rebalance has its producer closed.
-import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, Message } from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+} from 'kafkajs';
 import { KafkaJSError } from '../broker/kafkajs';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { transformBoroughRow } from './boroughTransform';
+import type { CompiledTransform, Row, StepTally } from '../pipelines/pipeline';
 import { PartitionProducers, type PartitionClaim } from './partitionProducers';
 import type { Service } from './service';
 import type { WorkerStats } from './workerStats';
@@ -46,6 +56,8 @@ export interface ProcessorOptions {
   inputTopic: string;
   outputTopic: string;
   sessionTimeoutMs: number;
+  /** what to do to each row; its window stage, if any, is not run here */
+  transform: CompiledTransform;
   stats: WorkerStats;
   logger: Logger;
   /** called when the processor cannot go on (crashed without restart, could not abort) */
@@ -82,13 +94,45 @@ function passedHeaders(headers: IHeaders | undefined): IHeaders {
   return kept;
 }
 
-function parseRow(value: Buffer | null): unknown {
+/** The record value as a row, or null when it is not a JSON object. */
+function parseRow(value: Buffer | null): Row | null {
   if (value === null) return null;
+  let parsed: unknown;
   try {
-    return JSON.parse(value.toString('utf8'));
+    parsed = JSON.parse(value.toString('utf8'));
   } catch {
     return null;
   }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Row)
+    : null;
+}
+
+/** Runs the transform's row steps over each message, keeping its key and source headers. */
+function transformMessages(
+  transform: CompiledTransform,
+  messages: readonly KafkaMessage[],
+  tally: StepTally,
+): { outputs: Message[]; dropped: number } {
+  const outputs: Message[] = [];
+  let dropped = 0;
+  for (const message of messages) {
+    const row = parseRow(message.value);
+    if (row === null) {
+      const first = tally[0];
+      if (first) {
+        first.in++;
+        first.errors++;
+      }
+      dropped++;
+      continue;
+    }
+    const rows = transform.head.run([row], tally);
+    if (rows.length === 0) dropped++;
+    const headers = passedHeaders(message.headers);
+    for (const out of rows) outputs.push({ key: message.key, value: JSON.stringify(out), headers });
+  }
+  return { outputs, dropped };
 }
 
 export class TransactionalProcessor implements Service {
@@ -211,7 +255,7 @@ export class TransactionalProcessor implements Service {
   }: EachBatchPayload): Promise<void> {
     const producers = this.producers;
     if (!producers || !isRunning() || isStale()) return;
-    const { group, outputTopic, stats, logger } = this.options;
+    const { group, outputTopic, transform, stats, logger } = this.options;
     const claim = await producers.claim(batch.topic, batch.partition);
     // input below the offset read after the fence was committed by an earlier owner
     const messages = batch.messages.filter((message) => BigInt(message.offset) >= claim.nextOffset);
@@ -220,16 +264,8 @@ export class TransactionalProcessor implements Service {
       await heartbeat();
       return;
     }
-    const outputs: Message[] = [];
-    for (const message of messages) {
-      const row = transformBoroughRow(parseRow(message.value));
-      if (row === null) continue;
-      outputs.push({
-        key: message.key,
-        value: JSON.stringify(row),
-        headers: passedHeaders(message.headers),
-      });
-    }
+    const tally = transform.newTally();
+    const { outputs, dropped } = transformMessages(transform, messages, tally);
     const nextOffset = BigInt(batch.lastOffset()) + 1n;
     const transaction = await claim.producer.transaction();
     try {
@@ -263,12 +299,15 @@ export class TransactionalProcessor implements Service {
     }
     claim.nextOffset = nextOffset;
     resolveOffset(batch.lastOffset());
-    stats.record({
-      rowsIn: messages.length,
-      rowsOut: outputs.length,
-      rowsDropped: messages.length - outputs.length,
-      transactions: 1,
-    });
+    stats.record(
+      {
+        rowsIn: messages.length,
+        rowsOut: outputs.length,
+        rowsDropped: dropped,
+        transactions: 1,
+      },
+      tally,
+    );
     await heartbeat();
   }
 

@@ -110,3 +110,81 @@ test(
     }
   },
 );
+
+test(
+  'workers run the transform handed to them and count each step in /stats',
+  { timeout: 120_000 },
+  async () => {
+    const fixture = await setUp('spec');
+    // keep Brooklyn and Bronx codes as written ('K', 'BX'), then keep two fields, one renamed
+    const transform = JSON.stringify({
+      name: 'two-counties',
+      steps: [
+        { type: 'filter', where: { field: 'Violation County Name', op: 'in', value: ['K', 'BX'] } },
+        { type: 'select', fields: ['Summons Number', { field: 'W - Temperature', as: 't' }] },
+      ],
+    });
+    const supervisor = supervise(fixture, { transform });
+    try {
+      const total = 2_000;
+      await produceRows(fixture.kafka, fixture.input, 0, total);
+      const producer = fixture.kafka.producer();
+      await producer.connect();
+      const notObjects = ['not json', '[1,2]', '"text"'];
+      await producer.send({
+        topic: fixture.input,
+        messages: notObjects.map((value, offset) => ({
+          key: 'bad',
+          value,
+          headers: { 'source.row': String(total + offset) },
+        })),
+      });
+      await producer.disconnect();
+      const [worker] = await supervisor.scaleTo(1);
+      await waitForGroupEnd(fixture, 60_000);
+      const stats = (await (await fetch(`http://127.0.0.1:${worker!.port}/stats`)).json()) as {
+        transform: string;
+        rowsIn: number;
+        rowsOut: number;
+        rowsDropped: number;
+        steps: { step: number; type: string; in: number; out: number; dropped: number }[];
+      };
+      // in the test's input, row i has county 'K' when i % 10 is 0 and 'BX' when it is 1
+      const kept = total / 5;
+      assert.equal(stats.transform, 'two-counties');
+      assert.deepEqual(
+        { rowsIn: stats.rowsIn, rowsOut: stats.rowsOut, rowsDropped: stats.rowsDropped },
+        { rowsIn: total + 3, rowsOut: kept, rowsDropped: total + 3 - kept },
+      );
+      assert.deepEqual(stats.steps, [
+        {
+          step: 1,
+          type: 'filter',
+          in: total + 3,
+          out: kept,
+          dropped: total - kept,
+          errors: 3,
+          late: 0,
+        },
+        { step: 2, type: 'select', in: kept, out: kept, dropped: 0, errors: 0, late: 0 },
+      ]);
+      await supervisor.stop();
+      const rows = await readOutput(fixture);
+      const expected = new Map<number, unknown>();
+      for (let index = 0; index < total; index += 1) {
+        if (index % 10 > 1) continue;
+        expected.set(index, {
+          'Summons Number': 1_000_000 + index,
+          t: index % 7 === 0 ? null : 20 + (index % 60),
+        });
+      }
+      assert.deepEqual(
+        new Map([...rows].map(([row, records]) => [row, records.map((record) => record.value)])),
+        new Map([...expected].map(([row, value]) => [row, [value]])),
+      );
+      assertNoWorkerLeft(fixture);
+    } finally {
+      await tearDown(fixture, supervisor);
+    }
+  },
+);
