@@ -1,9 +1,11 @@
 // `npm run bench -- NAME…`: runs the named benchmarks (all of them without a name) and prints
 // their figures. Benchmarks measure; they are not tests and assert nothing.
 import { runProducerBench } from './producerBench';
+import { runWorkerBench } from './workerBench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   producer: runProducerBench,
+  worker: runWorkerBench,
 };
 
 async function main(names: string[]): Promise<number> {

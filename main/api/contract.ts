@@ -36,6 +36,8 @@ export const streamConfigSchema = z.object({
   timestamps: z.enum(['iso', 'epoch-ms']).optional(),
   /** continue from the checkpoint of an earlier run of the same file and topic */
   resume: z.boolean().optional(),
+  /** what the workers do to each row: a preset, a spec or module path, or a spec object */
+  transform: transformReferenceSchema.optional(),
 });
 export type StreamConfig = z.infer<typeof streamConfigSchema>;
 

@@ -1,7 +1,9 @@
 // One stream as the app runs it: input and output topics, the worker pool, the chart feed and
 // the producer, started in the order that loses nothing (consumers before the producer) and
-// stopped in the reverse order.
+// stopped in the reverse order. A transform given as a spec object is written to a file in the
+// workers' base dir, and every worker is started with its path.
 import { EventEmitter } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureTopic } from '../broker/topicAdmin';
 import { ChartFeed } from '../charts/chartFeed';
@@ -33,6 +35,7 @@ export function idleProgress(): StreamProgress {
 /** Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'boxPlot' (BoxPlotData). */
 export class StreamSession extends EventEmitter {
   private readonly supervisor: WorkerSupervisor;
+  private readonly workersDir: string;
   private readonly chartFeed: ChartFeed;
   private producer: ParquetProducer | null = null;
   private current: StreamProgress;
@@ -46,13 +49,15 @@ export class StreamSession extends EventEmitter {
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
     };
+    this.workersDir = path.join(appDataDir, 'workers');
     this.supervisor = new WorkerSupervisor({
       brokers,
       group: `parquet-streamer.${config.inputTopic}.${config.outputTopic}`,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
-      baseDir: path.join(appDataDir, 'workers'),
+      baseDir: this.workersDir,
       logger: logger.child('supervisor'),
+      transform: this.transformArgument(),
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
     this.chartFeed = new ChartFeed({ brokers, topic: config.outputTopic });
@@ -73,6 +78,7 @@ export class StreamSession extends EventEmitter {
     await ensureTopic(brokers, { topic: config.inputTopic, partitions: config.partitions });
     await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
     await this.chartFeed.start();
+    await this.writeTransformSpec();
     await this.supervisor.scaleTo(config.workers);
     this.producer = new ParquetProducer(
       {
@@ -141,6 +147,20 @@ export class StreamSession extends EventEmitter {
     await this.stopProducer();
     await this.supervisor.stop();
     await this.chartFeed.stop();
+  }
+
+  /** The workers' --transform: the reference as given, or the file a spec object goes to. */
+  private transformArgument(): string | undefined {
+    const { transform } = this.options.config;
+    if (transform === undefined || typeof transform === 'string') return transform;
+    return path.join(this.workersDir, 'transform.json');
+  }
+
+  private async writeTransformSpec(): Promise<void> {
+    const { transform } = this.options.config;
+    if (transform === undefined || typeof transform === 'string') return;
+    await mkdir(this.workersDir, { recursive: true });
+    await writeFile(this.transformArgument()!, JSON.stringify(transform, null, 2));
   }
 
   private onProducerProgress(progress: ProduceProgress): void {

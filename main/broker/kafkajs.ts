@@ -96,4 +96,4 @@ installLinearGrouping();
 installOnePassProduceRequest();
 installSelfFramedRequests();
 
-export { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+export { ConfigResourceTypes, Kafka, KafkaJSError, logLevel } from 'kafkajs';

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { WorkerInfo, WorkerState } from '../api/contract';
+import { DEFAULT_PRESET } from '../pipelines/presets';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger, type LogLevel } from '../shared/logger';
 import { WORKER_EXIT } from '../worker/runWorker';
@@ -39,6 +40,8 @@ export interface WorkerSupervisorOptions {
   /** where the workers' log lines go (default: this process's stderr, unchanged) */
   workerOutput?: (workerId: string, line: string) => void;
   sessionTimeoutMs?: number;
+  /** what every worker does to each row (--transform); default: the workers' default preset */
+  transform?: string;
   /** SIGTERM, then SIGKILL after this long (default 20 s) */
   stopTimeoutMs?: number;
   /** how long scaleTo waits for a new worker to join the group (default 60 s) */
@@ -237,6 +240,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
       logLevel: options.logLevel ?? 'info',
       workerId: slot.id,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      transform: options.transform ?? DEFAULT_PRESET,
     });
     const script = options.workerScript ?? path.join(__dirname, '..', 'worker', 'workerProcess.js');
     const child = fork(script, args, {

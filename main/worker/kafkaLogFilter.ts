@@ -1,12 +1,14 @@
 // Demotes kafkajs log lines that are expected in a transactional worker to debug, so a healthy
 // worker's log shows no errors: CONCURRENT_TRANSACTIONS is retried by kafkajs while the previous
-// commit's markers are written, and the idempotent-retries warning does not apply because a
-// failed transaction is aborted and its batch delivered again.
+// commit's markers are written, the idempotent-retries warning does not apply because a
+// failed transaction is aborted and its batch delivered again, and a producer fenced by the
+// partition's new owner is reported by the processor itself.
 import type { Logger } from '../shared/logger';
 
 const EXPECTED_KAFKA_NOISE: RegExp[] = [
   /concurrent operation on the same transaction was ongoing/,
   /Limiting retries for the idempotent producer may invalidate EoS guarantees/,
+  /Producer attempted an operation with an old epoch/,
 ];
 
 export function withoutExpectedNoise(logger: Logger): Logger {

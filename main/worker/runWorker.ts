@@ -1,8 +1,11 @@
 // Runs one worker until SIGTERM/SIGINT (or a fatal error) and returns the exit code. Shared by
-// `parquet-streamer worker` and the child-process entry the supervisor forks. A failure is one
-// line on stderr; the exit code tells the supervisor what kind of failure it was.
+// `parquet-streamer worker` and the child-process entry the supervisor forks. The transform is
+// resolved first, so a bad one ends the worker (exit code 2) before it joins the group. A
+// failure is one line on stderr; the exit code tells the supervisor what kind of failure it was.
+import type { CompiledTransform } from '../pipelines/pipeline';
+import { loadTransform } from '../pipelines/transformSource';
 import { describeError, InputError } from '../shared/errors';
-import { createLogger } from '../shared/logger';
+import { createLogger, type Logger } from '../shared/logger';
 import { DataDirLockedError } from './dataDirLock';
 import { Worker } from './worker';
 import type { WorkerOptions } from './workerOptions';
@@ -38,7 +41,14 @@ export async function runWorker(
 ): Promise<number> {
   process.env.PS_LOG_LEVEL = options.logLevel;
   const logger = createLogger(`worker.${options.workerId}`);
-  const worker = new Worker(options, logger);
+  let transform: CompiledTransform;
+  try {
+    transform = await workerTransform(options.transform, logger);
+  } catch (error) {
+    printError(error);
+    return exitCodeFor(error);
+  }
+  const worker = new Worker(options, transform, logger);
   let exitCode: number = WORKER_EXIT.ok;
   let stopReason: string | null = null;
   let wake: () => void = () => undefined;
@@ -87,4 +97,17 @@ export async function runWorker(
   }
   logger.info('stopped', { lifetime: worker.stats.lifetime });
   return exitCode;
+}
+
+/** The compiled transform `--transform` names; its row errors go to the log (a few per step). */
+async function workerTransform(reference: string, logger: Logger): Promise<CompiledTransform> {
+  const { transform } = await loadTransform(reference, {
+    onRowError: ({ step, type, message, row }) =>
+      logger.warn('a transform step could not handle a row', { step, type, error: message, row }),
+  });
+  if (transform.window !== null)
+    throw new InputError(
+      `--transform: ${transform.name} has a window step, which workers do not run yet — use a transform without one`,
+    );
+  return transform;
 }

@@ -1,22 +1,50 @@
-// The worker's stream processor: a consumer-group member that reads the input topic,
-// transforms each batch and writes the output topic exactly once. Each batch is one Kafka
-// transaction holding the output records and the consumed input offsets (sendOffsets); on any
-// failure the transaction is aborted and, since nothing was resolved, the batch is fetched again.
+// The worker's stream processor: a consumer-group member that reads the input topic, runs the
+// transform handed to it over each batch and writes the output topic exactly once. Each batch of one input
+// partition is one Kafka transaction holding the output records and the consumed input offset
+// (sendOffsets); on any failure the transaction is aborted and, since nothing was resolved, the
+// batch is fetched again. The batch's per-step counts reach the stats only once it committed.
+// A record value that is not a JSON object counts as an error of step 1: it reached the
+// transform and its first step could not take it.
 //
-// The transactionalId is stable per worker (`<group>.<workerId>`), so a restarted worker fences
-// its killed predecessor and aborts the transaction that one left open.
-//
-// Limit: kafkajs speaks the pre-KIP-447 protocol (TxnOffsetCommit without the group generation,
-// OffsetFetch without require_stable), so different workers do not fence each other. A rebalance
-// cannot move a partition while its owner is inside a batch (kafkajs rejoins only after the batch,
-// and the group waits for every member), so a batch is processed twice only if its owner was
-// expelled mid-batch (frozen longer than the session timeout) or a new owner reads the offset in
-// the milliseconds before the broker writes the previous commit's markers.
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Producer } from 'kafkajs';
+// Fencing. kafkajs speaks the pre-KIP-447 protocol: TxnOffsetCommit carries no group generation,
+// so the broker accepts an offset commit from a member the group has already expelled. A worker
+// frozen past its session timeout (SIGSTOP, a long GC, a suspended laptop) would, once resumed,
+// commit a batch of a partition that has moved to another worker, which processed it as well.
+// So each input partition has its own transactional producer, transactionalId
+// `<group>.<topic>.<partition>` (partitionProducers.ts), shared by every worker of the group:
+// - The first batch of a partition a worker gets runs InitProducerId for that id first. The
+//   broker bumps the epoch, so the previous owner's producer can neither send nor commit again
+//   (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH), and it aborts the previous owner's open
+//   transaction — or, if that one had already asked to commit (EndTxn), answers
+//   CONCURRENT_TRANSACTIONS until the commit's markers are written, and kafkajs retries.
+// - Only after that does the worker read the group's committed offset for the partition, and it
+//   skips input below it. kafkajs read the offset when it joined, possibly before the previous
+//   owner's last commit completed (a zombie frozen between TxnOffsetCommit and EndTxn, or a
+//   commit whose markers the broker had not written yet), so its fetch position may be behind;
+//   the offset read after the fence is final, because no earlier transaction of this partition
+//   can still complete.
+// - Every transaction then moves that offset on by itself; a producer that was fenced since its
+//   own fence cannot commit, so a committed batch always starts where the last one ended.
+// - A fenced producer means the partition moved: the worker aborts, drops that producer and
+//   rejoins the group (it has most likely been expelled); this is not an error of the worker.
+//   A worker that keeps a partition across generations but was expelled in between finds its
+//   producer fenced on the next batch, and claims the partition again (fence, read the offset).
+//   A partition lost at a rebalance has its producer closed.
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Message,
+} from 'kafkajs';
+import { KafkaJSError } from '../broker/kafkajs';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { transformBoroughRow } from './boroughTransform';
+import type { CompiledTransform, Row, StepTally } from '../pipelines/pipeline';
+import { PartitionProducers, type PartitionClaim } from './partitionProducers';
 import type { Service } from './service';
 import type { WorkerStats } from './workerStats';
 
@@ -28,9 +56,11 @@ export interface ProcessorOptions {
   inputTopic: string;
   outputTopic: string;
   sessionTimeoutMs: number;
+  /** what to do to each row; its window stage, if any, is not run here */
+  transform: CompiledTransform;
   stats: WorkerStats;
   logger: Logger;
-  /** called when the processor cannot go on (fenced, crashed without restart) */
+  /** called when the processor cannot go on (crashed without restart, could not abort) */
   onFatal: (error: Error) => void;
 }
 
@@ -40,17 +70,19 @@ const PASSED_HEADERS = ['source.file', 'source.row'];
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES_PER_WINDOW = 3;
 
-const FENCING_ERRORS = new Set([
-  'INVALID_PRODUCER_EPOCH',
-  'PRODUCER_FENCED',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-]);
+const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 
+/** true when a producer was fenced: another worker has claimed the partition since. */
 function isFencing(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (FENCING_ERRORS.has((cause as Error & { type?: string }).type ?? '')) return true;
   }
   return false;
+}
+
+/** An error kafkajs' runner answers by rejoining the group (it checks the type, runner.js). */
+function rejoinError(message: string, cause: unknown): Error {
+  return Object.assign(new KafkaJSError(message), { type: 'REBALANCE_IN_PROGRESS', cause });
 }
 
 function passedHeaders(headers: IHeaders | undefined): IHeaders {
@@ -62,27 +94,57 @@ function passedHeaders(headers: IHeaders | undefined): IHeaders {
   return kept;
 }
 
-function parseRow(value: Buffer | null): unknown {
+/** The record value as a row, or null when it is not a JSON object. */
+function parseRow(value: Buffer | null): Row | null {
   if (value === null) return null;
+  let parsed: unknown;
   try {
-    return JSON.parse(value.toString('utf8'));
+    parsed = JSON.parse(value.toString('utf8'));
   } catch {
     return null;
   }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Row)
+    : null;
+}
+
+/** Runs the transform's row steps over each message, keeping its key and source headers. */
+function transformMessages(
+  transform: CompiledTransform,
+  messages: readonly KafkaMessage[],
+  tally: StepTally,
+): { outputs: Message[]; dropped: number } {
+  const outputs: Message[] = [];
+  let dropped = 0;
+  for (const message of messages) {
+    const row = parseRow(message.value);
+    if (row === null) {
+      const first = tally[0];
+      if (first) {
+        first.in++;
+        first.errors++;
+      }
+      dropped++;
+      continue;
+    }
+    const rows = transform.head.run([row], tally);
+    if (rows.length === 0) dropped++;
+    const headers = passedHeaders(message.headers);
+    for (const out of rows) outputs.push({ key: message.key, value: JSON.stringify(out), headers });
+  }
+  return { outputs, dropped };
 }
 
 export class TransactionalProcessor implements Service {
   readonly name = 'stream-processor';
-  readonly transactionalId: string;
   private consumer: Consumer | null = null;
-  private producer: Producer | null = null;
+  private admin: Admin | null = null;
+  private producers: PartitionProducers | null = null;
   private joined = false;
   private currentAssignment: Record<string, number[]> = {};
   private recentCrashes: number[] = [];
 
-  constructor(private readonly options: ProcessorOptions) {
-    this.transactionalId = `${options.group}.${options.workerId}`;
-  }
+  constructor(private readonly options: ProcessorOptions) {}
 
   /** true once the consumer has joined the group and holds an assignment */
   isConsuming(): boolean {
@@ -96,15 +158,7 @@ export class TransactionalProcessor implements Service {
   async start(): Promise<void> {
     const { kafka, logger, group, inputTopic, outputTopic, sessionTimeoutMs } = this.options;
     await this.checkTopics();
-    const producer = kafka.producer({
-      transactionalId: this.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 60_000,
-      // the broker answers CONCURRENT_TRANSACTIONS while the previous commit's markers are being
-      // written; retrying after a few milliseconds instead of 200 keeps batches flowing
-      retry: { initialRetryTime: 20, maxRetryTime: 2_000, retries: 12 },
-    });
+    const admin = kafka.admin();
     const consumer = kafka.consumer({
       groupId: group,
       sessionTimeout: sessionTimeoutMs,
@@ -115,12 +169,15 @@ export class TransactionalProcessor implements Service {
       maxWaitTimeInMs: 500,
       retry: { retries: 8, restartOnFailure: async () => this.mayRestartConsumer() },
     });
-    this.producer = producer;
+    const producers = new PartitionProducers({ kafka, admin, group, logger });
+    this.admin = admin;
     this.consumer = consumer;
+    this.producers = producers;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.currentAssignment = payload.memberAssignment;
       this.joined = true;
       logger.info('joined group', { group, assignment: payload.memberAssignment });
+      void producers.retainOnly(payload.memberAssignment);
     });
     consumer.on(consumer.events.REBALANCING, () => logger.info('group is rebalancing', { group }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -133,8 +190,7 @@ export class TransactionalProcessor implements Service {
         ),
       );
     });
-    // Connecting a transactional producer fences an earlier worker with the same transactionalId.
-    await producer.connect();
+    await admin.connect();
     await consumer.connect();
     await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
     await consumer.run({
@@ -143,12 +199,7 @@ export class TransactionalProcessor implements Service {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
-    logger.info('consuming', {
-      group,
-      inputTopic,
-      outputTopic,
-      transactionalId: this.transactionalId,
-    });
+    logger.info('consuming', { group, inputTopic, outputTopic });
   }
 
   /** kafkajs restarts a crashed consumer; a few times a minute, not in a tight loop forever. */
@@ -160,12 +211,14 @@ export class TransactionalProcessor implements Service {
 
   /** Leaves the group after the batch in progress has committed or aborted its transaction. */
   async stop(): Promise<void> {
-    const { consumer, producer } = this;
+    const { consumer, producers, admin } = this;
     this.joined = false;
     this.consumer = null;
-    this.producer = null;
+    this.producers = null;
+    this.admin = null;
     if (consumer) await consumer.disconnect();
-    if (producer) await producer.disconnect();
+    if (producers) await producers.closeAll();
+    if (admin) await admin.disconnect();
     this.currentAssignment = {};
   }
 
@@ -200,68 +253,85 @@ export class TransactionalProcessor implements Service {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const producer = this.producer;
-    if (!producer || !isRunning() || isStale()) return;
-    const { group, outputTopic, stats, logger } = this.options;
-    const outputs: Message[] = [];
-    for (const message of batch.messages) {
-      const row = transformBoroughRow(parseRow(message.value));
-      if (row === null) continue;
-      outputs.push({
-        key: message.key,
-        value: JSON.stringify(row),
-        headers: passedHeaders(message.headers),
-      });
+    const producers = this.producers;
+    if (!producers || !isRunning() || isStale()) return;
+    const { group, outputTopic, transform, stats, logger } = this.options;
+    const claim = await producers.claim(batch.topic, batch.partition);
+    // input below the offset read after the fence was committed by an earlier owner
+    const messages = batch.messages.filter((message) => BigInt(message.offset) >= claim.nextOffset);
+    if (messages.length === 0) {
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+      return;
     }
-    const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-    const transaction = await producer.transaction();
+    const tally = transform.newTally();
+    const { outputs, dropped } = transformMessages(transform, messages, tally);
+    const nextOffset = BigInt(batch.lastOffset()) + 1n;
+    const transaction = await claim.producer.transaction();
     try {
       if (outputs.length > 0) await transaction.send({ topic: outputTopic, messages: outputs });
       await transaction.sendOffsets({
         consumerGroupId: group,
         topics: [
-          { topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] },
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: nextOffset.toString() }],
+          },
         ],
       });
       await transaction.commit();
     } catch (error) {
       stats.record({ aborts: 1 });
+      await this.abort(claim, transaction, error);
+      if (isFencing(error)) {
+        logger.warn('partition moved to another worker; rejoining the group', {
+          partition: batch.partition,
+          transactionalId: claim.transactionalId,
+        });
+        throw rejoinError(`partition ${batch.partition} was claimed by another worker`, error);
+      }
       logger.warn('transaction failed; aborting, the batch will be delivered again', {
         partition: batch.partition,
         firstOffset: batch.firstOffset(),
         error: (error as Error).message,
       });
-      await this.abort(transaction, error);
       throw error;
     }
+    claim.nextOffset = nextOffset;
     resolveOffset(batch.lastOffset());
-    stats.record({
-      rowsIn: batch.messages.length,
-      rowsOut: outputs.length,
-      rowsDropped: batch.messages.length - outputs.length,
-      transactions: 1,
-    });
+    stats.record(
+      {
+        rowsIn: messages.length,
+        rowsOut: outputs.length,
+        rowsDropped: dropped,
+        transactions: 1,
+      },
+      tally,
+    );
     await heartbeat();
   }
 
+  /**
+   * Aborts a failed transaction. A producer that was fenced or cannot abort is dropped: the next
+   * batch of its partition claims the partition again, which aborts whatever is still open.
+   */
   private async abort(
+    claim: PartitionClaim,
     transaction: { abort(): Promise<void>; isActive(): boolean },
     cause: unknown,
   ): Promise<void> {
-    try {
-      if (transaction.isActive()) await transaction.abort();
-    } catch (abortError) {
-      this.options.logger.error('could not abort the transaction', {
-        error: (abortError as Error).message,
-      });
-      this.options.onFatal(abortError as Error);
-      return;
+    let dropped = isFencing(cause);
+    if (!dropped) {
+      try {
+        if (transaction.isActive()) await transaction.abort();
+      } catch (abortError) {
+        this.options.logger.warn('could not abort the transaction; claiming the partition anew', {
+          partition: claim.partition,
+          error: (abortError as Error).message,
+        });
+        dropped = true;
+      }
     }
-    if (isFencing(cause))
-      this.options.onFatal(
-        new EnvironmentError(
-          `worker ${this.options.workerId} was fenced: another worker uses transactionalId ${this.transactionalId} — give each worker its own --worker-id`,
-        ),
-      );
+    if (dropped) await this.producers?.drop(claim);
   }
 }

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { createKafka } from '../broker/kafkaClient';
 import { logLevel } from '../broker/kafkajs';
+import type { CompiledTransform } from '../pipelines/pipeline';
 import type { Logger } from '../shared/logger';
 import { DataDirLock } from './dataDirLock';
 import { withoutExpectedNoise } from './kafkaLogFilter';
@@ -27,6 +28,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   constructor(
     readonly options: WorkerOptions,
+    /** what the worker does to each row, resolved from options.transform by the caller */
+    readonly transform: CompiledTransform,
     logger: Logger,
   ) {
     super();
@@ -36,7 +39,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       logger: withoutExpectedNoise(logger.child('kafka')),
       level: options.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
     });
-    this.stats = new WorkerStats(options.dataDir, logger.child('stats'));
+    this.stats = new WorkerStats(options.dataDir, transform.newTally(), logger.child('stats'));
     this.web = new WorkerWebServer(
       options.webHost,
       options.webPort,
@@ -51,6 +54,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       inputTopic: options.inputTopic,
       outputTopic: options.outputTopic,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      transform,
       stats: this.stats,
       logger: logger.child('processor'),
       onFatal: (error) => this.emit('fatal', error),
@@ -88,9 +92,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       group: this.options.group,
       inputTopic: this.options.inputTopic,
       outputTopic: this.options.outputTopic,
+      transform: this.transform.name,
       phase: this.phase(),
       sinceStart: { ...this.stats.sinceStart },
       lifetime: { ...this.stats.lifetime },
+      steps: this.stats.steps,
       assignment: this.processor.assignment(),
       uptimeSeconds: this.stats.uptimeSeconds(),
     };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { parseBrokerList } from '../broker/kafkaClient';
+import { DEFAULT_PRESET, presetList } from '../pipelines/presets';
 import { InputError } from '../shared/errors';
 import type { LogLevel } from '../shared/logger';
 
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   logLevel: LogLevel;
   workerId: string;
   sessionTimeoutMs: number;
+  /** a preset, a .json spec, a .js/.cjs/.mjs module or JSON text; resolved when the worker starts */
+  transform: string;
 }
 
 const topic = z
@@ -43,6 +46,7 @@ const rawOptionsSchema = z.object({
     .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'use letters, digits, ".", "_" and "-" only')
     .optional(),
   sessionTimeout: wholeNumber(1000, 300_000, 'must be milliseconds from 1000 to 300000'),
+  transform: z.string().trim().min(1, 'name a preset, a .json spec or a .js module'),
 });
 
 const FLAGS: Record<string, string> = {
@@ -56,6 +60,7 @@ const FLAGS: Record<string, string> = {
   logLevel: '--log-level',
   workerId: '--worker-id',
   sessionTimeout: '--session-timeout',
+  transform: '--transform',
 };
 
 /** Adds the worker's flags to a commander command. */
@@ -75,9 +80,14 @@ export function addWorkerOptions(command: Command): Command {
     )
     .option(
       '--worker-id <id>',
-      'stable worker name; the transactional id is <group>.<id> (default <host>-<data dir name>)',
+      'stable worker name for logs, /stats and the Kafka client id (default <host>-<data dir name>)',
     )
-    .option('--session-timeout <ms>', 'consumer group session timeout in milliseconds', '10000');
+    .option('--session-timeout <ms>', 'consumer group session timeout in milliseconds', '10000')
+    .option(
+      '--transform <spec>',
+      `what the worker does to each row: a preset (${presetList()}), a .json spec, a .js module or JSON text`,
+      DEFAULT_PRESET,
+    );
 }
 
 /** Validates the parsed flags; throws an InputError naming the flag. */
@@ -110,6 +120,7 @@ export function workerOptionsFrom(raw: Record<string, unknown>): WorkerOptions {
       options.workerId ??
       `${os.hostname()}-${path.basename(dataDir)}`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     sessionTimeoutMs: options.sessionTimeout,
+    transform: options.transform,
   };
 }
 
@@ -136,5 +147,7 @@ export function workerArguments(options: WorkerOptions): string[] {
     options.workerId,
     '--session-timeout',
     String(options.sessionTimeoutMs),
+    '--transform',
+    options.transform,
   ];
 }

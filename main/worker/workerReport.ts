@@ -1,5 +1,6 @@
 // What a worker publishes about itself over HTTP: the /stats document (which the supervisor
 // reads) and the /metrics families. Pure functions of the worker's state.
+import type { StepCounter, StepTally } from '../pipelines/pipeline';
 import type { MetricFamily } from './prometheusText';
 import type { WorkerCounters } from './workerStats';
 
@@ -12,9 +13,13 @@ export interface WorkerSnapshot {
   group: string;
   inputTopic: string;
   outputTopic: string;
+  /** the transform's name (a preset, a spec file, a module path) */
+  transform: string;
   phase: WorkerPhase;
   sinceStart: WorkerCounters;
   lifetime: WorkerCounters;
+  /** the transform's per-step counts since start, committed transactions only */
+  steps: StepTally;
   /** topic → assigned partitions */
   assignment: Record<string, number[]>;
   uptimeSeconds: number;
@@ -27,6 +32,9 @@ export interface WorkerStatsDocument extends WorkerCounters {
   group: string;
   inputTopic: string;
   outputTopic: string;
+  transform: string;
+  /** per step, in step order: rows in, out, dropped, errors and late since start */
+  steps: StepCounter[];
   /** assigned partitions of the input topic */
   partitions: number[];
   uptimeSeconds: number;
@@ -42,12 +50,16 @@ export function statsDocument(snapshot: WorkerSnapshot): WorkerStatsDocument {
     group: snapshot.group,
     inputTopic: snapshot.inputTopic,
     outputTopic: snapshot.outputTopic,
+    transform: snapshot.transform,
     ...snapshot.sinceStart,
+    steps: snapshot.steps.map((counter) => ({ ...counter })),
     partitions: [...(snapshot.assignment[snapshot.inputTopic] ?? [])].sort((a, b) => a - b),
     uptimeSeconds: Math.round(snapshot.uptimeSeconds * 1000) / 1000,
     lifetime: { ...snapshot.lifetime },
   };
 }
+
+const STEP_COUNTS = ['in', 'out', 'dropped', 'errors', 'late'] as const;
 
 export function metricFamilies(snapshot: WorkerSnapshot): MetricFamily[] {
   const worker = { worker: snapshot.workerId };
@@ -80,6 +92,17 @@ export function metricFamilies(snapshot: WorkerSnapshot): MetricFamily[] {
       counts.transactions,
     ),
     counter('parquet_streamer_worker_aborts_total', 'Aborted transactions.', counts.aborts),
+    {
+      name: 'parquet_streamer_worker_step_rows_total',
+      help: 'Rows per transform step in committed transactions, by what became of them (in, out, dropped, errors, late).',
+      type: 'counter',
+      samples: snapshot.steps.flatMap((step) =>
+        STEP_COUNTS.map((count) => ({
+          labels: { ...worker, step: String(step.step), type: step.type, count },
+          value: step[count],
+        })),
+      ),
+    },
     {
       name: 'parquet_streamer_worker_assigned_partitions',
       help: 'Input topic partitions assigned to this worker.',

@@ -1,9 +1,11 @@
-// The worker's counters: since this process started, and over the data dir's lifetime. The
+// The worker's counters: since this process started, and over the data dir's lifetime, plus the
+// transform's per-step counts since start (added only for committed transactions). The
 // lifetime totals are the state the worker keeps in its data dir (stats.json), saved at most
 // once a second while they change and always on stop, written to a temporary file and renamed so a crash never leaves
 // half a file.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { addTally, type StepTally } from '../pipelines/pipeline';
 import type { Logger } from '../shared/logger';
 import type { Service } from './service';
 
@@ -12,7 +14,7 @@ export interface WorkerCounters {
   rowsIn: number;
   /** output rows in committed transactions */
   rowsOut: number;
-  /** input rows the transform dropped (unknown borough or not a JSON object) */
+  /** input rows that gave no output row (dropped by a step, not a JSON object, or a row error) */
   rowsDropped: number;
   /** committed transactions */
   transactions: number;
@@ -43,6 +45,8 @@ export class WorkerStats implements Service {
 
   constructor(
     dataDir: string,
+    /** the transform's per-step counters since start, zeroed */
+    readonly steps: StepTally,
     private readonly logger: Logger,
     private readonly saveIntervalMs = 1_000,
   ) {
@@ -74,7 +78,9 @@ export class WorkerStats implements Service {
     await this.saveIfDirty();
   }
 
-  record(delta: Partial<WorkerCounters>): void {
+  /** Adds a committed (or aborted) transaction's counts; `steps` only for committed ones. */
+  record(delta: Partial<WorkerCounters>, steps?: StepTally): void {
+    if (steps) addTally(this.steps, steps);
     addInto(this.sinceStart, delta);
     addInto(this.lifetime, delta);
     this.dirty = true;

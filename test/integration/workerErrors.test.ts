@@ -262,3 +262,30 @@ test(
     }
   },
 );
+
+test('a transform the worker cannot run is one line and exit code 2, before it joins', async () => {
+  const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'ps-errors-transform-')), 'w');
+  const run = (transform: string) =>
+    finish(
+      spawn(
+        process.execPath,
+        [
+          workerScript,
+          ...['--brokers', testBrokers().join(','), '--group', uniqueName('g')],
+          ...['--input', 'never-created', '--output', 'never-created-either'],
+          ...['--data-dir', dataDir, '--web-port', '0', '--transform', transform],
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      ),
+    );
+  const unknown = await run('no-such-preset');
+  assert.equal(unknown.code, WORKER_EXIT.badInput);
+  assert.match(
+    unknown.stderr,
+    /^error: unknown transform "no-such-preset" — name a preset \(.*nyc-parking-boroughs.*\n$/,
+  );
+  const badStep = await run('{"steps":[{"type":"select","fields":[]}]}');
+  assert.equal(badStep.code, WORKER_EXIT.badInput);
+  assert.match(badStep.stderr, /^error: .*select at least one field\n$/);
+  assert.equal(existsSync(path.join(dataDir, 'LOCK')), false, 'it stopped before locking');
+});

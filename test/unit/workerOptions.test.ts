@@ -41,6 +41,7 @@ test('parses the Faust-like flags with defaults', () => {
     logLevel: 'info',
     workerId: `${os.hostname()}-worker1`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     sessionTimeoutMs: 10_000,
+    transform: 'nyc-parking-boroughs',
   });
 });
 
@@ -59,8 +60,11 @@ test('workerArguments round-trips through the parser', () => {
     'worker2',
     '--session-timeout',
     '6000',
+    '--transform',
+    '{"steps":[{"type":"select","fields":["a"]}]}',
   ]);
   assert.equal(options.logLevel, 'debug');
+  assert.equal(options.transform, '{"steps":[{"type":"select","fields":["a"]}]}');
   assert.equal(options.workerId, 'worker2');
   assert.deepEqual(parse(workerArguments(options)), options);
 });

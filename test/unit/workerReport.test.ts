@@ -10,9 +10,14 @@ const snapshot: WorkerSnapshot = {
   group: 'app',
   inputTopic: 'parking',
   outputTopic: 'boroughs',
+  transform: 'nyc-parking-boroughs',
   phase: 'consuming',
   sinceStart: { rowsIn: 10, rowsOut: 7, rowsDropped: 3, transactions: 2, aborts: 1 },
   lifetime: { rowsIn: 110, rowsOut: 77, rowsDropped: 33, transactions: 12, aborts: 1 },
+  steps: [
+    { step: 1, type: 'map', in: 10, out: 7, dropped: 2, errors: 1, late: 0 },
+    { step: 2, type: 'select', in: 7, out: 7, dropped: 0, errors: 0, late: 0 },
+  ],
   assignment: { parking: [3, 1] },
   uptimeSeconds: 12.34567,
 };
@@ -25,11 +30,16 @@ test('the stats document carries the counters, sorted input partitions and uptim
     group: 'app',
     inputTopic: 'parking',
     outputTopic: 'boroughs',
+    transform: 'nyc-parking-boroughs',
     rowsIn: 10,
     rowsOut: 7,
     rowsDropped: 3,
     transactions: 2,
     aborts: 1,
+    steps: [
+      { step: 1, type: 'map', in: 10, out: 7, dropped: 2, errors: 1, late: 0 },
+      { step: 2, type: 'select', in: 7, out: 7, dropped: 0, errors: 0, late: 0 },
+    ],
     partitions: [1, 3],
     uptimeSeconds: 12.346,
     lifetime: { rowsIn: 110, rowsOut: 77, rowsDropped: 33, transactions: 12, aborts: 1 },
@@ -56,9 +66,17 @@ test('metrics have HELP and TYPE lines and labelled samples', () => {
     /^parquet_streamer_worker_assigned_partitions\{worker="worker1",topic="parking"\} 2$/m,
   );
   assert.match(text, /^parquet_streamer_worker_consuming\{worker="worker1"\} 1$/m);
+  assert.match(
+    text,
+    /^parquet_streamer_worker_step_rows_total\{worker="worker1",step="1",type="map",count="errors"\} 1$/m,
+  );
+  assert.match(
+    text,
+    /^parquet_streamer_worker_step_rows_total\{worker="worker1",step="2",type="select",count="in"\} 7$/m,
+  );
   assert.ok(text.endsWith('\n'));
   const counters = text.match(/^# TYPE \S+ counter$/gm) ?? [];
-  assert.equal(counters.length, 5);
+  assert.equal(counters.length, 6);
 });
 
 test('label values and help text are escaped; special values are spelled out', () => {

@@ -15,9 +15,11 @@ function snapshotWith(phase: WorkerSnapshot['phase']): WorkerSnapshot {
     group: 'app',
     inputTopic: 'in',
     outputTopic: 'out',
+    transform: 'nyc-parking-boroughs',
     phase,
     sinceStart: { rowsIn: 5, rowsOut: 4, rowsDropped: 1, transactions: 1, aborts: 0 },
     lifetime: { rowsIn: 5, rowsOut: 4, rowsDropped: 1, transactions: 1, aborts: 0 },
+    steps: [],
     assignment: phase === 'consuming' ? { in: [0, 2] } : {},
     uptimeSeconds: 1,
   };
