@@ -34,6 +34,8 @@ export function idleProgress(): StreamProgress {
 
 /** Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'boxPlot' (BoxPlotData). */
 export class StreamSession extends EventEmitter {
+  /** the workers' consumer group */
+  readonly group: string;
   private readonly supervisor: WorkerSupervisor;
   private readonly workersDir: string;
   private readonly chartFeed: ChartFeed;
@@ -50,9 +52,10 @@ export class StreamSession extends EventEmitter {
       outputTopic: config.outputTopic,
     };
     this.workersDir = path.join(appDataDir, 'workers');
+    this.group = `parquet-streamer.${config.inputTopic}.${config.outputTopic}`;
     this.supervisor = new WorkerSupervisor({
       brokers,
-      group: `parquet-streamer.${config.inputTopic}.${config.outputTopic}`,
+      group: this.group,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
       baseDir: this.workersDir,

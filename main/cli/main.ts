@@ -8,6 +8,7 @@ import { registerDemoDataCommand } from './commands/demoData';
 import { registerInspectCommand } from './commands/inspect';
 import { registerProduceCommand } from './commands/produce';
 import { registerRowsCommand } from './commands/rows';
+import { registerRunCommand } from './commands/run';
 import { registerTopicCommand } from './commands/topic';
 import { registerTransformCommand } from './commands/transform';
 import { registerWorkerCommand } from './commands/worker';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDemoDataCommand(program);
   registerProduceCommand(program);
   registerWorkerCommand(program);
+  registerRunCommand(program);
   registerDashboardCommand(program);
   return program;
 }

@@ -1,0 +1,235 @@
+// The whole pipeline headless, then proof that it delivered: a stream session (topics, N
+// workers, the producer) on the given cluster, a wait until the workers have committed every
+// input row, and a check of the committed output against the transform computed locally over
+// the same file. What `parquet-streamer run` does.
+import type { KafkaMessage } from 'kafkajs';
+import type { StreamProgress } from '../api/contract';
+import { StreamSession } from '../api/streamSession';
+import { readCommitted } from '../broker/committedTopicReader';
+import { withAdmin } from '../broker/topicAdmin';
+import { ParquetDataset } from '../parquet/parquetDataset';
+import type { Row, StepTally } from '../pipelines/pipeline';
+import { loadTransform, type LoadedTransform } from '../pipelines/transformSource';
+import { createWindowOperator, latestWindowResults } from '../pipelines/windowOperator';
+import { EnvironmentError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { computeExpectedOutput } from './expectedOutput';
+import { RowDigests, type DigestComparison } from './rowDigests';
+import { compareWindows, type WindowComparison } from './windowComparison';
+
+export interface PipelineRunOptions {
+  path: string;
+  workers: number;
+  partitions: number;
+  inputTopic: string;
+  outputTopic: string;
+  /** a preset, a spec or module path, or JSON text (what `--transform` takes) */
+  transform: string;
+  brokers: string[];
+  ratePerSecond: number | null;
+  appDataDir: string;
+  logger: Logger;
+  onProgress?: (progress: RunProgress) => void;
+  /** give up when the workers commit nothing for this long while input is left (default 120 s) */
+  stallTimeoutMs?: number;
+}
+
+export interface RunProgress {
+  phase: 'streaming' | 'draining' | 'checking';
+  rowsProduced: number;
+  rowsTotal: number;
+  /** input rows the workers have committed */
+  rowsCommitted: number;
+}
+
+export interface RunSummary {
+  transform: string;
+  rowsProduced: number;
+  rowsOut: number;
+  seconds: number;
+  /** what each step should do over the file (computed locally; the workers run the same steps) */
+  steps: StepTally;
+  /** stateless transforms: output rows compared by their source.row */
+  rows: DigestComparison | null;
+  /** windowed transforms: the last result of every window compared with the local aggregation */
+  windows: WindowComparison | null;
+  /** true when nothing is missing, duplicated or different */
+  exact: boolean;
+}
+
+export async function runPipeline(options: PipelineRunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const dataset = await ParquetDataset.open(options.path);
+  // a bad transform is refused before any topic or worker exists
+  const loaded = await loadTransform(options.transform, {
+    inputFields: dataset.fields().map((field) => field.name),
+    createWindowOperator,
+  });
+  const outputStart = await endOffsets(options.brokers, options.outputTopic);
+  const session = new StreamSession({
+    config: {
+      path: options.path,
+      inputTopic: options.inputTopic,
+      outputTopic: options.outputTopic,
+      partitions: options.partitions,
+      workers: options.workers,
+      ratePerSecond: options.ratePerSecond,
+      transform: options.transform,
+    },
+    brokers: options.brokers,
+    appDataDir: options.appDataDir,
+    logger: options.logger,
+  });
+  let rowsProduced = 0;
+  try {
+    const produced = new Promise<StreamProgress>((resolve) => {
+      session.on('progress', (progress: StreamProgress) => {
+        rowsProduced = progress.rowsAcked;
+        options.onProgress?.({
+          phase: 'streaming',
+          rowsProduced: progress.rowsAcked,
+          rowsTotal: progress.rowsTotal,
+          rowsCommitted: 0,
+        });
+        if (progress.state === 'done' || progress.state === 'failed') resolve(progress);
+      });
+    });
+    await session.start();
+    const outcome = await produced;
+    if (outcome.state === 'failed')
+      throw new EnvironmentError(`the producer failed: ${outcome.detail ?? 'no detail'}`);
+    await waitForWorkers(options, session.group, (rowsCommitted) =>
+      options.onProgress?.({
+        phase: 'draining',
+        rowsProduced,
+        rowsTotal: rowsProduced,
+        rowsCommitted,
+      }),
+    );
+  } finally {
+    await session.close();
+  }
+  options.onProgress?.({
+    phase: 'checking',
+    rowsProduced,
+    rowsTotal: rowsProduced,
+    rowsCommitted: rowsProduced,
+  });
+  const expected = await computeExpectedOutput(options.path, loaded);
+  const { rowsOut, rows, windows } = await checkOutput(options, loaded, outputStart, expected);
+  const differences = rows
+    ? rows.missing + rows.duplicated + rows.different
+    : windows
+      ? windows.missing + windows.different + windows.unexpected
+      : 0;
+  return {
+    transform: loaded.name,
+    rowsProduced,
+    rowsOut,
+    seconds: (performance.now() - started) / 1000,
+    steps: expected.tally,
+    rows,
+    windows,
+    exact: differences === 0 && rowsProduced === expected.rowsIn,
+  };
+}
+
+async function checkOutput(
+  options: PipelineRunOptions,
+  loaded: LoadedTransform,
+  from: Map<number, string>,
+  expected: Awaited<ReturnType<typeof computeExpectedOutput>>,
+): Promise<{ rowsOut: number; rows: DigestComparison | null; windows: WindowComparison | null }> {
+  let rowsOut = 0;
+  const actualRows = expected.perRow ? new RowDigests(expected.perRow.size) : null;
+  const windowRows: Row[] = [];
+  const onMessage = (_partition: number, message: KafkaMessage) => {
+    rowsOut += 1;
+    const text = message.value?.toString('utf8') ?? 'null';
+    if (actualRows) actualRows.add(sourceRow(message), text);
+    else windowRows.push(JSON.parse(text) as Row);
+  };
+  await readCommitted(options.brokers, options.outputTopic, onMessage, {
+    from,
+    logger: options.logger,
+  });
+  if (expected.perRow && actualRows)
+    return { rowsOut, rows: expected.perRow.compare(actualRows), windows: null };
+  const keyFields = loaded.transform.window?.operator.keyFields ?? [];
+  const emitsUpdates = loaded.spec.steps.some(
+    (step) => step.type === 'window' && step.emit === 'update',
+  );
+  return {
+    rowsOut,
+    rows: null,
+    windows: compareWindows(
+      expected.windows ?? [],
+      latestWindowResults(windowRows, keyFields),
+      keyFields,
+      emitsUpdates,
+    ),
+  };
+}
+
+function sourceRow(message: KafkaMessage): number {
+  const header = message.headers?.['source.row'];
+  const text = Array.isArray(header) ? header[0] : header;
+  return text === undefined ? -1 : Number(text.toString());
+}
+
+async function endOffsets(brokers: string[], topic: string): Promise<Map<number, string>> {
+  return withAdmin(brokers, async (admin) => {
+    if (!(await admin.listTopics()).includes(topic)) return new Map<number, string>();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map(({ partition, high }) => [partition, high]));
+  });
+}
+
+/**
+ * Waits until the group has committed every record of every topic it reads (the input, and a
+ * repartition topic a windowed transform adds), failing when nothing moves for stallTimeoutMs.
+ */
+async function waitForWorkers(
+  options: PipelineRunOptions,
+  group: string,
+  onCommitted: (inputRows: number) => void,
+): Promise<void> {
+  const stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
+  await withAdmin(options.brokers, async (admin) => {
+    let lastTotal = -1;
+    let lastMove = performance.now();
+    for (;;) {
+      const committed = await admin.fetchOffsets({ groupId: group });
+      let behind = 0;
+      let total = 0;
+      let inputRows = 0;
+      const topics = new Set([options.inputTopic, ...committed.map(({ topic }) => topic)]);
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const done = new Map(
+          (committed.find((entry) => entry.topic === topic)?.partitions ?? []).map(
+            ({ partition, offset }) => [partition, Math.max(0, Number(offset))],
+          ),
+        );
+        for (const { partition, high } of ends) {
+          const at = done.get(partition) ?? 0;
+          behind += Math.max(0, Number(high) - at);
+          total += at;
+          if (topic === options.inputTopic) inputRows += at;
+        }
+      }
+      onCommitted(inputRows);
+      if (behind === 0) return;
+      const now = performance.now();
+      if (total !== lastTotal) {
+        lastTotal = total;
+        lastMove = now;
+      } else if (now - lastMove > stallTimeoutMs) {
+        throw new EnvironmentError(
+          `the workers committed nothing for ${Math.round(stallTimeoutMs / 1000)} s with ${behind} records left — see the workers' log lines above`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+}
