@@ -3,12 +3,7 @@
 // command fails the type check on both sides. Arguments are validated with these schemas where
 // they enter the engine; inside the engine the types are trusted.
 import { z } from 'zod';
-
-const topicName = z
-  .string()
-  .min(1, 'topic name is empty')
-  .max(249, 'topic name is longer than 249 characters')
-  .regex(/^[a-zA-Z0-9._-]+$/, 'topic names may use letters, digits, ".", "_" and "-" only');
+import { topicNameSchema as topicName } from '../shared/topicName';
 
 export const streamConfigSchema = z.object({
   /** a Parquet file or a folder of Parquet parts, on the machine that runs the engine */
