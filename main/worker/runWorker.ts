@@ -1,17 +1,18 @@
 // Runs one worker until SIGTERM/SIGINT (or a fatal error) and returns the exit code. Shared by
 // `parquet-streamer worker` and the child-process entry the supervisor forks. A failure is one
 // line on stderr; the exit code tells the supervisor what kind of failure it was.
-import { describeError, InputError } from '../shared/errors';
+import { describeError, EXIT_CODE, InputError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { DataDirLockedError } from './dataDirLock';
 import { Worker } from './worker';
 import type { WorkerOptions } from './workerOptions';
 import { PortInUseError } from './workerWebServer';
 
+/** EXIT_CODE's rule, with two codes the supervisor acts on; any other failure is 1. */
 export const WORKER_EXIT = {
-  ok: 0,
-  failed: 1,
-  badInput: 2,
+  ok: EXIT_CODE.ok,
+  failed: EXIT_CODE.environment,
+  badInput: EXIT_CODE.input,
   portInUse: 3,
   dataDirLocked: 4,
 } as const;
