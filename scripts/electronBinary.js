@@ -3,7 +3,8 @@
 // Returns { binary } or { reason } saying why the desktop app cannot run here, with
 // downloadable: true when only the binary is missing. Used by
 // scripts/start.js and the Electron launch test. downloadElectronBinary() is the explicit,
-// bounded download that Electron (45+) otherwise does lazily on first use.
+// bounded download that Electron's own install script would do at install time (CI and
+// `npm install` under npm's allowScripts policy skip it), run on the first start instead.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -5,12 +5,7 @@
 import { z } from 'zod';
 import type { Row, StepTally } from '../pipelines/pipeline';
 import { transformReferenceSchema } from '../pipelines/transformSpec';
-
-const topicName = z
-  .string()
-  .min(1, 'topic name is empty')
-  .max(249, 'topic name is longer than 249 characters')
-  .regex(/^[a-zA-Z0-9._-]+$/, 'topic names may use letters, digits, ".", "_" and "-" only');
+import { topicNameSchema as topicName } from '../shared/topicName';
 
 export const streamConfigSchema = z.object({
   /** a Parquet file or a folder of Parquet parts, on the machine that runs the engine */

@@ -58,6 +58,10 @@ export function parseBrokerList(text: string): string[] {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
       throw new InputError(`"${broker}" is not host:port — write brokers like 127.0.0.1:9092`);
     }
+    const port = Number(broker.slice(broker.lastIndexOf(':') + 1));
+    if (port < 1 || port > 65535) {
+      throw new InputError(`"${broker}" has no valid port — ports go from 1 to 65535`);
+    }
   }
   return brokers;
 }

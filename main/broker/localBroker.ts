@@ -9,9 +9,12 @@ import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { BrokerStatus } from '../api/contract';
+import { assertDiskDirectory } from '../shared/diskDirectory';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { LOG4J2_CONFIG, renderServerProperties } from './brokerConfig';
+import { isKafkaProcess, sleep, terminate } from './brokerProcess';
+import { watchBroker } from './brokerWatchdog';
 import { javaCommand } from './javaToolchain';
 import { classpathOf, resolveKafkaDistribution, type KafkaDistribution } from './kafkaDistribution';
 import { createKafka } from './kafkaClient';
@@ -22,8 +25,11 @@ const HOST = '127.0.0.1';
 export interface LocalBrokerOptions {
   dataDir: string;
   port?: number;
+  /** the KRaft controller's port (default: a free one) */
+  controllerPort?: number;
   heapMb?: number;
-  /** the broker outlives this process (CLI `broker start --detach`) */
+  /** the broker outlives this process (CLI `broker start --detach`); otherwise a watchdog
+   * stops it when this process dies, even by SIGKILL */
   detach?: boolean;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
@@ -40,9 +46,11 @@ export interface BrokerRecord {
 }
 
 export class LocalBroker extends EventEmitter {
-  private readonly options: Required<Omit<LocalBrokerOptions, 'logger'>>;
+  private readonly options: Required<Omit<LocalBrokerOptions, 'logger' | 'controllerPort'>>;
+  private readonly controllerPort: number | undefined;
   private readonly logger: Logger;
   private child: ChildProcess | null = null;
+  private watchdog: ChildProcess | null = null;
   private current: BrokerStatus = { state: 'absent', brokers: [] };
 
   constructor(options: LocalBrokerOptions) {
@@ -55,6 +63,7 @@ export class LocalBroker extends EventEmitter {
       stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
       dataDir: path.resolve(options.dataDir),
     };
+    this.controllerPort = options.controllerPort;
     this.logger = options.logger ?? createLogger('broker');
   }
 
@@ -73,12 +82,21 @@ export class LocalBroker extends EventEmitter {
   /** Provisions, formats and starts the broker; resolves once a client request succeeds. */
   async start(): Promise<BrokerStatus> {
     try {
+      assertDiskDirectory(this.options.dataDir, 'the broker data dir');
       const distribution = await resolveKafkaDistribution((progress, detail) =>
         this.setStatus({ state: 'provisioning', brokers: [], progress, detail }),
       );
       await this.refuseIfRunning();
-      await assertPortFree(this.options.port);
-      const controllerPort = await freePort();
+      await assertPortFree(this.options.port, '--port');
+      if (this.controllerPort === this.options.port) {
+        throw new InputError(
+          `--controller-port and --port are both ${this.options.port} — give them different ports`,
+        );
+      }
+      if (this.controllerPort !== undefined) {
+        await assertPortFree(this.controllerPort, '--controller-port');
+      }
+      const controllerPort = this.controllerPort ?? (await freePort());
       this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'formatting storage' });
       const propertiesFile = await this.writeConfig(controllerPort);
       await this.formatStorageOnce(distribution, propertiesFile);
@@ -114,6 +132,7 @@ export class LocalBroker extends EventEmitter {
       await terminate(pid, this.options.stopTimeoutMs);
     }
     this.child = null;
+    this.stopWatchdog();
     await fs.rm(recordPath(this.options.dataDir), { force: true });
     return this.setStatus({ state: 'stopped', brokers: [] });
   }
@@ -194,6 +213,9 @@ export class LocalBroker extends EventEmitter {
     );
     await log.close();
     if (detach) child.unref();
+    else if (child.pid) {
+      this.watchdog = watchBroker(child.pid, recordPath(dataDir), this.options.stopTimeoutMs);
+    }
     this.child = child;
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
@@ -232,6 +254,12 @@ export class LocalBroker extends EventEmitter {
     const pid = this.child?.pid;
     this.child = null;
     if (pid) await terminate(pid, this.options.stopTimeoutMs);
+    this.stopWatchdog();
+  }
+
+  private stopWatchdog(): void {
+    this.watchdog?.kill();
+    this.watchdog = null;
   }
 }
 
@@ -284,47 +312,14 @@ async function writeRecord(dataDir: string, record: BrokerRecord): Promise<void>
   await fs.rename(temporary, recordPath(dataDir));
 }
 
-/** True when pid is alive and (where /proc exists) is a Kafka broker, not a reused pid. */
-function isKafkaProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const cmdline = `/proc/${pid}/cmdline`;
-  if (!existsSync(cmdline)) return process.platform !== 'linux';
-  return readFileSync(cmdline, 'utf8').includes('kafka.Kafka');
-}
-
-async function terminate(pid: number, timeoutMs: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
-  while (alive() && Date.now() < deadline) await sleep(200);
-  if (alive()) {
-    process.kill(pid, 'SIGKILL');
-    const killDeadline = Date.now() + 10_000;
-    while (alive() && Date.now() < killDeadline) await sleep(100);
-    if (alive()) throw new EnvironmentError(`the broker process ${pid} did not exit after SIGKILL`);
-  }
-}
-
-export async function assertPortFree(port: number): Promise<void> {
+export async function assertPortFree(port: number, flag = '--port'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
           ? new InputError(
-              `port ${port} on ${HOST} is already in use — stop what uses it or choose another --port`,
+              `port ${port} on ${HOST} is already in use — stop what uses it or choose another ${flag}`,
             )
           : error,
       ),
@@ -393,8 +388,4 @@ function firstErrorLine(text: string): string {
   const lines = text.trim().split('\n');
   const error = lines.find((line) => /Exception|Error/.test(line) && !/^\s+at /.test(line));
   return (error ?? lines[lines.length - 1] ?? 'no output').trim();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,6 +2,7 @@
 // Errors from the cluster become one-line messages that say what to do.
 import type { Admin } from 'kafkajs';
 import { EnvironmentError, InputError } from '../shared/errors';
+import { checkTopicName } from '../shared/topicName';
 import { createKafka } from './kafkaClient';
 import { retryRetriable } from './retryRetriable';
 
@@ -55,6 +56,7 @@ export async function createTopic(
   brokers: string[],
   spec: TopicSpec,
 ): Promise<'created' | 'exists'> {
+  checkTopicName(spec.topic, 'topic name');
   validatePartitions(spec.partitions);
   return withAdmin(brokers, async (admin) => {
     if (await hasTopic(admin, spec.topic)) return 'exists';
@@ -65,6 +67,7 @@ export async function createTopic(
 
 /** Creates the topic, or grows it to spec.partitions when it has fewer; returns its count. */
 export async function ensureTopic(brokers: string[], spec: TopicSpec): Promise<number> {
+  checkTopicName(spec.topic, 'topic name');
   validatePartitions(spec.partitions);
   return withAdmin(brokers, async (admin) => {
     if (!(await hasTopic(admin, spec.topic))) {
@@ -97,6 +100,7 @@ export async function topicExists(brokers: string[], topic: string): Promise<boo
 }
 
 export async function describeTopic(brokers: string[], topic: string): Promise<TopicDescription> {
+  checkTopicName(topic, 'topic name');
   return withAdmin(brokers, async (admin) => {
     await requireTopic(admin, topic);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -122,6 +126,7 @@ export async function increasePartitions(
   topic: string,
   partitions: number,
 ): Promise<void> {
+  checkTopicName(topic, 'topic name');
   validatePartitions(partitions);
   await withAdmin(brokers, async (admin) => {
     await requireTopic(admin, topic);

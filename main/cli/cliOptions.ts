@@ -3,6 +3,7 @@
 import { Option } from 'commander';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { InputError } from '../shared/errors';
+import { checkTopicName } from '../shared/topicName';
 
 export const DEFAULT_BROKERS = '127.0.0.1:9092';
 
@@ -25,8 +26,33 @@ export function parsePositiveNumber(flag: string): (value: string) => number {
   };
 }
 
+/** A TCP port from 1 (or 0, "pick a free one", where `zeroPicksFree`) to 65535. */
+export function parsePort(flag: string, zeroPicksFree = false): (value: string) => number {
+  const lowest = zeroPicksFree ? 0 : 1;
+  return (value) => {
+    const port = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!(port >= lowest && port <= 65535)) {
+      throw new InputError(`${flag} takes a port from ${lowest} to 65535 (got "${value}")`);
+    }
+    return port;
+  };
+}
+
+export function parseTopicName(flag: string): (value: string) => string {
+  return (value) => checkTopicName(value, flag);
+}
+
 export function parseBrokers(value: string): string[] {
-  return parseBrokerList(value);
+  let brokers: string[];
+  try {
+    brokers = parseBrokerList(value);
+  } catch (error) {
+    throw new InputError(`--brokers: ${(error as Error).message}`);
+  }
+  if (brokers.length === 0) {
+    throw new InputError(`--brokers: give at least one host:port, like ${DEFAULT_BROKERS}`);
+  }
+  return brokers;
 }
 
 /** `--brokers host:port,…`, defaulting to the local broker. */

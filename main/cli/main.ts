@@ -1,7 +1,7 @@
 // The `parquet-streamer` command line: every button of the app has a command here.
-// User mistakes end with one line `error: …` and exit code 1, never a stack trace.
+// User mistakes end with one line `error: …`, never a stack trace; exit codes follow EXIT_CODE.
 import { Command, CommanderError } from 'commander';
-import { describeError, isUserError } from '../shared/errors';
+import { describeError, EXIT_CODE, exitCodeOf, isUserError } from '../shared/errors';
 import { registerBrokerCommand } from './commands/broker';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerDemoDataCommand } from './commands/demoData';
@@ -9,6 +9,7 @@ import { registerInspectCommand } from './commands/inspect';
 import { registerProduceCommand } from './commands/produce';
 import { registerRowsCommand } from './commands/rows';
 import { registerRunCommand } from './commands/run';
+import { registerStorageCommand } from './commands/storage';
 import { registerTopicCommand } from './commands/topic';
 import { registerTransformCommand } from './commands/transform';
 import { registerWorkerCommand } from './commands/worker';
@@ -19,8 +20,13 @@ process.env.PS_LOG_LEVEL ??= 'warn';
 export function buildProgram(): Command {
   const program = new Command('parquet-streamer')
     .description('Stream Parquet files into Kafka, transform them with workers, chart the output')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride();
+    // a usage mistake is one line too: commander's `error: …` with the hint on the same line
+    .configureOutput({
+      outputError: (text, write) => write(`${text.trimEnd()} (add --help for usage)\n`),
+    })
+    .exitOverride()
+    // a command's options follow its name (`storage clean --data-dir X` is clean's --data-dir)
+    .enablePositionalOptions();
   registerBrokerCommand(program);
   registerTopicCommand(program);
   registerInspectCommand(program);
@@ -31,6 +37,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerRunCommand(program);
   registerDashboardCommand(program);
+  registerStorageCommand(program);
   return program;
 }
 
@@ -39,13 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    if (isUserError(error)) {
-      console.error(`error: ${describeError(error)}`);
-      return 1;
-    }
-    console.error(error);
-    return 2;
+    // commander has printed its own line (an unknown flag, a missing argument) or the help
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_CODE.input;
+    if (isUserError(error)) console.error(`error: ${describeError(error)}`);
+    else console.error(error);
+    return exitCodeOf(error);
   }
 }
 

@@ -2,9 +2,10 @@
 // streamed): ten columns, ids, short strings, a timestamp, doubles with ~3% nulls. Same options →
 // byte-identical file. Chunks of one row group are built straight into Arrow buffers and streamed
 // through parquet-wasm's writer, so memory stays bounded for any row count.
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { InputError } from '../shared/errors';
+import { EnvironmentError, InputError } from '../shared/errors';
 
 export interface DemoDatasetOptions {
   path: string;
@@ -382,6 +383,7 @@ export async function writeDemoDataset(options: DemoDatasetOptions): Promise<voi
       `the demo dataset needs a whole number of rows of at least 1 (got ${options.rows})`,
     );
   }
+  await assertWritableFilePath(options.path);
   const parquetWasm = await import('parquet-wasm');
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
   const random = new SeededRandom(options.seed ?? 1);
@@ -414,7 +416,9 @@ export async function writeDemoDataset(options: DemoDatasetOptions): Promise<voi
   )) as ReadableStream<Uint8Array>;
 
   const partial = `${options.path}.partial-${process.pid}`;
-  const file = await open(partial, 'w');
+  const file = await open(partial, 'w').catch((error: unknown) => {
+    throw writeFailure(options.path, error);
+  });
   try {
     await parquetBytes.pipeTo(
       new WritableStream<Uint8Array>({
@@ -428,6 +432,45 @@ export async function writeDemoDataset(options: DemoDatasetOptions): Promise<voi
   } catch (error) {
     await file.close().catch(() => undefined);
     await rm(partial, { force: true });
-    throw error;
+    throw writeFailure(options.path, error);
   }
+}
+
+/** The file can be written: not a folder, in a folder that exists. */
+async function assertWritableFilePath(file: string): Promise<void> {
+  const target = await stat(file).catch(() => null);
+  if (target?.isDirectory()) {
+    throw new InputError(
+      `${file} is a folder — give a file path, such as ${path.join(file, 'parking.parquet')}`,
+    );
+  }
+  const folder = path.dirname(path.resolve(file));
+  const parent = await stat(folder).catch(() => null);
+  if (!parent?.isDirectory()) {
+    throw new InputError(
+      `${file}: the folder ${folder} does not exist — create it first or choose another path`,
+    );
+  }
+}
+
+/** A failed write as one line; errors that are not about the file pass through. */
+function writeFailure(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new InputError(`cannot write ${file}: permission denied — choose another path`, {
+      cause: error,
+    });
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new EnvironmentError(
+      `cannot write ${file}: the disk is full — free space or choose another disk`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
+    return new InputError(`cannot write ${file}: ${code} — choose another path`, { cause: error });
+  }
+  return error;
 }

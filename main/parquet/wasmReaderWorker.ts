@@ -24,9 +24,14 @@ const collectGarbage = runInNewContext('gc') as () => void;
 /** rows per decoded batch: the codec's window size */
 const STREAM_BATCH_ROWS = 16384;
 
+/** The decoder's arrays use 32-bit offsets: a column chunk must decode into less than 2 GiB. */
+const MAX_CHUNK_BYTES = 2 ** 31 - 1;
+
 interface OpenFile {
   file: parquetWasm.ParquetFile;
   rowGroupRows: number[];
+  /** per row group: why the decoder cannot read it (a column chunk too large), or null */
+  tooLarge: (string | null)[];
 }
 
 /** recently used files, least recent first */
@@ -52,13 +57,15 @@ async function openFile(path: string): Promise<OpenFile> {
   }
   const metadata = file.metadata();
   const rowGroupRows: number[] = [];
+  const tooLarge: (string | null)[] = [];
   for (let i = 0; i < metadata.numRowGroups(); i++) {
     const rowGroup = metadata.rowGroup(i);
     rowGroupRows.push(rowGroup.numRows());
+    tooLarge.push(oversizedChunk(i, rowGroup));
     rowGroup.free();
   }
   metadata.free();
-  const opened = { file, rowGroupRows };
+  const opened = { file, rowGroupRows, tooLarge };
   openFiles.set(path, opened);
   for (const [oldPath, old] of openFiles) {
     if (openFiles.size <= OPEN_FILES_KEPT) break;
@@ -66,6 +73,21 @@ async function openFile(path: string): Promise<OpenFile> {
     openFiles.delete(oldPath);
   }
   return opened;
+}
+
+function oversizedChunk(index: number, rowGroup: parquetWasm.RowGroupMetaData): string | null {
+  let problem: string | null = null;
+  for (const column of rowGroup.columns()) {
+    const bytes = Math.max(column.uncompressedSize(), column.compressedSize());
+    if (problem === null && bytes > MAX_CHUNK_BYTES) {
+      problem =
+        `row group ${index}'s column ${column.columnPath().join('.')} has a column chunk of ` +
+        `${bytes} bytes, which is larger than the reader's 2 GiB limit — ` +
+        'rewrite the file with smaller row groups';
+    }
+    column.free();
+  }
+  return problem;
 }
 
 function forget(path: string): void {
@@ -96,7 +118,7 @@ async function handle(
 ): Promise<{ result: OpenedFile | RowGroupBytes; transfer: ArrayBuffer[] }> {
   // opening always reads the file afresh: it may have been rewritten since
   if (request.kind === 'open') forget(request.path);
-  const { file, rowGroupRows } = await openFile(request.path);
+  const { file, rowGroupRows, tooLarge } = await openFile(request.path);
   if (request.kind === 'open') {
     const schemaIpc = file.schema().intoIPCStream();
     return {
@@ -104,6 +126,8 @@ async function handle(
       transfer: [schemaIpc.buffer as ArrayBuffer],
     };
   }
+  const problem = tooLarge[request.rowGroup];
+  if (problem) throw new FooterProblem(problem);
   // batch by batch, so the WASM heap holds one batch rather than the whole decoded row group
   const batches = (await file.stream({
     rowGroups: [request.rowGroup],

@@ -38,3 +38,17 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `internal error: ${error.message}`;
   return `internal error: ${String(error)}`;
 }
+
+/**
+ * The exit codes of every command: 0 done (a clean stop on Ctrl+C or SIGTERM included);
+ * 1 something outside the command failed (broker, Java, disk) — the same command may work later;
+ * 2 the command is wrong (a flag, path, file or name) — change it; 70 an internal error (a bug,
+ * the one case printed with a stack trace). A worker adds 3 (web port taken) and 4 (data dir in use).
+ */
+export const EXIT_CODE = { ok: 0, environment: 1, input: 2, internal: 70 } as const;
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof InputError) return EXIT_CODE.input;
+  if (isUserError(error)) return EXIT_CODE.environment;
+  return EXIT_CODE.internal;
+}

@@ -1,8 +1,9 @@
 // The worker's exclusive hold on its data dir: a LOCK file holding the owner's pid
 // (main/shared/pidLockFile). A second worker on the same dir fails with a one-line error; a lock
-// left by a dead process is taken over.
+// left by a dead process is taken over. A dir on a pseudo file system (/proc …) is refused.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { assertDiskDirectory } from '../shared/diskDirectory';
 import { EnvironmentError, InputError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { PidLockFile } from '../shared/pidLockFile';
@@ -38,6 +39,7 @@ export class DataDirLock implements Service {
   }
 
   async start(): Promise<void> {
+    assertDiskDirectory(this.dataDir, '--data-dir');
     try {
       await mkdir(this.dataDir, { recursive: true });
     } catch (error) {

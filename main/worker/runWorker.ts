@@ -4,17 +4,18 @@
 // failure is one line on stderr; the exit code tells the supervisor what kind of failure it was.
 import type { CompiledTransform } from '../pipelines/pipeline';
 import { loadTransform } from '../pipelines/transformSource';
-import { describeError, InputError } from '../shared/errors';
+import { describeError, EXIT_CODE, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { DataDirLockedError } from './dataDirLock';
 import { Worker } from './worker';
 import type { WorkerOptions } from './workerOptions';
 import { PortInUseError } from './workerWebServer';
 
+/** EXIT_CODE's rule, with two codes the supervisor acts on; any other failure is 1. */
 export const WORKER_EXIT = {
-  ok: 0,
-  failed: 1,
-  badInput: 2,
+  ok: EXIT_CODE.ok,
+  failed: EXIT_CODE.environment,
+  badInput: EXIT_CODE.input,
   portInUse: 3,
   dataDirLocked: 4,
 } as const;

@@ -9,6 +9,7 @@ import { parseBrokerList } from '../broker/kafkaClient';
 import { DEFAULT_PRESET, presetList } from '../pipelines/presets';
 import { InputError } from '../shared/errors';
 import type { LogLevel } from '../shared/logger';
+import { topicNameSchema } from '../shared/topicName';
 
 export interface WorkerOptions {
   brokers: string[];
@@ -25,9 +26,6 @@ export interface WorkerOptions {
   transform: string;
 }
 
-const topic = z
-  .string()
-  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'use letters, digits, ".", "_" and "-" only');
 /** A whole number from min to max given as text or number; any other value gets `message`. */
 const wholeNumber = (min: number, max: number, message: string) =>
   z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
@@ -35,8 +33,8 @@ const wholeNumber = (min: number, max: number, message: string) =>
 const rawOptionsSchema = z.object({
   brokers: z.string().min(1, 'give at least one host:port'),
   group: z.string().min(1, 'give a consumer group name'),
-  input: topic,
-  output: topic,
+  input: topicNameSchema,
+  output: topicNameSchema,
   dataDir: z.string().min(1, 'give a directory'),
   webPort: wholeNumber(0, 65535, 'must be a port number from 0 to 65535'),
   webHost: z.string().min(1),

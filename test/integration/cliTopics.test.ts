@@ -1,5 +1,6 @@
 // The `parquet-streamer` command as a user runs it: topic commands against the test broker,
-// --help on every command, and one-line errors with exit code 1 for user mistakes.
+// --help on every command, and one-line errors: exit code 2 for a wrong command, 1 when the
+// cluster cannot be reached.
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -34,14 +35,14 @@ test('topic create, list and describe against the broker', () => {
   assert.equal(grown.code, 0, grown.stderr);
 });
 
-test('user mistakes give one line on stderr and exit code 1', () => {
+test('user mistakes give one line on stderr and exit codes 2 and 1', () => {
   const brokers = testBrokers().join(',');
   const missing = cli('topic', 'describe', uniqueName('absent'), '--brokers', brokers);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^error: topic "absent-[0-9a-f]+" does not exist — create it with/);
   assert.equal(missing.stderr.trim().split('\n').length, 1);
   const badNumber = cli('topic', 'create', 'x', '--partitions', 'four', '--brokers', brokers);
-  assert.equal(badNumber.code, 1);
+  assert.equal(badNumber.code, 2);
   assert.equal(badNumber.stderr.trim(), 'error: --partitions takes a whole number (got "four")');
   const unreachable = cli('topic', 'list', '--brokers', '127.0.0.1:1');
   assert.equal(unreachable.code, 1);

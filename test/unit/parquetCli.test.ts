@@ -1,5 +1,5 @@
 // `parquet-streamer inspect` and `rows` as a user runs them: output, flags, one-line errors with
-// exit code 1, and a reader that closes the pipe early (`| head`).
+// exit code 2, and a reader that closes the pipe early (`| head`).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -107,7 +107,7 @@ describe('inspect and rows commands', () => {
     assert.ok(stdout.length >= 1000);
   });
 
-  it('bad input gives one line on stderr and exit code 1', async () => {
+  it('bad input gives one line on stderr and exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [
         ['rows', path.join(corpus, 'bad', 'ARROW-GH-41321.parquet')],
@@ -125,7 +125,7 @@ describe('inspect and rows commands', () => {
     ];
     for (const [args, pattern] of cases) {
       const { code, stderr } = await run(args);
-      assert.equal(code, 1, args.join(' '));
+      assert.equal(code, 2, args.join(' '));
       const lines = stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, stderr);
       assert.match(lines[0], /^error: /);

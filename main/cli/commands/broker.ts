@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { resolveKafkaDistribution } from '../../broker/kafkaDistribution';
 import { DEFAULT_BROKER_PORT, LocalBroker, recordedBrokerStatus } from '../../broker/localBroker';
 import { brokerDataDir } from '../../shared/appPaths';
-import { parseWholeNumber } from '../cliOptions';
+import { parsePort, parseWholeNumber } from '../cliOptions';
 
 interface BrokerFlags {
   port: number;
+  controllerPort?: number;
   dataDir: string;
   detach?: boolean;
   heapMb: number;
@@ -21,14 +22,23 @@ export function registerBrokerCommand(program: Command): void {
   broker
     .command('start')
     .description('provision (once), format and start the broker; waits until clients get answers')
-    .option('--port <n>', 'client port', parseWholeNumber('--port'), DEFAULT_BROKER_PORT)
+    .option('--port <n>', 'client port', parsePort('--port'), DEFAULT_BROKER_PORT)
+    .option(
+      '--controller-port <n>',
+      'KRaft controller port (default: a free one)',
+      parsePort('--controller-port'),
+    )
     .option('--data-dir <dir>', 'where the broker keeps its logs and state', brokerDataDir())
     .option('--heap-mb <n>', 'Java heap of the broker', parseWholeNumber('--heap-mb'), 512)
-    .option('--detach', 'leave the broker running after this command exits')
+    .option(
+      '--detach',
+      'leave the broker running after this command exits (otherwise it stops with this command, even when killed)',
+    )
     .action(async (flags: BrokerFlags) => {
       const local = new LocalBroker({
         dataDir: flags.dataDir,
         port: flags.port,
+        controllerPort: flags.controllerPort,
         heapMb: flags.heapMb,
         detach: flags.detach,
       });

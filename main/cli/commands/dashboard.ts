@@ -8,8 +8,9 @@ import { StreamEngine } from '../../api/streamEngine';
 import { startDashboardServer } from '../../server/dashboardServer';
 import { builtRendererDir } from '../../server/staticFiles';
 import { defaultAppDataDir } from '../../shared/appPaths';
+import { assertDiskDirectory } from '../../shared/diskDirectory';
 import { EnvironmentError } from '../../shared/errors';
-import { parseBrokers, parseWholeNumber } from '../cliOptions';
+import { parseBrokers, parsePort } from '../cliOptions';
 
 interface DashboardFlags {
   port: number;
@@ -38,7 +39,7 @@ export function registerDashboardCommand(program: Command): void {
     .option(
       '--port <n>',
       'HTTP port on 127.0.0.1 (0 picks a free one)',
-      parseWholeNumber('--port'),
+      parsePort('--port', true),
       0,
     )
     .option(
@@ -58,6 +59,7 @@ export function registerDashboardCommand(program: Command): void {
           `the UI is not built (${path.join(staticDir, 'index.html')} is missing) — run \`npm run build\` first`,
         );
       }
+      assertDiskDirectory(flags.dataDir, '--data-dir');
       const engine = new StreamEngine({
         appDataDir: path.resolve(flags.dataDir),
         brokers: flags.brokers,

@@ -1,10 +1,14 @@
-// `parquet-streamer inspect PATH [--json]`: what a Parquet file or dataset folder holds — its
-// columns (name, type, nullability), rows, row groups, compression and size on disk.
+// `parquet-streamer inspect PATH [--json] [--verify]`: what a Parquet file or dataset folder holds
+// — its columns (name, type, nullability), rows, row groups, compression and size on disk — read
+// from the footers; --verify also decodes every page of every row group.
 import type { Command } from 'commander';
 import { ParquetDataset } from '../../parquet/parquetDataset';
+import { InputError } from '../../shared/errors';
+import { formatBytes } from '../formatBytes';
 
 interface InspectOptions {
   json?: boolean;
+  verify?: boolean;
 }
 
 export function registerInspectCommand(program: Command): void {
@@ -18,12 +22,40 @@ export function registerInspectCommand(program: Command): void {
       'a Parquet file, or a folder of Parquet parts (hive-style name=value folders become columns)',
     )
     .option('--json', 'print one JSON object instead of tables')
+    .option('--verify', 'decode every row group too: finds corrupt pages the footer cannot show')
     .action(async (datasetPath: string, options: InspectOptions) => {
       const dataset = await ParquetDataset.open(datasetPath);
+      if (options.verify) await verifyPages(dataset);
+      const verified = options.verify
+        ? `verified: all ${count(dataset.rowGroups)} row groups decode (${count(dataset.rows)} rows)\n`
+        : '';
       process.stdout.write(
-        options.json ? JSON.stringify(describe(dataset), null, 2) + '\n' : humanReport(dataset),
+        options.json
+          ? JSON.stringify(
+              { ...describe(dataset), ...(options.verify ? { verified: true } : {}) },
+              null,
+              2,
+            ) + '\n'
+          : humanReport(dataset) + verified,
       );
     });
+}
+
+/** Decodes every row group; a corrupt page fails with one line naming its file. */
+async function verifyPages(dataset: ParquetDataset): Promise<void> {
+  const decoded = new Map<string, number>();
+  for await (const slice of dataset.readRowGroups()) {
+    const file = slice.file.path;
+    decoded.set(file, (decoded.get(file) ?? 0) + slice.table.numRows);
+  }
+  for (const file of dataset.files) {
+    const rows = decoded.get(file.path) ?? 0;
+    if (rows !== file.rows) {
+      throw new InputError(
+        `${file.path}: its pages decode to ${rows} rows but its footer says ${file.rows}; the file is corrupt`,
+      );
+    }
+  }
 }
 
 function compressionOf(dataset: ParquetDataset): string {
@@ -100,13 +132,5 @@ function count(value: number): string {
 }
 
 function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]} (${count(bytes)} bytes)`;
+  return bytes < 1024 ? formatBytes(bytes) : `${formatBytes(bytes)} (${count(bytes)} bytes)`;
 }

@@ -9,7 +9,12 @@ import {
 } from '../../producer/parquetProducer';
 import { PARTITIONER_NAMES, type PartitionerName } from '../../producer/partitioners';
 import { InputError } from '../../shared/errors';
-import { brokersOption, parsePositiveNumber, parseWholeNumber } from '../cliOptions';
+import {
+  brokersOption,
+  parsePositiveNumber,
+  parseTopicName,
+  parseWholeNumber,
+} from '../cliOptions';
 
 interface ProduceFlags {
   topic: string;
@@ -40,7 +45,7 @@ export function registerProduceCommand(program: Command): void {
   program
     .command('produce <path>')
     .description('stream a Parquet file or dataset folder into a topic, one JSON message per row')
-    .requiredOption('--topic <name>', 'topic to write to')
+    .requiredOption('--topic <name>', 'topic to write to', parseTopicName('--topic'))
     .addOption(brokersOption())
     .option('--create-topic', 'create the topic when it does not exist (needs --partitions)')
     .option(
@@ -96,14 +101,16 @@ export function registerProduceCommand(program: Command): void {
       const producer = new ParquetProducer(produceOptions(datasetPath, flags));
       const bar = process.stderr.isTTY ? new ProgressBar() : null;
       if (bar) producer.on('progress', (progress: ProduceProgress) => bar.draw(progress));
-      const onInterrupt = () => {
+      // Ctrl+C or SIGTERM: deliver what is in flight; the same signal again quits at once
+      const onInterrupt = (signal: NodeJS.Signals) => {
         process.stderr.write(
           '\nstopping: delivering the rows in flight (Ctrl+C again to quit now)\n',
         );
-        process.once('SIGINT', () => process.exit(130));
+        process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
         void producer.stop();
       };
       process.once('SIGINT', onInterrupt);
+      process.once('SIGTERM', onInterrupt);
       try {
         const summary = await producer.run();
         bar?.finish();
@@ -120,6 +127,7 @@ export function registerProduceCommand(program: Command): void {
       } finally {
         bar?.finish();
         process.removeListener('SIGINT', onInterrupt);
+        process.removeListener('SIGTERM', onInterrupt);
       }
     });
 }
