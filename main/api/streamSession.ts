@@ -9,7 +9,7 @@ import { ensureTopic } from '../broker/topicAdmin';
 import { ChartFeed } from '../charts/chartFeed';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { describeError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
+import type { Logger, LogLevel } from '../shared/logger';
 import { WorkerSupervisor } from '../supervisor/workerSupervisor';
 import type { BoxPlotData, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
@@ -18,6 +18,8 @@ export interface StreamSessionOptions {
   brokers: string[];
   appDataDir: string;
   logger: Logger;
+  /** the workers' log level (default info) */
+  workerLogLevel?: LogLevel;
 }
 
 export function idleProgress(): StreamProgress {
@@ -60,6 +62,7 @@ export class StreamSession extends EventEmitter {
       outputTopic: config.outputTopic,
       baseDir: this.workersDir,
       logger: logger.child('supervisor'),
+      logLevel: options.workerLogLevel,
       transform: this.transformArgument(),
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));

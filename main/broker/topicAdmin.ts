@@ -170,7 +170,15 @@ async function createIn(admin: Admin, spec: TopicSpec): Promise<void> {
       ],
     });
   } catch (error) {
-    throw clusterRefused(`create topic "${spec.topic}"`, error);
+    // Waiting for leaders can run out of retries on a busy broker (UNKNOWN_TOPIC_OR_PARTITION
+    // while metadata catches up) although the topic was created: then wait for it here.
+    if (!(await hasTopic(admin, spec.topic).catch(() => false)))
+      throw clusterRefused(`create topic "${spec.topic}"`, error);
+    await retryRetriable(() => admin.fetchTopicOffsets(spec.topic), { timeoutMs: 30_000 }).catch(
+      (waitError: unknown) => {
+        throw clusterRefused(`create topic "${spec.topic}"`, waitError);
+      },
+    );
   }
 }
 

@@ -44,7 +44,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
-    return 0;
+    // a command that finished but found a fault (run's check) has set its code
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODE.ok;
   } catch (error) {
     // commander has printed its own line (an unknown flag, a missing argument) or the help
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_CODE.input;

@@ -79,6 +79,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     brokers: options.brokers,
     appDataDir: options.appDataDir,
     logger: options.logger,
+    workerLogLevel: 'warn',
   });
   let rowsProduced = 0;
   try {

@@ -11,7 +11,7 @@ import { BrokerConnection } from '../../api/brokerConnection';
 import { DEFAULT_PRESET, presetList } from '../../pipelines/presets';
 import { runPipeline, type RunProgress, type RunSummary } from '../../run/pipelineRun';
 import { brokerDataDir } from '../../shared/appPaths';
-import { InputError } from '../../shared/errors';
+import { EXIT_CODE, InputError } from '../../shared/errors';
 import { createLogger } from '../../shared/logger';
 import { parseBrokers, parsePositiveNumber, parseWholeNumber } from '../cliOptions';
 import { stepTable } from './transform';
@@ -83,7 +83,7 @@ export function registerRunCommand(program: Command): void {
         progress.end();
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else process.stdout.write(summaryLines(summary, flags.workers).join('\n') + '\n');
-        if (!summary.exact) process.exitCode = 1;
+        if (!summary.exact) process.exitCode = EXIT_CODE.environment;
       } finally {
         progress.end();
         await broker.close();
