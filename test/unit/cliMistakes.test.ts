@@ -8,9 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CORPUS_DIR } from '../support/parquetCorpus';
+import { writeOversizedChunkFile } from '../support/oversizedChunkFile';
 
 const cli = path.resolve(__dirname, '..', '..', 'main', 'cli', 'main.js');
-const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 const NOWHERE = '127.0.0.1:1';
 const RESERVED =
   'is reserved: names starting with "__" are Kafka\'s internal topics — choose another name';
@@ -155,10 +155,14 @@ test('inspect --verify decodes every page: corrupt pages under a sound footer fa
   assert.match(good.stdout, /\nverified: all 1 row groups decode \(8 rows\)\n$/);
 });
 
-test('a column chunk beyond the 2 GiB limit says so instead of "probably corrupt"', () => {
-  const file = path.join(fixtures, 'large_string_map.brotli.parquet');
+test('a column chunk beyond the 2 GiB limit says so instead of "probably corrupt"', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ps-oversized-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'oversized.parquet');
+  // one byte over the limit (2^31 - 1), claimed for the struct leaf point.x; the pages stay tiny
+  await writeOversizedChunkFile(file, 2 ** 31);
   const line =
-    `error: ${file}: row group 0's column arr.key_value.key has a column chunk of 2147483749 bytes, ` +
+    `error: ${file}: row group 0's column point.x has a column chunk of 2147483648 bytes, ` +
     "which is larger than the reader's 2 GiB limit — rewrite the file with smaller row groups";
   assertOneLine(['rows', file], 2, line);
   assertOneLine(['inspect', '--verify', file], 2, line);
