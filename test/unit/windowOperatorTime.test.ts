@@ -31,6 +31,10 @@ test('ISO text with a zone, without one (UTC), date only, with fractions, and ep
     ['2016-02-29', JULY_FIRST - 123 * 86_400_000],
     // 2000-01-01 is 946 684 800 s; Feb 29 is 31 + 28 days later
     ['2000-02-29T00:00:00Z', (946_684_800 + 59 * 86_400) * 1000],
+    // 9999-12-31T23:59:59.999Z is 253 402 300 799 999 ms, the last instant with a 4-digit year
+    ['+010000-01-01T00:00:00Z', 253_402_300_800_000],
+    // 0000-01-01 is −62 167 219 200 000 ms; the year before it has 365 days
+    ['-000001-01-01', -62_167_219_200_000 - 365 * 86_400_000],
     [JULY_FIRST, JULY_FIRST],
     [1.5, 1.5],
     [-86_400_000, -86_400_000],
