@@ -318,7 +318,6 @@ export function latestWindowResults(results: Iterable<Row>, keyFields: readonly 
       row.window_end,
       ...keyFields.map((field) => row[field] ?? null),
     ]);
-    latest.delete(id);
     latest.set(id, row);
   }
   const startOf = (row: Row) => eventTimeMs(row.window_start) ?? 0;
