@@ -44,9 +44,10 @@ const FIXED_UNITS_MS: Record<string, number> = {
   millisecond: 1,
 };
 
-/** Milliseconds in a fixed unit ("day", "hour", … or a duration such as "15m"); null otherwise. */
+/** Milliseconds in a fixed unit ("day", "h", … or a duration such as "15m"); null otherwise. */
 export function unitMs(unit: string): number | null {
-  return FIXED_UNITS_MS[unit] ?? parseDuration(unit);
+  if (Object.hasOwn(FIXED_UNITS_MS, unit)) return FIXED_UNITS_MS[unit]!;
+  return parseDuration(/^(ms|s|m|h|d)$/.test(unit) ? `1${unit}` : unit);
 }
 
 /** Whether date_trunc understands this unit. */
