@@ -69,8 +69,8 @@ describe('nyc-parking-boroughs preset', () => {
       { 'Issue Date': '2017-01-05', 'W - Temperature': 40 },
     ]);
     assert.deepEqual(rows, []);
-    assert.deepEqual(tally[0], {
-      step: 1,
+    assert.deepEqual(tally[1], {
+      step: 2,
       type: 'map',
       in: 11,
       out: 0,

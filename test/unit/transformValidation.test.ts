@@ -107,6 +107,13 @@ describe('field names', () => {
     );
   });
 
+  it('suggests the one field whose name holds the one written', () => {
+    fails(
+      { steps: [{ type: 'filter', where: 'Temperature > 80' }] },
+      'step 1 (filter): unknown field "Temperature" — did you mean "W - Temperature"?',
+    );
+  });
+
   it('lists the fields when nothing is near', () => {
     fails(
       {
