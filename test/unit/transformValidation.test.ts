@@ -71,6 +71,45 @@ describe('spec shape', () => {
     );
   });
 
+  it('says what a value should be, in words', () => {
+    fails(
+      { steps: [{ type: 'cast', field: 'a', to: 'int' }] },
+      'step 1 (cast): to: use one of "number", "string", "boolean", "timestamp"',
+    );
+    fails(
+      { steps: [{ type: 'cast', to: 'number' }] },
+      'step 1 (cast): field: required — give text',
+    );
+    fails(
+      { steps: [{ type: 'select', fields: 'a' }] },
+      'step 1 (select): fields: give a list, not text',
+    );
+    fails(
+      { steps: [{ type: 'select', fields: [3] }] },
+      'step 1 (select): fields.0: give text or an object',
+    );
+    fails(
+      { steps: [{ type: 'filter', where: { field: 'a', op: 'gtt', value: 1 } }] },
+      'step 1 (filter): where.op: use one of "eq", "neq", "in", "not-in", "gt", "gte", "lt", "lte", "is-null", "not-null", "contains", "starts-with"',
+    );
+    fails(
+      { steps: [{ type: 'filter', where: 3 }] },
+      'step 1 (filter): where: write a condition: {"field", "op", "value"}, {"and": […]}, {"or": […]} or {"not": …}',
+    );
+    fails(
+      {
+        steps: [
+          { type: 'window', time: 'event', size: '1m', aggregates: [{ op: 'count', as: 'n' }] },
+        ],
+      },
+      'step 1 (window): time: give "processing" or an object',
+    );
+    fails(
+      { name: 3, steps: [{ type: 'select', fields: ['a'] }] },
+      'transform: name: give text, not a number',
+    );
+  });
+
   it('expression syntax errors name the column', () => {
     fails(
       {
