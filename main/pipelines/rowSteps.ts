@@ -147,7 +147,9 @@ export function moduleStep(run: RowFunction): RowStep {
     const what =
       result instanceof Promise
         ? 'a Promise (transform functions must not be async)'
-        : describeValue(result);
+        : Array.isArray(result)
+          ? 'a list holding something other than rows'
+          : describeValue(result);
     throw new RowValueError(`the module returned ${what}; return a row, a list of rows or null`);
   };
 }

@@ -20,7 +20,7 @@ describe('transform sources', () => {
     );
     await writeFile(
       file('split.mjs'),
-      'export default function (row) {\n  if (row.boom) throw new Error("boom " + row.n);\n  if (row.bad) return 42;\n  if (row.later) return Promise.resolve(row);\n  return [row, { ...row, copy: true }];\n}\n',
+      'export default function (row) {\n  if (row.boom) throw new Error("boom " + row.n);\n  if (row.bad) return 42;\n  if (row.mixed) return [row, 7];\n  if (row.later) return Promise.resolve(row);\n  return [row, { ...row, copy: true }];\n}\n',
     );
     await writeFile(file('plain.js'), 'module.exports = (row) => ({ n: row.n + 1 });\n');
     await writeFile(file('nothing.mjs'), 'export const x = 1;\n');
@@ -71,16 +71,18 @@ describe('transform sources', () => {
       { n: 2, boom: true },
       { n: 3, bad: true },
       { n: 4, later: true },
+      { n: 5, mixed: true },
     ]);
     assert.deepEqual(out.rows, [{ n: 1 }, { n: 1, copy: true }]);
     assert.deepEqual(
       [out.tally.in, out.tally.out, out.tally.dropped, out.tally.errors],
-      [4, 2, 0, 3],
+      [5, 2, 0, 4],
     );
     assert.deepEqual(out.errors, [
       '1 module: the module threw: boom 2',
       '1 module: the module returned number 42; return a row, a list of rows or null',
       '1 module: the module returned a Promise (transform functions must not be async); return a row, a list of rows or null',
+      '1 module: the module returned a list holding something other than rows; return a row, a list of rows or null',
     ]);
   });
 
