@@ -33,8 +33,7 @@ export function formatTimestamp(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-/** Calendar units date_trunc and date_diff take by name; durations ("15m") work too. */
-export const CALENDAR_UNITS = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
+/** Fixed units date_trunc and date_diff take by name; durations ("15m") work too. */
 const FIXED_UNITS_MS: Record<string, number> = {
   week: 7 * 86_400_000,
   day: 86_400_000,

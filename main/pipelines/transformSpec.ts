@@ -1,8 +1,10 @@
-// A transform as written in JSON: a name and a list of steps (plain zod: the renderer bundles it). One schema per step; the spec's
+// A transform as written in JSON: a name and a list of steps. One schema per step; the spec's
 // schema is their union. parseTransformSpec checks each step on its own so that every mistake
-// ends in one line naming the step number, its type and the field.
+// ends in one line naming the step number, its type and the field. Plain zod, no Node: the
+// renderer bundles it through the contract.
 import { z } from 'zod';
 import { describeError, InputError } from '../shared/errors';
+import { describeIssue } from './specIssues';
 import { windowStepSchema } from './windowSpec';
 
 const fieldName = z.string().min(1, 'name a field');
@@ -166,69 +168,6 @@ export type TransformSpec = z.infer<typeof transformSpecSchema>;
 /** "step 3 (filter): " — how every message about one step begins. */
 export function stepLabel(index: number, type: string): string {
   return `step ${index + 1} (${type}): `;
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'an object',
-  record: 'an object',
-};
-
-/** How far into the value an issue got: its path, plus the furthest branch of a union. */
-function depth(issue: z.core.$ZodIssue): number {
-  if (issue.code !== 'invalid_union') return issue.path.length;
-  return issue.path.length + Math.max(0, ...issue.errors.flat().map(depth));
-}
-
-/** A union's issue: the branch that got furthest, or else what the value may be. */
-function describeUnion(
-  issue: z.core.$ZodIssueInvalidUnion,
-  path: PropertyKey[],
-  at: string,
-): string {
-  const firsts = issue.errors.flatMap((branch) => (branch[0] ? [branch[0]] : []));
-  const furthest = firsts.reduce<z.core.$ZodIssue | undefined>(
-    (best, candidate) => (!best || depth(candidate) > depth(best) ? candidate : best),
-    undefined,
-  );
-  if (furthest && depth(furthest) > 0) return describeIssue(furthest, path);
-  if (issue.message !== 'Invalid input') return `${at}${issue.message}`;
-  const named = firsts.find(
-    (first) => first.code === 'invalid_union' && first.message !== 'Invalid input',
-  );
-  if (named) return `${at}${named.message}`;
-  const options = firsts.flatMap((first) => {
-    if (first.code === 'invalid_type') return [TYPE_WORDS[first.expected] ?? first.expected];
-    if (first.code === 'invalid_value') return first.values.map((value) => JSON.stringify(value));
-    return [];
-  });
-  return `${at}${options.length > 0 ? `give ${options.join(' or ')}` : 'not a valid value here'}`;
-}
-
-/** One issue as "path: what is wrong"; a union's issue is the branch that got furthest. */
-function describeIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[] = []): string {
-  const path = [...prefix, ...issue.path];
-  const where = path.filter((part) => typeof part !== 'symbol').join('.');
-  const at = where ? `${where}: ` : '';
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${at}unknown option ${issue.keys.map((key) => `"${key}"`).join(', ')} — remove it`;
-    case 'invalid_value':
-      return `${at}use one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'invalid_type': {
-      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
-      const got = /received (\w+)/.exec(issue.message)?.[1] ?? 'something else';
-      if (got === 'undefined') return `${at}required — give ${expected}`;
-      return `${at}give ${expected}, not ${TYPE_WORDS[got] ?? got}`;
-    }
-    case 'invalid_union':
-      return describeUnion(issue, path, at);
-    default:
-      return `${where || 'spec'}: ${issue.message}`;
-  }
 }
 
 /** The spec, or an InputError with one line naming the step, its type and what is wrong. */
