@@ -66,6 +66,7 @@ describe('expression precedence and values', () => {
     assert.equal(evaluate('nested.x.y + 1', row), 6);
     assert.equal(evaluate('`nested`.`x`.y', row), 5);
     assert.equal(evaluate('`dot.name`', row), 7);
+    assert.equal(evaluate('Température + 1', { Température: 20 }), 21);
     assert.equal(evaluate('missing', row), null);
     assert.equal(evaluate('nested.z.y', row), null);
     assert.deepEqual(referencedFields(parseExpression('a + lower(`b c`) = nested.x')), [

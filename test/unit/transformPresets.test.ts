@@ -80,6 +80,13 @@ describe('nyc-parking-boroughs preset', () => {
     });
   });
 
+  it('drops input that is not a JSON object', async () => {
+    const notRows = [null, 42, 'K', [input('K')]] as unknown as Row[];
+    const { rows, tally } = await runBoroughs(notRows);
+    assert.deepEqual(rows, []);
+    assert.equal(tally[1]!.dropped, 4);
+  });
+
   it('keeps a null or missing date and temperature as null', async () => {
     const { rows } = await runBoroughs([{ 'Violation County Name': 'Q', 'W - Temperature': null }]);
     assert.deepEqual(rows, [
