@@ -164,6 +164,9 @@ describe('expression functions', () => {
     // 2017-01-01 = 1483228800 s; + 4 days + 8.5 hours = 1483605000 s
     assert.equal(evaluate('hour(1483605000000)'), 8);
     assert.equal(evaluate("weekday('2017-01-08')"), 7);
+    assert.equal(evaluate("year('0099-12-31T23:59:59Z')"), 99);
+    assert.equal(evaluate("year('+012345-06-01T00:00:00Z')"), 12345);
+    assert.equal(evaluate("year('-000001-06-01')"), -1);
   });
 
   it('date_trunc, date_add and date_diff', () => {
