@@ -16,6 +16,7 @@ import {
   type TransformSpec,
 } from './transformSpec';
 import { validateTransform } from './validateTransform';
+import { createWindowOperator } from './windowOperator';
 
 export interface ResolvedTransform {
   /** what to call it: the preset reference, the file path, or the spec's name */
@@ -27,6 +28,7 @@ export interface ResolvedTransform {
   preset: TransformPreset | null;
 }
 
+/** Compile options; the window operator defaults to the real one (tests hand in others). */
 export interface LoadTransformOptions extends Omit<CompileOptions, 'name' | 'modules'> {
   /** where relative module paths of a spec object or JSON text start; default: the working dir */
   baseDir?: string;
@@ -46,6 +48,7 @@ export async function loadTransform(
   const resolved = await resolveTransform(value, options.baseDir);
   const outputFields = validateTransform(resolved.spec, options.inputFields ?? null);
   const transform = compileTransform(resolved.spec, {
+    createWindowOperator,
     ...options,
     name: resolved.name,
     modules: resolved.modules,

@@ -10,7 +10,7 @@ import { withAdmin } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import type { Row, StepTally } from '../pipelines/pipeline';
 import { loadTransform, type LoadedTransform } from '../pipelines/transformSource';
-import { createWindowOperator, latestWindowResults } from '../pipelines/windowOperator';
+import { latestWindowResults } from '../pipelines/windowOperator';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { computeExpectedOutput } from './expectedOutput';
@@ -63,7 +63,6 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
   // a bad transform is refused before any topic or worker exists
   const loaded = await loadTransform(options.transform, {
     inputFields: dataset.fields().map((field) => field.name),
-    createWindowOperator,
   });
   const outputStart = await endOffsets(options.brokers, options.outputTopic);
   const session = new StreamSession({

@@ -1,6 +1,6 @@
 // `parquet-streamer transform` as a user runs it on a demo file: output rows checked against the
 // `rows` command's input rows and a hand-written borough table, the per-step table, --json, and
-// one-line errors with exit code 1.
+// one-line errors with exit code 2 (a mistake in the command).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -118,7 +118,7 @@ describe('transform command', () => {
     assert.match(report.errors[0], /^step 1 \(derive\): "\*" needs numbers, got text "/);
   });
 
-  it('a bad spec or an unknown preset is one line and exit code 1', async () => {
+  it('a bad spec or an unknown preset is one line and exit code 2', async () => {
     const typo = JSON.stringify({
       steps: [
         { type: 'select', fields: [{ field: 'W - Temperature', as: 'Temperature' }] },
@@ -126,14 +126,14 @@ describe('transform command', () => {
       ],
     });
     const bad = await run(['transform', demo, '--transform', typo]);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.equal(
       bad.stderr,
       'error: step 2 (filter): unknown field "Temprature" — did you mean "Temperature"?\n',
     );
     assert.equal(bad.stdout, '');
     const unknown = await run(['transform', demo, '--transform', 'boroughs']);
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(
       unknown.stderr,
       /^error: unknown transform "boroughs" — name a preset \(nyc-parking-boroughs, [^\n]*\n$/,
