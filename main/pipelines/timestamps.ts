@@ -2,35 +2,10 @@
 // midnight UTC; years beyond 9999 as ±YYYYYY, as Parquet timestamps print them) or epoch
 // milliseconds, read into epoch ms and written back as ISO-8601 UTC text.
 import { parseDuration } from './windowSpec';
-
-const ISO =
-  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+import { eventTimeMs } from './windowTime';
 
 /** Epoch milliseconds of ISO text or an epoch-ms number; null when it is neither. */
-export function toEpochMs(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return null;
-  const match = ISO.exec(value.trim());
-  if (!match) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = match;
-  const month = Number(mo);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59)
-    return null;
-  if (Number(s) > 59) return null;
-  const ms = Number((fraction + '000').slice(0, 3));
-  // setUTCFullYear: Date.UTC would read years 0–99 as 1900–1999
-  const date = new Date(Date.UTC(2000, 0, 1, Number(h), Number(mi), Number(s), ms));
-  date.setUTCFullYear(Number(y), month - 1, day);
-  if (date.getUTCDate() !== day) return null; // 31 April and the like
-  let epoch = date.getTime();
-  if (zone.toUpperCase() !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    epoch -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * 60_000;
-  }
-  return epoch;
-}
+export const toEpochMs = eventTimeMs;
 
 /** ISO-8601 UTC text with milliseconds, e.g. "2017-01-05T10:20:00.000Z". */
 export function formatTimestamp(epochMs: number): string {
