@@ -1,7 +1,9 @@
 // The one contract between the renderer and the engine. The Electron preload (IPC) and the
 // browser dashboard (WebSocket) both serve exactly these commands and events, so a renamed
 // command fails the type check on both sides. Arguments are validated with these schemas where
-// they enter the engine; inside the engine the types are trusted.
+// they enter the engine; inside the engine the types are trusted. The transports' own shapes —
+// the IPC channel names and the WebSocket envelope — are at the end of this file, so the
+// renderer, the preload and both hosts import every message shape from here and nowhere else.
 import { z } from 'zod';
 
 const topicName = z
@@ -208,4 +210,69 @@ export interface EngineHost {
   handlers: CommandHandlers;
   /** subscribe to every event; returns the unsubscribe function */
   subscribe(listener: EventListener): () => void;
+}
+
+// ---- Transports: the same commands and events over Electron IPC and the dashboard WebSocket ----
+
+/** The IPC channels between the Electron main process and the preload. */
+export const ipcChannels = {
+  /** invoke(command, name, args) → CommandOutcome */
+  command: 'ps:command',
+  /** send(event, name, payload) */
+  event: 'ps:event',
+  /** File > Open… was chosen in the native menu */
+  menuOpenDataset: 'ps:menu-open-dataset',
+} as const;
+
+/** What the preload adds beside the contract's API. */
+export interface ShellMenuApi {
+  /** File > Open… in the native menu; returns the unsubscribe function */
+  onMenuOpenDataset(listener: () => void): () => void;
+}
+
+/** The dashboard page sends {id, command, args}. */
+export interface CommandRequest {
+  id: number;
+  command: CommandName;
+  args: unknown;
+}
+
+/** The server answers {id, outcome}. */
+export interface CommandReply {
+  /** the request's id; null when the request was too malformed to carry one */
+  id: number | string | null;
+  outcome: CommandOutcome<CommandName>;
+}
+
+/** The server pushes {event, payload}. */
+export type EventMessage = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
+
+export type ServerMessage = CommandReply | EventMessage;
+
+/** The WebSocket text of one command request. */
+export function commandRequestText(id: number, command: CommandName, args: unknown): string {
+  const request: CommandRequest = { id, command, args };
+  return JSON.stringify(request);
+}
+
+/**
+ * Reads a WebSocket request: its id, and the command name and raw arguments to dispatch (checked
+ * by the dispatcher), or the reply to send when it is not a request at all.
+ */
+export function readCommandRequest(
+  text: string,
+):
+  | { ok: true; id: number | string; command: unknown; args: unknown }
+  | { ok: false; reply: CommandReply } {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return { ok: false, reply: { id: null, outcome: { ok: false, error: 'request is not JSON' } } };
+  }
+  const { id, command, args } = (message ?? {}) as Record<string, unknown>;
+  if (typeof id !== 'number' && typeof id !== 'string') {
+    return { ok: false, reply: { id: null, outcome: { ok: false, error: 'request has no id' } } };
+  }
+  return { ok: true, id, command, args };
 }

@@ -18,11 +18,10 @@ import {
 } from 'electron';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { dispatchCommand } from '../api/commandDispatcher';
-import type { CommandHandlers, EngineHost } from '../api/contract';
+import { ipcChannels, type CommandHandlers, type EngineHost } from '../api/contract';
 import { StreamEngine } from '../api/streamEngine';
 import { describeError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import { COMMAND_CHANNEL, EVENT_CHANNEL, MENU_OPEN_DATASET_CHANNEL } from './ipcChannels';
 
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
@@ -98,7 +97,7 @@ function buildMenu(): Menu {
         {
           label: 'Open…',
           accelerator: 'CmdOrCtrl+O',
-          click: () => mainWindow?.webContents.send(MENU_OPEN_DATASET_CHANNEL),
+          click: () => mainWindow?.webContents.send(ipcChannels.menuOpenDataset),
         },
         { type: 'separator' },
         { role: 'quit', label: 'Quit' },
@@ -162,10 +161,10 @@ async function start(): Promise<void> {
   const host = shellHost(engine);
   engine.subscribe((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) {
-      mainWindow.webContents.send(EVENT_CHANNEL, event, payload);
+      mainWindow.webContents.send(ipcChannels.event, event, payload);
     }
   });
-  ipcMain.handle(COMMAND_CHANNEL, async (event, name: unknown, args: unknown) => {
+  ipcMain.handle(ipcChannels.command, async (event, name: unknown, args: unknown) => {
     if (!fromOwnWindow(event)) {
       logger.warn('refused a command from outside the app window', {
         url: event.senderFrame?.url,
