@@ -1,5 +1,5 @@
-// The single page: broker badge and notices on top, then dataset, stream, chart and workers.
-import { useCallback, useState } from 'react';
+// The single page: broker badge and notices on top, then dataset, stream, charts and workers.
+import { useState } from 'react';
 import type { RendererApi } from './api/connectApi';
 import { BrokerPanel } from './components/BrokerPanel';
 import { ChartPanel } from './components/ChartPanel';
@@ -14,7 +14,6 @@ const DEFAULT_WORKERS = 2;
 export function App({ api }: { api: RendererApi }) {
   const { snapshot, notices, notify, dismiss, update, run } = useEngine(api);
   const [workerCount, setWorkerCount] = useState(DEFAULT_WORKERS);
-  const reportChartError = useCallback((message: string) => notify('error', message), [notify]);
 
   return (
     <div className="app">
@@ -48,7 +47,15 @@ export function App({ api }: { api: RendererApi }) {
             run={run}
             onProgress={(stream) => update({ stream })}
           />
-          <ChartPanel chart={snapshot.chart} onError={reportChartError} />
+          <ChartPanel
+            charts={snapshot.charts}
+            data={snapshot.chartData}
+            fields={snapshot.outputFields}
+            nativeDialogs={snapshot.nativeDialogs}
+            run={run}
+            onCharts={(charts) => update({ charts })}
+            notify={notify}
+          />
           <WorkersPanel
             workers={snapshot.workers}
             count={workerCount}

@@ -5,6 +5,25 @@
 // the IPC channel names and the WebSocket envelope — are at the end of this file, so the
 // renderer, the preload and both hosts import every message shape from here and nowhere else.
 import { z } from 'zod';
+import type { ChartData } from '../charts/chartData';
+import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
+
+export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
+export {
+  chartAggregates,
+  chartFieldRoles,
+  chartSpecSchema,
+  chartTypes,
+  DEFAULT_WINDOW_ROWS,
+  MAX_CHARTS,
+  MAX_WINDOW_ROWS,
+  type ChartAggregate,
+  type ChartSpec,
+  type ChartType,
+  type ChartWindow,
+  type OutputField,
+  type OutputFieldType,
+} from '../charts/chartSpec';
 
 const topicName = z
   .string()
@@ -52,6 +71,24 @@ export const commandSchemas = {
   resumeStream: z.object({}),
   stopStream: z.object({}),
   scaleWorkers: z.object({ count: z.number().int().min(0).max(64) }),
+  /** the charts to show, in order: adds, edits, removes and reorders them, while streaming too */
+  setCharts: z.object({ charts: chartListSchema }),
+  /** one chart's window as CSV (a header, then one column per field of the chart) */
+  chartCsv: z.object({ id: z.string().min(1, 'name a chart') }),
+  /** desktop app only: asks for a folder and writes the files into it */
+  saveExportFiles: z.object({
+    files: z
+      .array(
+        z.object({
+          name: z
+            .string()
+            .regex(/^[\w][\w .-]{0,150}$/, 'file names are letters, digits, " ", ".", "_", "-"'),
+          base64: z.string().max(64 * 1024 * 1024, 'a file is larger than 48 MB'),
+        }),
+      )
+      .min(1, 'nothing to export')
+      .max(200),
+  }),
 } as const;
 export type CommandName = keyof typeof commandSchemas;
 export type CommandArgs<C extends CommandName> = z.infer<(typeof commandSchemas)[C]>;
@@ -119,19 +156,15 @@ export interface WorkerInfo {
   partitions: number[];
 }
 
-export interface BoxPlotData {
-  /** borough → temperatures over the rolling window, in arrival order */
-  series: Record<string, number[]>;
-  windowSize: number;
-  rowsSeen: number;
-}
-
 export interface Snapshot {
   broker: BrokerStatus;
   dataset: DatasetSummary | null;
   stream: StreamProgress;
   workers: WorkerInfo[];
-  chart: BoxPlotData;
+  /** the charts in order, their latest figures by chart id, and the output's fields */
+  charts: ChartSpec[];
+  chartData: Record<string, ChartData>;
+  outputFields: OutputField[];
   /** true only inside Electron: "Browse…" opens a native file dialog */
   nativeDialogs: boolean;
 }
@@ -149,6 +182,10 @@ export interface CommandResults {
   resumeStream: StreamProgress;
   stopStream: StreamProgress;
   scaleWorkers: WorkerInfo[];
+  setCharts: ChartSpec[];
+  chartCsv: string;
+  /** the folder written to, or null when the user cancelled */
+  saveExportFiles: string | null;
 }
 
 /** Event name → payload, pushed from the engine to every connected renderer. */
@@ -156,7 +193,12 @@ export interface EventPayloads {
   brokerStatus: BrokerStatus;
   streamProgress: StreamProgress;
   workers: WorkerInfo[];
-  boxPlot: BoxPlotData;
+  /** the chart list changed (another window, a proposed first chart, a new stream) */
+  chartSpecs: ChartSpec[];
+  /** one chart's new figure */
+  chartData: { id: string; data: ChartData };
+  /** the output topic's fields as the chart feed has seen them */
+  outputFields: OutputField[];
   /** a one-line error for the user; the app keeps running */
   notice: { level: 'info' | 'error'; message: string };
 }
@@ -165,7 +207,9 @@ export const eventNames: EventName[] = [
   'brokerStatus',
   'streamProgress',
   'workers',
-  'boxPlot',
+  'chartSpecs',
+  'chartData',
+  'outputFields',
   'notice',
 ];
 

@@ -10,15 +10,19 @@ import { writeDemoDataset } from '../parquet/demoDataset';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BrokerConnection } from './brokerConnection';
+import { nycParkingCharts } from '../pipelines/nycParkingCharts';
 import type {
-  BoxPlotData,
+  ChartData,
+  ChartSpec,
   CommandHandlers,
   DatasetSummary,
   EngineHost,
   EventListener,
   EventName,
   EventPayloads,
+  OutputField,
   Snapshot,
+  StreamConfig,
   StreamProgress,
   WorkerInfo,
 } from './contract';
@@ -32,11 +36,12 @@ export interface StreamEngineOptions {
   brokerPort?: number;
   /** start the local broker as soon as the engine exists (default true) */
   autoStartBroker?: boolean;
+  /** the charts a stream starts with (its pipeline's default charts); default: the NYC pipeline's */
+  chartsFor?: (config: StreamConfig) => ChartSpec[];
   logger?: Logger;
 }
 
 const PREVIEW_ROWS = 10;
-const EMPTY_CHART: BoxPlotData = { series: {}, windowSize: 1000, rowsSeen: 0 };
 
 export class StreamEngine implements EngineHost {
   readonly handlers: CommandHandlers;
@@ -47,7 +52,9 @@ export class StreamEngine implements EngineHost {
   private session: StreamSession | null = null;
   private lastProgress: StreamProgress = idleProgress();
   private lastWorkers: WorkerInfo[] = [];
-  private lastChart: BoxPlotData = EMPTY_CHART;
+  private charts: ChartSpec[] = [];
+  private chartData: Record<string, ChartData> = {};
+  private outputFields: OutputField[] = [];
 
   constructor(private readonly options: StreamEngineOptions) {
     this.logger = options.logger ?? createLogger('engine');
@@ -70,6 +77,11 @@ export class StreamEngine implements EngineHost {
       resumeStream: async () => this.requireSession().resume(),
       stopStream: () => this.requireSession().stopProducer(),
       scaleWorkers: ({ count }) => this.requireSession().scaleWorkers(count),
+      setCharts: async ({ charts }) => this.setCharts(charts),
+      chartCsv: async ({ id }) => this.requireSession().chartCsv(id),
+      saveExportFiles: async () => {
+        throw new InputError('saving into a folder needs the desktop app — use the ZIP download');
+      },
     };
     if (options.autoStartBroker ?? true) {
       this.broker.start().catch((error) => this.notifyError(error));
@@ -94,7 +106,9 @@ export class StreamEngine implements EngineHost {
       dataset: this.dataset,
       stream: this.lastProgress,
       workers: this.lastWorkers,
-      chart: this.lastChart,
+      charts: this.charts,
+      chartData: this.chartData,
+      outputFields: this.outputFields,
       nativeDialogs: false,
     };
   }
@@ -147,8 +161,11 @@ export class StreamEngine implements EngineHost {
     }
     await this.session?.close();
     const brokers = await this.broker.ready();
+    this.chartData = {};
+    this.showCharts((this.options.chartsFor ?? (() => nycParkingCharts))(config));
     const session = new StreamSession({
       config,
+      charts: this.charts,
       brokers,
       appDataDir: this.options.appDataDir,
       logger: this.logger.child('stream'),
@@ -164,13 +181,18 @@ export class StreamEngine implements EngineHost {
       this.lastWorkers = workers;
       this.publish('workers', workers);
     });
-    session.on('boxPlot', (chart: BoxPlotData) => {
-      this.lastChart = chart;
-      this.publish('boxPlot', chart);
+    session.on('chartData', (update: { id: string; data: ChartData }) => {
+      this.chartData = { ...this.chartData, [update.id]: update.data };
+      this.publish('chartData', update);
+    });
+    session.on('chartSpecs', (charts: ChartSpec[]) => this.showCharts(charts));
+    session.on('outputFields', (fields: OutputField[]) => {
+      this.outputFields = fields;
+      this.publish('outputFields', fields);
     });
     this.session = session;
-    this.lastChart = EMPTY_CHART;
-    this.publish('boxPlot', EMPTY_CHART);
+    this.outputFields = [];
+    this.publish('outputFields', []);
     try {
       return await session.start();
     } catch (error) {
@@ -180,6 +202,22 @@ export class StreamEngine implements EngineHost {
       this.publish('streamProgress', this.lastProgress);
       throw error;
     }
+  }
+
+  private setCharts(charts: ChartSpec[]): ChartSpec[] {
+    this.session?.setCharts(charts);
+    this.showCharts(charts);
+    return charts;
+  }
+
+  /** Keeps and publishes the chart list; figures of charts no longer listed are dropped. */
+  private showCharts(charts: ChartSpec[]): void {
+    this.charts = charts;
+    const ids = new Set(charts.map((chart) => chart.id));
+    this.chartData = Object.fromEntries(
+      Object.entries(this.chartData).filter(([id]) => ids.has(id)),
+    );
+    this.publish('chartSpecs', charts);
   }
 
   private async stopBroker() {

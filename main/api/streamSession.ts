@@ -4,18 +4,20 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { ensureTopic } from '../broker/topicAdmin';
-import { ChartFeed } from '../charts/chartFeed';
+import { ChartFeed, type ChartUpdate } from '../charts/chartFeed';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { WorkerSupervisor } from '../supervisor/workerSupervisor';
-import type { BoxPlotData, StreamConfig, StreamProgress, WorkerInfo } from './contract';
+import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
 export interface StreamSessionOptions {
   config: StreamConfig;
   brokers: string[];
   appDataDir: string;
   logger: Logger;
+  /** the pipeline's charts; none → the chart feed proposes one from the output's fields */
+  charts: ChartSpec[];
 }
 
 export function idleProgress(): StreamProgress {
@@ -30,7 +32,10 @@ export function idleProgress(): StreamProgress {
   };
 }
 
-/** Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'boxPlot' (BoxPlotData). */
+/**
+ * Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'chartData' (ChartUpdate),
+ * 'chartSpecs' (ChartSpec[], when the feed proposed a chart), 'outputFields' (OutputField[]).
+ */
 export class StreamSession extends EventEmitter {
   private readonly supervisor: WorkerSupervisor;
   private readonly chartFeed: ChartFeed;
@@ -55,8 +60,15 @@ export class StreamSession extends EventEmitter {
       logger: logger.child('supervisor'),
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
-    this.chartFeed = new ChartFeed({ brokers, topic: config.outputTopic });
-    this.chartFeed.on('boxPlot', (data: BoxPlotData) => this.emit('boxPlot', data));
+    this.chartFeed = new ChartFeed({
+      brokers,
+      topic: config.outputTopic,
+      charts: options.charts,
+      logger: logger.child('charts'),
+    });
+    this.chartFeed.on('chartData', (update: ChartUpdate) => this.emit('chartData', update));
+    this.chartFeed.on('charts', (charts: ChartSpec[]) => this.emit('chartSpecs', charts));
+    this.chartFeed.on('fields', (fields: OutputField[]) => this.emit('outputFields', fields));
   }
 
   progress(): StreamProgress {
@@ -65,6 +77,16 @@ export class StreamSession extends EventEmitter {
 
   workers(): WorkerInfo[] {
     return this.supervisor.workers();
+  }
+
+  /** Adds, edits, removes and reorders charts while the stream runs. */
+  setCharts(charts: ChartSpec[]): void {
+    this.chartFeed.setCharts(charts);
+  }
+
+  /** One chart's window as CSV. */
+  chartCsv(id: string): string {
+    return this.chartFeed.csv(id);
   }
 
   /** Creates topics, starts consumers, then runs the producer to the end in the background. */

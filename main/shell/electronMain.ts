@@ -22,6 +22,7 @@ import { ipcChannels, type CommandHandlers, type EngineHost } from '../api/contr
 import { StreamEngine } from '../api/streamEngine';
 import { describeError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
+import { writeExportFolder, type ExportFile } from './exportFolder';
 
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
@@ -74,6 +75,20 @@ async function pickDataset(): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+/** "Export all": asks for a folder, then writes the charts' files into a new folder inside it. */
+async function saveExportFiles(files: ExportFile[]): Promise<string | null> {
+  const options: OpenDialogOptions = {
+    title: 'Export all charts into…',
+    buttonLabel: 'Export here',
+    properties: ['openDirectory', 'createDirectory'],
+  };
+  const result = mainWindow
+    ? await dialog.showOpenDialog(mainWindow, options)
+    : await dialog.showOpenDialog(options);
+  const parent = result.canceled ? undefined : result.filePaths[0];
+  return parent ? writeExportFolder(parent, files) : null;
+}
+
 /** The engine as the window sees it: with native dialogs. */
 function shellHost(streamEngine: StreamEngine): EngineHost {
   const handlers: CommandHandlers = {
@@ -83,6 +98,7 @@ function shellHost(streamEngine: StreamEngine): EngineHost {
       nativeDialogs: true,
     }),
     pickDataset: () => pickDataset(),
+    saveExportFiles: ({ files }) => saveExportFiles(files),
   };
   return { handlers, subscribe: (listener) => streamEngine.subscribe(listener) };
 }
