@@ -161,7 +161,8 @@ export function plotFigure(spec: ChartSpec, data: ChartData | undefined): PlotFi
     font: { family: 'system-ui, sans-serif', size: 13 },
     showlegend: type === 'box' ? groupedBoxes : drawn.traces.length > 1,
     barmode: type === 'histogram' ? 'overlay' : 'group',
-    boxmode: 'group',
+    // one trace per box: 'group' would give every category a slot for every box
+    boxmode: groupedBoxes ? 'group' : 'overlay',
     xaxis: { title: { text: titles.x }, type: xAxisType(data) },
     yaxis: { title: { text: titles.y }, zeroline: false, gridcolor: '#e6e8eb' },
   };

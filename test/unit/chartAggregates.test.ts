@@ -42,6 +42,12 @@ test('box statistics: whiskers stop at the last values within 1.5 IQR, the rest 
     [low.q1, low.median, low.q3, low.lowerWhisker, low.upperWhisker, low.outliers],
     [10, 11, 12, 10, 13, 1],
   );
+  // values exactly on the fences (q1 3.5, q3 8.5: −4 and 16) are inside: whiskers reach them
+  const edges = boxStats('Brooklyn', [16, 2, 3, 4, 5, 6, 7, 8, 9, 10, -4])!;
+  assert.deepEqual(
+    [edges.q1, edges.q3, edges.lowerWhisker, edges.upperWhisker, edges.outliers],
+    [3.5, 8.5, -4, 16, 0],
+  );
   assert.equal(boxStats('none', []), null);
 });
 

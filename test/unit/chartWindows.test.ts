@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chartListSchema, chartSpecSchema, type ChartSpec } from '../../main/charts/chartSpec';
 import { LiveChart } from '../../main/charts/liveChart';
+import { parseCommandArgs } from '../../main/api/contract';
 
 function spec(fields: Partial<ChartSpec> & Pick<ChartSpec, 'type'>): ChartSpec {
   return chartSpecSchema.parse({ id: 'c', title: 'Chart', ...fields });
@@ -150,4 +151,14 @@ test('the spec schema names the missing field and refuses duplicate ids', () => 
     { id: 'a', title: 'A2', type: 'histogram', x: 'v' },
   ]);
   assert.equal(twice.error?.issues[0]?.message, 'chart id a is used twice');
+});
+
+test('setCharts arguments are checked at the boundary, the error naming the chart field', () => {
+  const parsed = parseCommandArgs('setCharts', {
+    charts: [{ id: 'h', title: 'Fines', type: 'histogram' }],
+  });
+  assert.deepEqual(parsed, {
+    ok: false,
+    error: 'setCharts: charts.0.x: a histogram chart needs a field for x',
+  });
 });
