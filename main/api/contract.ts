@@ -6,9 +6,11 @@
 // renderer, the preload and both hosts import every message shape from here and nowhere else.
 import { z } from 'zod';
 import type { ChartData } from '../charts/chartData';
+import type { PipelineRates } from '../charts/pipelineRates';
 import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
+export type { PipelineRates, RateSeries } from '../charts/pipelineRates';
 export {
   chartAggregates,
   chartFieldRoles,
@@ -165,6 +167,8 @@ export interface Snapshot {
   charts: ChartSpec[];
   chartData: Record<string, ChartData>;
   outputFields: OutputField[];
+  /** the pipeline's own charts: rows/s produced, consumed and output, and per worker */
+  pipelineRates: PipelineRates;
   /** true only inside Electron: "Browse…" opens a native file dialog */
   nativeDialogs: boolean;
 }
@@ -199,6 +203,8 @@ export interface EventPayloads {
   chartData: { id: string; data: ChartData };
   /** the output topic's fields as the chart feed has seen them */
   outputFields: OutputField[];
+  /** a new point of the pipeline's rates (about once a second while streaming) */
+  pipelineRates: PipelineRates;
   /** a one-line error for the user; the app keeps running */
   notice: { level: 'info' | 'error'; message: string };
 }
@@ -210,6 +216,7 @@ export const eventNames: EventName[] = [
   'chartSpecs',
   'chartData',
   'outputFields',
+  'pipelineRates',
   'notice',
 ];
 

@@ -10,6 +10,7 @@ import { writeDemoDataset } from '../parquet/demoDataset';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BrokerConnection } from './brokerConnection';
+import { PipelineRatesMeter } from '../charts/pipelineRates';
 import { nycParkingCharts } from '../pipelines/nycParkingCharts';
 import type {
   ChartData,
@@ -55,6 +56,7 @@ export class StreamEngine implements EngineHost {
   private charts: ChartSpec[] = [];
   private chartData: Record<string, ChartData> = {};
   private outputFields: OutputField[] = [];
+  private rates = new PipelineRatesMeter();
 
   constructor(private readonly options: StreamEngineOptions) {
     this.logger = options.logger ?? createLogger('engine');
@@ -109,6 +111,7 @@ export class StreamEngine implements EngineHost {
       charts: this.charts,
       chartData: this.chartData,
       outputFields: this.outputFields,
+      pipelineRates: this.rates.rates(),
       nativeDialogs: false,
     };
   }
@@ -162,6 +165,8 @@ export class StreamEngine implements EngineHost {
     await this.session?.close();
     const brokers = await this.broker.ready();
     this.chartData = {};
+    const rates = (this.rates = new PipelineRatesMeter());
+    this.publish('pipelineRates', rates.rates());
     this.showCharts((this.options.chartsFor ?? (() => nycParkingCharts))(config));
     const session = new StreamSession({
       config,
@@ -173,6 +178,9 @@ export class StreamEngine implements EngineHost {
     session.on('progress', (progress: StreamProgress) => {
       this.lastProgress = progress;
       this.publish('streamProgress', progress);
+      if (progress.state === 'running' && rates.producer(Date.now(), progress.rowsPerSecond)) {
+        this.publish('pipelineRates', rates.rates());
+      }
       if (progress.state === 'failed' && progress.detail) {
         this.publish('notice', { level: 'error', message: progress.detail });
       }
@@ -180,6 +188,7 @@ export class StreamEngine implements EngineHost {
     session.on('workers', (workers: WorkerInfo[]) => {
       this.lastWorkers = workers;
       this.publish('workers', workers);
+      if (rates.workers(Date.now(), workers)) this.publish('pipelineRates', rates.rates());
     });
     session.on('chartData', (update: { id: string; data: ChartData }) => {
       this.chartData = { ...this.chartData, [update.id]: update.data };

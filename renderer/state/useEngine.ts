@@ -77,6 +77,7 @@ export function useEngine(api: RendererApi) {
       api.on('workers', (workers) => apply({ workers })),
       api.on('chartSpecs', (charts) => apply({ charts })),
       api.on('outputFields', (outputFields) => apply({ outputFields })),
+      api.on('pipelineRates', (pipelineRates) => apply({ pipelineRates })),
       api.on('chartData', ({ id, data }) => {
         if (early) early.chartData = { ...early.chartData, [id]: data };
         else
