@@ -10,7 +10,7 @@ import type { PipelineRates } from '../charts/pipelineRates';
 import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
-export type { PipelineRates, RateSeries } from '../charts/pipelineRates';
+export type { PipelineRates, TimeSeries } from '../charts/pipelineRates';
 export {
   chartAggregates,
   chartFieldRoles,
@@ -167,7 +167,7 @@ export interface Snapshot {
   charts: ChartSpec[];
   chartData: Record<string, ChartData>;
   outputFields: OutputField[];
-  /** the pipeline's own charts: rows/s produced, consumed and output, and per worker */
+  /** the pipeline's own charts: rows/s produced, consumed, output and per worker; lag */
   pipelineRates: PipelineRates;
   /** true only inside Electron: "Browse…" opens a native file dialog */
   nativeDialogs: boolean;

@@ -10,6 +10,7 @@ import { writeDemoDataset } from '../parquet/demoDataset';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BrokerConnection } from './brokerConnection';
+import type { PartitionLag } from '../charts/consumerLag';
 import { PipelineRatesMeter } from '../charts/pipelineRates';
 import { nycParkingCharts } from '../pipelines/nycParkingCharts';
 import type {
@@ -189,6 +190,9 @@ export class StreamEngine implements EngineHost {
       this.lastWorkers = workers;
       this.publish('workers', workers);
       if (rates.workers(Date.now(), workers)) this.publish('pipelineRates', rates.rates());
+    });
+    session.on('lag', (at: number, partitions: PartitionLag[]) => {
+      if (rates.lag(at, partitions)) this.publish('pipelineRates', rates.rates());
     });
     session.on('chartData', (update: { id: string; data: ChartData }) => {
       this.chartData = { ...this.chartData, [update.id]: update.data };

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { ensureTopic } from '../broker/topicAdmin';
 import { ChartFeed, type ChartUpdate } from '../charts/chartFeed';
+import { ConsumerLagPoller, type PartitionLag } from '../charts/consumerLag';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -34,11 +35,13 @@ export function idleProgress(): StreamProgress {
 
 /**
  * Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'chartData' (ChartUpdate),
- * 'chartSpecs' (ChartSpec[], when the feed proposed a chart), 'outputFields' (OutputField[]).
+ * 'chartSpecs' (ChartSpec[], when the feed proposed a chart), 'outputFields' (OutputField[]),
+ * 'lag' (at: number, PartitionLag[]: the workers' lag per input partition).
  */
 export class StreamSession extends EventEmitter {
   private readonly supervisor: WorkerSupervisor;
   private readonly chartFeed: ChartFeed;
+  private readonly lagPoller: ConsumerLagPoller;
   private producer: ParquetProducer | null = null;
   private current: StreamProgress;
 
@@ -51,9 +54,10 @@ export class StreamSession extends EventEmitter {
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
     };
+    const group = `parquet-streamer.${config.inputTopic}.${config.outputTopic}`;
     this.supervisor = new WorkerSupervisor({
       brokers,
-      group: `parquet-streamer.${config.inputTopic}.${config.outputTopic}`,
+      group,
       inputTopic: config.inputTopic,
       outputTopic: config.outputTopic,
       baseDir: path.join(appDataDir, 'workers'),
@@ -69,6 +73,13 @@ export class StreamSession extends EventEmitter {
     this.chartFeed.on('chartData', (update: ChartUpdate) => this.emit('chartData', update));
     this.chartFeed.on('charts', (charts: ChartSpec[]) => this.emit('chartSpecs', charts));
     this.chartFeed.on('fields', (fields: OutputField[]) => this.emit('outputFields', fields));
+    this.lagPoller = new ConsumerLagPoller({
+      brokers,
+      groupId: group,
+      topic: config.inputTopic,
+      logger: logger.child('lag'),
+      onLag: (at: number, partitions: PartitionLag[]) => this.emit('lag', at, partitions),
+    });
   }
 
   progress(): StreamProgress {
@@ -96,6 +107,7 @@ export class StreamSession extends EventEmitter {
     await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
     await this.chartFeed.start();
     await this.supervisor.scaleTo(config.workers);
+    await this.lagPoller.start();
     this.producer = new ParquetProducer(
       {
         path: config.path,
@@ -162,6 +174,7 @@ export class StreamSession extends EventEmitter {
   async close(): Promise<void> {
     await this.stopProducer();
     await this.supervisor.stop();
+    await this.lagPoller.stop();
     await this.chartFeed.stop();
   }
 

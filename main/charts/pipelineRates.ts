@@ -1,20 +1,24 @@
-// The pipeline's own charts, as time series of rows per second: produced (the producer's own
-// rate), consumed and output (from the workers' row counts as the supervisor reports them), and
-// consumed per worker. At most one point a second per series, over the last keepSeconds.
+// The pipeline's own charts, as time series: rows per second produced (the producer's own rate),
+// consumed and output (from the workers' row counts as the supervisor reports them), consumed
+// per worker, and the worker group's lag per input partition. At most one point a second per
+// series, over the last keepSeconds.
 import type { WorkerInfo } from '../api/contract';
+import type { PartitionLag } from './consumerLag';
 
-export interface RateSeries {
+export interface TimeSeries {
   name: string;
   /** epoch ms */
   t: number[];
-  rowsPerSecond: number[];
+  values: number[];
 }
 
 export interface PipelineRates {
   /** produced, consumed and output rows/s */
-  throughput: RateSeries[];
+  throughput: TimeSeries[];
   /** consumed rows/s of each worker */
-  perWorker: RateSeries[];
+  perWorker: TimeSeries[];
+  /** rows not yet consumed, per input partition (p0, p1, …) */
+  lag: TimeSeries[];
 }
 
 const MIN_STEP_MS = 1000;
@@ -37,8 +41,8 @@ class Series {
     return this.t[this.t.length - 1] ?? -Infinity;
   }
 
-  view(): RateSeries {
-    return { name: this.name, t: [...this.t], rowsPerSecond: [...this.values] };
+  view(): TimeSeries {
+    return { name: this.name, t: [...this.t], values: [...this.values] };
   }
 }
 
@@ -53,6 +57,7 @@ export class PipelineRatesMeter {
   private readonly consumed = new Series('consumed');
   private readonly output = new Series('output');
   private readonly perWorker = new Map<string, Series>();
+  private readonly lagOf = new Map<number, Series>();
   /** each worker's counts at the last point */
   private baseline = new Map<string, Counted>();
   private baselineAt: number | null = null;
@@ -101,10 +106,24 @@ export class PipelineRatesMeter {
     return true;
   }
 
+  /** One reading of the lag per partition; true when a point was added. */
+  lag(at: number, partitions: readonly PartitionLag[]): boolean {
+    let added = false;
+    for (const { partition, lag } of partitions) {
+      let series = this.lagOf.get(partition);
+      if (!series) this.lagOf.set(partition, (series = new Series(`p${partition}`)));
+      if (at - series.lastAt() < MIN_STEP_MS) continue;
+      series.add(at, lag, this.keepMs);
+      added = true;
+    }
+    return added;
+  }
+
   rates(): PipelineRates {
     return {
       throughput: [this.produced, this.consumed, this.output].map((series) => series.view()),
       perWorker: [...this.perWorker.values()].map((series) => series.view()),
+      lag: [...this.lagOf.entries()].sort(([a], [b]) => a - b).map(([, series]) => series.view()),
     };
   }
 

@@ -1,8 +1,9 @@
-// The pipeline's own charts: rows per second over time — produced, consumed and output — and
-// consumed per worker, from the rates the engine samples about once a second while streaming.
+// The pipeline's own charts: rows per second over time — produced, consumed and output —,
+// consumed per worker, and the workers' lag per input partition, from what the engine samples
+// about once a second while streaming.
 import { useEffect, useRef } from 'react';
 import * as Plotly from 'plotly.js-dist-min';
-import type { PipelineRates, RateSeries } from '../../main/api/contract';
+import type { PipelineRates, TimeSeries } from '../../main/api/contract';
 
 const HEIGHT = 280;
 const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true };
@@ -10,10 +11,11 @@ const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true };
 function RateChart(props: {
   title: string;
   testId: string;
-  series: RateSeries[];
+  unit: string;
+  series: TimeSeries[];
   onError: (message: string) => void;
 }) {
-  const { title, series, onError } = props;
+  const { title, unit, series, onError } = props;
   const element = useRef<HTMLDivElement>(null);
   const drawn = series.filter((line) => line.t.length > 0);
 
@@ -27,7 +29,7 @@ function RateChart(props: {
         mode: 'lines',
         name: line.name,
         x: line.t.map((ms) => new Date(ms).toISOString()),
-        y: line.rowsPerSecond,
+        y: line.values,
       }));
     const layout: Partial<Plotly.Layout> = {
       title: { text: title, x: 0.02, xanchor: 'left' },
@@ -37,7 +39,7 @@ function RateChart(props: {
       xaxis: traces.length > 0 ? { type: 'date' } : { visible: false },
       yaxis:
         traces.length > 0
-          ? { title: { text: 'rows/s' }, rangemode: 'tozero', gridcolor: '#e6e8eb' }
+          ? { title: { text: unit }, rangemode: 'tozero', gridcolor: '#e6e8eb' }
           : { visible: false },
       annotations:
         traces.length > 0
@@ -53,7 +55,7 @@ function RateChart(props: {
     Plotly.react(target, traces, layout, config).catch((error: unknown) =>
       onError(`the chart ${title} could not be drawn: ${String(error)}`),
     );
-  }, [title, series, onError]);
+  }, [title, unit, series, onError]);
 
   useEffect(() => {
     const target = element.current;
@@ -85,13 +87,22 @@ export function PipelineCharts(props: {
         <RateChart
           title="Rows per second"
           testId="pipeline-throughput"
+          unit="rows/s"
           series={props.rates.throughput}
           onError={props.onError}
         />
         <RateChart
           title="Rows per second per worker"
           testId="pipeline-workers"
+          unit="rows/s"
           series={props.rates.perWorker}
+          onError={props.onError}
+        />
+        <RateChart
+          title="Consumer lag per input partition"
+          testId="pipeline-lag"
+          unit="rows behind"
+          series={props.rates.lag}
           onError={props.onError}
         />
       </div>

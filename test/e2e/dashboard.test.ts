@@ -84,12 +84,15 @@ test(
         'axis titles come from the chart spec',
       );
 
-      // the pipeline's own charts: produced, consumed and output rows/s, and per worker
+      // the pipeline's own charts: produced, consumed and output rows/s, per worker, lag
       await page
         .locator('[data-testid="pipeline-throughput"][data-series="produced,consumed,output"]')
         .waitFor({ timeout: 30_000 });
       await page
         .locator('[data-testid="pipeline-workers"][data-series="worker1,worker2"]')
+        .waitFor({ timeout: 30_000 });
+      await page
+        .locator('[data-testid="pipeline-lag"][data-series="p0,p1,p2,p3"]')
         .waitFor({ timeout: 30_000 });
 
       const workerRows = page.getByTestId('workers-table').locator('tbody tr');
