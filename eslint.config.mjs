@@ -1,5 +1,6 @@
 // Lint rules: typescript-eslint recommended, plus the layer rules from STYLE.md —
-// only main/shell and preload may import electron; the renderer may not import Node or Kafka.
+// only main/shell and preload may import electron; the renderer may not import Node or Kafka, and
+// of the engine's modules it may import only the contract (main/api/contract), from any folder.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -57,7 +58,21 @@ export default tseslint.config(
         'error',
         {
           paths: ['electron', 'kafkajs', ...nodeBuiltins],
-          patterns: ['node:*', '../main/*', '!../main/api', '../main/**/!(contract)'],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer may not import Node.' },
+            {
+              // gitignore semantics: a folder's children are re-included one level at a time
+              group: [
+                '**/main/*',
+                '!**/main/api',
+                '**/main/api/*',
+                '!**/main/api/contract',
+                '**/preload/*',
+              ],
+              message:
+                'The renderer may import only the contract (main/api/contract) from the engine.',
+            },
+          ],
         },
       ],
     },

@@ -5,21 +5,17 @@ import { contextBridge, ipcRenderer } from 'electron';
 import {
   commandNames,
   eventNames,
+  ipcChannels,
   type CommandName,
   type CommandOutcome,
   type EventName,
   type EventPayloads,
   type ParquetStreamerApi,
-} from '../main/api/contract';
-import {
-  COMMAND_CHANNEL,
-  EVENT_CHANNEL,
-  MENU_OPEN_DATASET_CHANNEL,
   type ShellMenuApi,
-} from '../main/shell/ipcChannels';
+} from '../main/api/contract';
 
 async function invoke(command: CommandName, args: unknown): Promise<unknown> {
-  const outcome = (await ipcRenderer.invoke(COMMAND_CHANNEL, command, args)) as CommandOutcome<
+  const outcome = (await ipcRenderer.invoke(ipcChannels.command, command, args)) as CommandOutcome<
     typeof command
   >;
   if (outcome.ok) return outcome.value;
@@ -28,12 +24,12 @@ async function invoke(command: CommandName, args: unknown): Promise<unknown> {
 
 type AnyListener = (payload: EventPayloads[EventName]) => void;
 const listeners = new Map<EventName, Set<AnyListener>>(eventNames.map((name) => [name, new Set()]));
-ipcRenderer.on(EVENT_CHANNEL, (_event, name: EventName, payload: EventPayloads[EventName]) => {
+ipcRenderer.on(ipcChannels.event, (_event, name: EventName, payload: EventPayloads[EventName]) => {
   for (const listener of listeners.get(name) ?? []) listener(payload);
 });
 
 const menuListeners = new Set<() => void>();
-ipcRenderer.on(MENU_OPEN_DATASET_CHANNEL, () => {
+ipcRenderer.on(ipcChannels.menuOpenDataset, () => {
   for (const listener of menuListeners) listener();
 });
 

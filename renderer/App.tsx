@@ -1,10 +1,11 @@
-// The single page: broker badge and notices on top, then dataset, stream, chart and workers.
+// The single page: broker badge and notices on top, then dataset, stream, charts and workers.
 import { useCallback, useState } from 'react';
 import type { RendererApi } from './api/connectApi';
 import { BrokerPanel } from './components/BrokerPanel';
 import { ChartPanel } from './components/ChartPanel';
 import { DatasetPanel } from './components/DatasetPanel';
 import { NoticeArea } from './components/NoticeArea';
+import { PipelineCharts } from './components/PipelineCharts';
 import { isStreamActive, StreamPanel } from './components/StreamPanel';
 import { WorkersPanel } from './components/WorkersPanel';
 import { useEngine } from './state/useEngine';
@@ -14,7 +15,7 @@ const DEFAULT_WORKERS = 2;
 export function App({ api }: { api: RendererApi }) {
   const { snapshot, notices, notify, dismiss, update, run } = useEngine(api);
   const [workerCount, setWorkerCount] = useState(DEFAULT_WORKERS);
-  const reportChartError = useCallback((message: string) => notify('error', message), [notify]);
+  const reportError = useCallback((message: string) => notify('error', message), [notify]);
 
   return (
     <div className="app">
@@ -48,7 +49,16 @@ export function App({ api }: { api: RendererApi }) {
             run={run}
             onProgress={(stream) => update({ stream })}
           />
-          <ChartPanel chart={snapshot.chart} onError={reportChartError} />
+          <ChartPanel
+            charts={snapshot.charts}
+            data={snapshot.chartData}
+            fields={snapshot.outputFields}
+            nativeDialogs={snapshot.nativeDialogs}
+            run={run}
+            onCharts={(charts) => update({ charts })}
+            notify={notify}
+          />
+          <PipelineCharts rates={snapshot.pipelineRates} onError={reportError} />
           <WorkersPanel
             workers={snapshot.workers}
             count={workerCount}

@@ -1,11 +1,34 @@
 // The one contract between the renderer and the engine. The Electron preload (IPC) and the
 // browser dashboard (WebSocket) both serve exactly these commands and events, so a renamed
 // command fails the type check on both sides. Arguments are validated with these schemas where
-// they enter the engine; inside the engine the types are trusted.
+// they enter the engine; inside the engine the types are trusted. The transports' own shapes —
+// the IPC channel names and the WebSocket envelope — are at the end of this file, so the
+// renderer, the preload and both hosts import every message shape from here and nowhere else.
 import { z } from 'zod';
 import type { Row, StepTally } from '../pipelines/pipeline';
 import { transformReferenceSchema } from '../pipelines/transformSpec';
 import { topicNameSchema as topicName } from '../shared/topicName';
+import type { ChartData } from '../charts/chartData';
+import type { PipelineRates } from '../charts/pipelineRates';
+import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
+
+export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
+export type { PipelineRates, TimeSeries } from '../charts/pipelineRates';
+export {
+  chartAggregates,
+  chartFieldRoles,
+  chartSpecSchema,
+  chartTypes,
+  DEFAULT_WINDOW_ROWS,
+  MAX_CHARTS,
+  MAX_WINDOW_ROWS,
+  type ChartAggregate,
+  type ChartSpec,
+  type ChartType,
+  type ChartWindow,
+  type OutputField,
+  type OutputFieldType,
+} from '../charts/chartSpec';
 
 export const streamConfigSchema = z.object({
   /** a Parquet file or a folder of Parquet parts, on the machine that runs the engine */
@@ -53,6 +76,24 @@ export const commandSchemas = {
   previewTransform: z.object({
     transform: transformReferenceSchema,
     limit: z.number().int().min(1).max(10_000).optional(),
+  }),
+  /** the charts to show, in order: adds, edits, removes and reorders them, while streaming too */
+  setCharts: z.object({ charts: chartListSchema }),
+  /** one chart's window as CSV (a header, then one column per field of the chart) */
+  chartCsv: z.object({ id: z.string().min(1, 'name a chart') }),
+  /** desktop app only: asks for a folder and writes the files into it */
+  saveExportFiles: z.object({
+    files: z
+      .array(
+        z.object({
+          name: z
+            .string()
+            .regex(/^[\w][\w .-]{0,150}$/, 'file names are letters, digits, " ", ".", "_", "-"'),
+          base64: z.string().max(64 * 1024 * 1024, 'a file is larger than 48 MB'),
+        }),
+      )
+      .min(1, 'nothing to export')
+      .max(200),
   }),
 } as const;
 export type CommandName = keyof typeof commandSchemas;
@@ -121,19 +162,17 @@ export interface WorkerInfo {
   partitions: number[];
 }
 
-export interface BoxPlotData {
-  /** borough → temperatures over the rolling window, in arrival order */
-  series: Record<string, number[]>;
-  windowSize: number;
-  rowsSeen: number;
-}
-
 export interface Snapshot {
   broker: BrokerStatus;
   dataset: DatasetSummary | null;
   stream: StreamProgress;
   workers: WorkerInfo[];
-  chart: BoxPlotData;
+  /** the charts in order, their latest figures by chart id, and the output's fields */
+  charts: ChartSpec[];
+  chartData: Record<string, ChartData>;
+  outputFields: OutputField[];
+  /** the pipeline's own charts: rows/s produced, consumed, output and per worker; lag */
+  pipelineRates: PipelineRates;
   /** true only inside Electron: "Browse…" opens a native file dialog */
   nativeDialogs: boolean;
 }
@@ -153,6 +192,10 @@ export interface CommandResults {
   scaleWorkers: WorkerInfo[];
   /** the output rows and what each step did */
   previewTransform: { rows: Row[]; steps: StepTally };
+  setCharts: ChartSpec[];
+  chartCsv: string;
+  /** the folder written to, or null when the user cancelled */
+  saveExportFiles: string | null;
 }
 
 /** Event name → payload, pushed from the engine to every connected renderer. */
@@ -160,7 +203,14 @@ export interface EventPayloads {
   brokerStatus: BrokerStatus;
   streamProgress: StreamProgress;
   workers: WorkerInfo[];
-  boxPlot: BoxPlotData;
+  /** the chart list changed (another window, a proposed first chart, a new stream) */
+  chartSpecs: ChartSpec[];
+  /** one chart's new figure */
+  chartData: { id: string; data: ChartData };
+  /** the output topic's fields as the chart feed has seen them */
+  outputFields: OutputField[];
+  /** a new point of the pipeline's rates (about once a second while streaming) */
+  pipelineRates: PipelineRates;
   /** a one-line error for the user; the app keeps running */
   notice: { level: 'info' | 'error'; message: string };
 }
@@ -169,7 +219,10 @@ export const eventNames: EventName[] = [
   'brokerStatus',
   'streamProgress',
   'workers',
-  'boxPlot',
+  'chartSpecs',
+  'chartData',
+  'outputFields',
+  'pipelineRates',
   'notice',
 ];
 
@@ -214,4 +267,69 @@ export interface EngineHost {
   handlers: CommandHandlers;
   /** subscribe to every event; returns the unsubscribe function */
   subscribe(listener: EventListener): () => void;
+}
+
+// ---- Transports: the same commands and events over Electron IPC and the dashboard WebSocket ----
+
+/** The IPC channels between the Electron main process and the preload. */
+export const ipcChannels = {
+  /** invoke(command, name, args) → CommandOutcome */
+  command: 'ps:command',
+  /** send(event, name, payload) */
+  event: 'ps:event',
+  /** File > Open… was chosen in the native menu */
+  menuOpenDataset: 'ps:menu-open-dataset',
+} as const;
+
+/** What the preload adds beside the contract's API. */
+export interface ShellMenuApi {
+  /** File > Open… in the native menu; returns the unsubscribe function */
+  onMenuOpenDataset(listener: () => void): () => void;
+}
+
+/** The dashboard page sends {id, command, args}. */
+export interface CommandRequest {
+  id: number;
+  command: CommandName;
+  args: unknown;
+}
+
+/** The server answers {id, outcome}. */
+export interface CommandReply {
+  /** the request's id; null when the request was too malformed to carry one */
+  id: number | string | null;
+  outcome: CommandOutcome<CommandName>;
+}
+
+/** The server pushes {event, payload}. */
+export type EventMessage = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
+
+export type ServerMessage = CommandReply | EventMessage;
+
+/** The WebSocket text of one command request. */
+export function commandRequestText(id: number, command: CommandName, args: unknown): string {
+  const request: CommandRequest = { id, command, args };
+  return JSON.stringify(request);
+}
+
+/**
+ * Reads a WebSocket request: its id, and the command name and raw arguments to dispatch (checked
+ * by the dispatcher), or the reply to send when it is not a request at all.
+ */
+export function readCommandRequest(
+  text: string,
+):
+  | { ok: true; id: number | string; command: unknown; args: unknown }
+  | { ok: false; reply: CommandReply } {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return { ok: false, reply: { id: null, outcome: { ok: false, error: 'request is not JSON' } } };
+  }
+  const { id, command, args } = (message ?? {}) as Record<string, unknown>;
+  if (typeof id !== 'number' && typeof id !== 'string') {
+    return { ok: false, reply: { id: null, outcome: { ok: false, error: 'request has no id' } } };
+  }
+  return { ok: true, id, command, args };
 }

@@ -14,15 +14,21 @@ import type { TransformReference } from '../pipelines/transformSpec';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { BrokerConnection } from './brokerConnection';
+import type { PartitionLag } from '../charts/consumerLag';
+import { PipelineRatesMeter } from '../charts/pipelineRates';
+import { DEFAULT_PRESET, presetCharts } from '../pipelines/presets';
 import type {
-  BoxPlotData,
+  ChartData,
+  ChartSpec,
   CommandHandlers,
   DatasetSummary,
   EngineHost,
   EventListener,
   EventName,
   EventPayloads,
+  OutputField,
   Snapshot,
+  StreamConfig,
   StreamProgress,
   WorkerInfo,
 } from './contract';
@@ -36,12 +42,13 @@ export interface StreamEngineOptions {
   brokerPort?: number;
   /** start the local broker as soon as the engine exists (default true) */
   autoStartBroker?: boolean;
+  /** the charts a stream starts with; default: its preset's charts (none for a spec or module) */
+  chartsFor?: (config: StreamConfig) => ChartSpec[];
   logger?: Logger;
 }
 
 const PREVIEW_ROWS = 10;
 const PREVIEW_TRANSFORM_ROWS = 100;
-const EMPTY_CHART: BoxPlotData = { series: {}, windowSize: 1000, rowsSeen: 0 };
 
 export class StreamEngine implements EngineHost {
   readonly handlers: CommandHandlers;
@@ -52,7 +59,10 @@ export class StreamEngine implements EngineHost {
   private session: StreamSession | null = null;
   private lastProgress: StreamProgress = idleProgress();
   private lastWorkers: WorkerInfo[] = [];
-  private lastChart: BoxPlotData = EMPTY_CHART;
+  private charts: ChartSpec[] = [];
+  private chartData: Record<string, ChartData> = {};
+  private outputFields: OutputField[] = [];
+  private rates = new PipelineRatesMeter();
 
   constructor(private readonly options: StreamEngineOptions) {
     this.logger = options.logger ?? createLogger('engine');
@@ -76,6 +86,11 @@ export class StreamEngine implements EngineHost {
       stopStream: () => this.requireSession().stopProducer(),
       scaleWorkers: ({ count }) => this.requireSession().scaleWorkers(count),
       previewTransform: ({ transform, limit }) => this.previewTransform(transform, limit),
+      setCharts: async ({ charts }) => this.setCharts(charts),
+      chartCsv: async ({ id }) => this.requireSession().chartCsv(id),
+      saveExportFiles: async () => {
+        throw new InputError('saving into a folder needs the desktop app — use the ZIP download');
+      },
     };
     if (options.autoStartBroker ?? true) {
       this.broker.start().catch((error) => this.notifyError(error));
@@ -100,7 +115,10 @@ export class StreamEngine implements EngineHost {
       dataset: this.dataset,
       stream: this.lastProgress,
       workers: this.lastWorkers,
-      chart: this.lastChart,
+      charts: this.charts,
+      chartData: this.chartData,
+      outputFields: this.outputFields,
+      pipelineRates: this.rates.rates(),
       nativeDialogs: false,
     };
   }
@@ -163,8 +181,17 @@ export class StreamEngine implements EngineHost {
     }
     await this.session?.close();
     const brokers = await this.broker.ready();
+    this.chartData = {};
+    const rates = (this.rates = new PipelineRatesMeter());
+    this.publish('pipelineRates', rates.rates());
+    this.showCharts(
+      (this.options.chartsFor ?? ((stream) => presetCharts(stream.transform ?? DEFAULT_PRESET)))(
+        config,
+      ),
+    );
     const session = new StreamSession({
       config,
+      charts: this.charts,
       brokers,
       appDataDir: this.options.appDataDir,
       logger: this.logger.child('stream'),
@@ -172,6 +199,9 @@ export class StreamEngine implements EngineHost {
     session.on('progress', (progress: StreamProgress) => {
       this.lastProgress = progress;
       this.publish('streamProgress', progress);
+      if (progress.state === 'running' && rates.producer(Date.now(), progress.rowsPerSecond)) {
+        this.publish('pipelineRates', rates.rates());
+      }
       if (progress.state === 'failed' && progress.detail) {
         this.publish('notice', { level: 'error', message: progress.detail });
       }
@@ -179,14 +209,23 @@ export class StreamEngine implements EngineHost {
     session.on('workers', (workers: WorkerInfo[]) => {
       this.lastWorkers = workers;
       this.publish('workers', workers);
+      if (rates.workers(Date.now(), workers)) this.publish('pipelineRates', rates.rates());
     });
-    session.on('boxPlot', (chart: BoxPlotData) => {
-      this.lastChart = chart;
-      this.publish('boxPlot', chart);
+    session.on('lag', (at: number, partitions: PartitionLag[]) => {
+      if (rates.lag(at, partitions)) this.publish('pipelineRates', rates.rates());
+    });
+    session.on('chartData', (update: { id: string; data: ChartData }) => {
+      this.chartData = { ...this.chartData, [update.id]: update.data };
+      this.publish('chartData', update);
+    });
+    session.on('chartSpecs', (charts: ChartSpec[]) => this.showCharts(charts));
+    session.on('outputFields', (fields: OutputField[]) => {
+      this.outputFields = fields;
+      this.publish('outputFields', fields);
     });
     this.session = session;
-    this.lastChart = EMPTY_CHART;
-    this.publish('boxPlot', EMPTY_CHART);
+    this.outputFields = [];
+    this.publish('outputFields', []);
     try {
       return await session.start();
     } catch (error) {
@@ -196,6 +235,22 @@ export class StreamEngine implements EngineHost {
       this.publish('streamProgress', this.lastProgress);
       throw error;
     }
+  }
+
+  private setCharts(charts: ChartSpec[]): ChartSpec[] {
+    this.session?.setCharts(charts);
+    this.showCharts(charts);
+    return charts;
+  }
+
+  /** Keeps and publishes the chart list; figures of charts no longer listed are dropped. */
+  private showCharts(charts: ChartSpec[]): void {
+    this.charts = charts;
+    const ids = new Set(charts.map((chart) => chart.id));
+    this.chartData = Object.fromEntries(
+      Object.entries(this.chartData).filter(([id]) => ids.has(id)),
+    );
+    this.publish('chartSpecs', charts);
   }
 
   private async stopBroker() {

@@ -6,12 +6,13 @@ import { EventEmitter } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ensureTopic } from '../broker/topicAdmin';
-import { ChartFeed } from '../charts/chartFeed';
+import { ChartFeed, type ChartUpdate } from '../charts/chartFeed';
+import { ConsumerLagPoller, type PartitionLag } from '../charts/consumerLag';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { describeError } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
 import { WorkerSupervisor } from '../supervisor/workerSupervisor';
-import type { BoxPlotData, StreamConfig, StreamProgress, WorkerInfo } from './contract';
+import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
 export interface StreamSessionOptions {
   config: StreamConfig;
@@ -20,6 +21,8 @@ export interface StreamSessionOptions {
   logger: Logger;
   /** the workers' log level (default info) */
   workerLogLevel?: LogLevel;
+  /** the pipeline's charts; none → the chart feed proposes one from the output's fields */
+  charts: ChartSpec[];
 }
 
 export function idleProgress(): StreamProgress {
@@ -34,13 +37,18 @@ export function idleProgress(): StreamProgress {
   };
 }
 
-/** Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'boxPlot' (BoxPlotData). */
+/**
+ * Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'chartData' (ChartUpdate),
+ * 'chartSpecs' (ChartSpec[], when the feed proposed a chart), 'outputFields' (OutputField[]),
+ * 'lag' (at: number, PartitionLag[]: the workers' lag per input partition).
+ */
 export class StreamSession extends EventEmitter {
   /** the workers' consumer group */
   readonly group: string;
   private readonly supervisor: WorkerSupervisor;
   private readonly workersDir: string;
   private readonly chartFeed: ChartFeed;
+  private readonly lagPoller: ConsumerLagPoller;
   private producer: ParquetProducer | null = null;
   private current: StreamProgress;
 
@@ -66,8 +74,22 @@ export class StreamSession extends EventEmitter {
       transform: this.transformArgument(),
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
-    this.chartFeed = new ChartFeed({ brokers, topic: config.outputTopic });
-    this.chartFeed.on('boxPlot', (data: BoxPlotData) => this.emit('boxPlot', data));
+    this.chartFeed = new ChartFeed({
+      brokers,
+      topic: config.outputTopic,
+      charts: options.charts,
+      logger: logger.child('charts'),
+    });
+    this.chartFeed.on('chartData', (update: ChartUpdate) => this.emit('chartData', update));
+    this.chartFeed.on('charts', (charts: ChartSpec[]) => this.emit('chartSpecs', charts));
+    this.chartFeed.on('fields', (fields: OutputField[]) => this.emit('outputFields', fields));
+    this.lagPoller = new ConsumerLagPoller({
+      brokers,
+      groupId: this.group,
+      topic: config.inputTopic,
+      logger: logger.child('lag'),
+      onLag: (at: number, partitions: PartitionLag[]) => this.emit('lag', at, partitions),
+    });
   }
 
   progress(): StreamProgress {
@@ -78,6 +100,16 @@ export class StreamSession extends EventEmitter {
     return this.supervisor.workers();
   }
 
+  /** Adds, edits, removes and reorders charts while the stream runs. */
+  setCharts(charts: ChartSpec[]): void {
+    this.chartFeed.setCharts(charts);
+  }
+
+  /** One chart's window as CSV. */
+  chartCsv(id: string): string {
+    return this.chartFeed.csv(id);
+  }
+
   /** Creates topics, starts consumers, then runs the producer to the end in the background. */
   async start(): Promise<StreamProgress> {
     const { config, brokers, appDataDir, logger } = this.options;
@@ -86,6 +118,7 @@ export class StreamSession extends EventEmitter {
     await this.chartFeed.start();
     await this.writeTransformSpec();
     await this.supervisor.scaleTo(config.workers);
+    await this.lagPoller.start();
     this.producer = new ParquetProducer(
       {
         path: config.path,
@@ -152,6 +185,7 @@ export class StreamSession extends EventEmitter {
   async close(): Promise<void> {
     await this.stopProducer();
     await this.supervisor.stop();
+    await this.lagPoller.stop();
     await this.chartFeed.stop();
   }
 

@@ -1,48 +1,80 @@
-// The chart feed: consumes the output topic (read_committed, its own consumer group), keeps the
-// rolling window of the last windowSize rows and pushes 'boxPlot' at most maxPushesPerSecond,
-// only when something changed. It starts at the topic's end offsets as they were when start()
-// was called — committed to its group before joining — so rows produced while it joins are not
-// missed.
+// The chart feed: consumes the output topic (read_committed, its own consumer group) and keeps
+// one rolling window per chart spec it is handed, pushing each chart's figure at most
+// maxPushesPerSecond, only when its window changed. It learns the output's fields from the rows
+// (and proposes a first chart when it was handed none). It starts at the topic's end offsets as
+// they were when start() was called — committed to its group before joining — so rows produced
+// while it joins are not missed. Charts can be set, edited and removed while it runs: a new or
+// edited chart starts from the last rows the feed has seen.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { BoxPlotData } from '../api/contract';
 import { createKafka } from '../broker/kafkaClient';
 import { retryRetriable } from '../broker/retryRetriable';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
-import { BoroughWindow, windowRowFrom } from './boroughWindow';
+import type { ChartData } from './chartData';
+import type { ChartSpec, OutputField } from './chartSpec';
+import { FieldDiscovery } from './fieldDiscovery';
+import { proposeFirstChart } from './firstChart';
+import { LiveChart } from './liveChart';
 import { PushThrottle } from './pushThrottle';
-
+import { RollingRows } from './rollingRows';
 export interface ChartFeedOptions {
   brokers: string[];
   topic: string;
-  windowSize?: number;
+  /** the charts to keep, in order */
+  charts: ChartSpec[];
+  /** propose a chart from the discovered fields when there are none (default true) */
+  proposeFirstChart?: boolean;
   maxPushesPerSecond?: number;
   /** default: a new group per feed, deleted on stop */
   groupId?: string;
   logger?: Logger;
 }
 
+export interface ChartUpdate {
+  id: string;
+  data: ChartData;
+}
+
 export interface ChartFeedEvents {
-  boxPlot: [data: BoxPlotData];
+  /** one chart's new figure */
+  chartData: [update: ChartUpdate];
+  /** the feed changed its chart list by itself (a proposed first chart) */
+  charts: [charts: ChartSpec[]];
+  /** the output's fields, whenever a new one (or a new type) shows up */
+  fields: [fields: OutputField[]];
+}
+
+/** A new or edited chart starts from at most this many of the latest rows. */
+const SEED_ROWS = 10_000;
+const EXPIRE_EVERY_MS = 1000;
+
+interface ChartEntry {
+  chart: LiveChart;
+  throttle: PushThrottle;
+  timer: NodeJS.Timeout | null;
 }
 
 export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   readonly groupId: string;
-  private readonly window: BoroughWindow;
-  private readonly throttle: PushThrottle;
   private readonly logger: Logger;
   private readonly kafka: Kafka;
+  private readonly maxPushesPerSecond: number;
+  private readonly discovery = new FieldDiscovery();
+  private readonly recent = new RollingRows<Record<string, unknown>>({ rows: SEED_ROWS });
+  private entries = new Map<string, ChartEntry>();
+  private specs: ChartSpec[] = [];
+  private mayPropose: boolean;
   private consumer: Consumer | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private starting: Promise<void> | null = null;
+  private expiry: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly options: ChartFeedOptions) {
     super();
-    this.window = new BoroughWindow(options.windowSize ?? 1000);
-    this.throttle = new PushThrottle(options.maxPushesPerSecond ?? 10);
+    this.maxPushesPerSecond = options.maxPushesPerSecond ?? 10;
     this.logger = options.logger ?? createLogger('charts');
     this.groupId = options.groupId ?? `parquet-streamer-chart-${randomUUID()}`;
     this.kafka = createKafka({
@@ -50,16 +82,88 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
       clientId: 'parquet-streamer-chart',
       logger: this.logger,
     });
+    this.mayPropose = options.proposeFirstChart ?? true;
+    this.setCharts(options.charts);
   }
 
-  /** The current window (what the next push would carry). */
-  snapshot(): BoxPlotData {
-    return this.window.snapshot();
+  charts(): ChartSpec[] {
+    return this.specs;
   }
 
-  async start(): Promise<void> {
+  fields(): OutputField[] {
+    return this.discovery.fields();
+  }
+
+  /** Every chart's current figure (what the next pushes would carry). */
+  data(): Record<string, ChartData> {
+    return Object.fromEntries(
+      [...this.entries].map(([id, entry]) => [id, entry.chart.data()] as const),
+    );
+  }
+
+  /** The chart's window as CSV, one column per field of the chart. */
+  csv(id: string): string {
+    const entry = this.entries.get(id);
+    if (!entry) throw new InputError(`there is no chart ${id} — add it first`);
+    return entry.chart.csv();
+  }
+
+  /**
+   * Replaces the chart list. Unchanged charts keep their windows; new and edited ones start from
+   * the latest rows seen and push at once.
+   */
+  setCharts(specs: ChartSpec[]): void {
+    const next = new Map<string, ChartEntry>();
+    for (const spec of specs) {
+      const old = this.entries.get(spec.id);
+      if (old && JSON.stringify(old.chart.spec) === JSON.stringify(spec)) {
+        next.set(spec.id, old);
+        continue;
+      }
+      if (old?.timer) clearTimeout(old.timer);
+      const chart = new LiveChart(spec);
+      for (const [row, arrivedAt] of this.recent.entries()) chart.push(row, arrivedAt);
+      chart.expire(Date.now());
+      next.set(spec.id, {
+        chart,
+        throttle: new PushThrottle(this.maxPushesPerSecond),
+        timer: null,
+      });
+    }
+    for (const [id, entry] of this.entries) {
+      if (!next.has(id) && entry.timer) clearTimeout(entry.timer);
+    }
+    this.entries = next;
+    this.specs = specs;
+    if (specs.length > 0) this.mayPropose = false;
+    for (const id of next.keys()) this.schedulePush(id);
+  }
+
+  /** Hands one output record value (JSON) to every chart; records that are not objects are skipped. */
+  add(value: Buffer | string | null, arrivedAt: number): void {
+    if (value === null) return;
+    let row: unknown;
+    try {
+      row = JSON.parse(value.toString());
+    } catch {
+      return;
+    }
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return;
+    const fields = row as Record<string, unknown>;
+    if (this.discovery.observe(fields)) this.onFields();
+    this.recent.push(fields, arrivedAt);
+    for (const { chart } of this.entries.values()) chart.push(fields, arrivedAt);
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.consume();
+    return this.starting;
+  }
+
+  private async consume(): Promise<void> {
     const { topic } = this.options;
     await this.commitStartOffsets();
+    if (this.stopped) return;
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
@@ -73,21 +177,26 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          const row = windowRowFrom(message.value);
-          if (row) this.window.push(row);
-        }
-        this.schedulePush();
+        const now = Date.now();
+        for (const message of batch.messages) this.add(message.value, now);
+        for (const id of this.entries.keys()) this.schedulePush(id);
       },
     });
+    this.expiry = setInterval(() => this.expireTimeWindows(), EXPIRE_EVERY_MS);
     this.logger.info('chart feed consuming', { topic, groupId: this.groupId });
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    // a stop during start() waits for it, so no consumer is left behind
+    await this.starting?.catch(() => undefined);
+    if (this.expiry) clearInterval(this.expiry);
+    this.expiry = null;
+    for (const entry of this.entries.values()) {
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.timer = null;
+    }
     const consumer = this.consumer;
     this.consumer = null;
     if (consumer) await consumer.disconnect();
@@ -131,16 +240,38 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     }
   }
 
-  private schedulePush(): void {
-    if (this.timer || this.stopped) return;
-    const delay = this.throttle.delayBeforePush(Date.now(), this.window.version());
+  private onFields(): void {
+    const fields = this.discovery.fields();
+    this.emit('fields', fields);
+    if (!this.mayPropose) return;
+    const proposal = proposeFirstChart(fields);
+    if (!proposal) return;
+    this.setCharts([proposal]);
+    this.emit('charts', this.specs);
+  }
+
+  private expireTimeWindows(): void {
+    const now = Date.now();
+    for (const [id, entry] of this.entries) {
+      if (entry.chart.expire(now)) this.schedulePush(id);
+    }
+  }
+
+  private schedulePush(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.timer || this.stopped) return;
+    const delay = entry.throttle.delayBeforePush(Date.now(), entry.chart.version());
     if (delay === null) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.stopped) return;
-      const version = this.window.version();
-      this.throttle.markPushed(Date.now(), version);
-      this.emit('boxPlot', this.window.snapshot());
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      if (this.stopped || this.entries.get(id) !== entry) return;
+      // a timer runs by the event loop's cached clock and may fire a little early: wait it out
+      if (entry.throttle.delayBeforePush(Date.now(), entry.chart.version()) !== 0) {
+        this.schedulePush(id);
+        return;
+      }
+      entry.throttle.markPushed(Date.now(), entry.chart.version());
+      this.emit('chartData', { id, data: entry.chart.data() });
     }, delay);
   }
 }

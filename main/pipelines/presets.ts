@@ -3,6 +3,7 @@
 // knows the NYC dataset's field names, borough codes and default topic names.
 // A preset is named on its own (`nyc-parking-boroughs`) or with a parameter after a colon
 // (`counts-per-minute:Violation County`): everything after the first colon is the parameter.
+import type { ChartSpec } from '../charts/chartSpec';
 import { InputError } from '../shared/errors';
 import type { TransformSpec } from './transformSpec';
 
@@ -15,6 +16,8 @@ export interface TransformPreset {
   /** what the parameter is, when the preset takes one (then it is required) */
   parameter?: string;
   spec(parameter: string | null): TransformSpec;
+  /** the charts a stream of this preset opens with (none: the chart feed proposes one) */
+  charts?(parameter: string | null): ChartSpec[];
 }
 
 /** Borough codes as they appear in the NYC parking-violation data, as the Python pipeline mapped them. */
@@ -59,6 +62,19 @@ export const PRESETS: Readonly<Record<string, TransformPreset>> = {
       'NYC parking violations: keep Issue Date, Temperature and the borough; drop unknown boroughs',
     topics: { input: NYC_INPUT_TOPIC, output: 'parking-violations-by-borough' },
     spec: () => ({ name: 'nyc-parking-boroughs', steps: NYC_BOROUGH_STEPS }),
+    // the Dash page's box plot: temperature by borough over the last 1000 output rows
+    charts: () => [
+      {
+        id: 'temperature-by-borough',
+        title: 'Temperature by borough',
+        type: 'box',
+        x: 'Violation County',
+        y: 'Temperature',
+        xLabel: 'Borough',
+        yLabel: 'Temperature (°F)',
+        window: { rows: 1000 },
+      },
+    ],
   },
   'nyc-parking-temperature-10m': {
     usage: 'nyc-parking-temperature-10m',
@@ -84,6 +100,17 @@ export const PRESETS: Readonly<Record<string, TransformPreset>> = {
         },
       ],
     }),
+    charts: () => [
+      {
+        id: 'mean-temperature-10m',
+        title: 'Mean temperature per borough, 10-minute windows',
+        type: 'window',
+        y: 'mean_temperature',
+        group: 'Violation County',
+        yLabel: 'Mean temperature (°F)',
+        window: { rows: 5000 },
+      },
+    ],
   },
   'counts-per-minute': {
     usage: 'counts-per-minute:<column>',
@@ -102,6 +129,17 @@ export const PRESETS: Readonly<Record<string, TransformPreset>> = {
         },
       ],
     }),
+    charts: (column) => [
+      {
+        id: 'counts-per-minute',
+        title: `Rows per minute by ${column}`,
+        type: 'window',
+        y: 'count',
+        group: column!,
+        style: 'bar',
+        window: { rows: 5000 },
+      },
+    ],
   },
 };
 
@@ -132,4 +170,13 @@ export function findPreset(
   if (!preset.parameter && parameter !== null)
     throw new InputError(`preset ${name} takes no parameter — write just "${name}"`);
   return { preset, spec: preset.spec(parameter) };
+}
+
+/** The charts a transform reference opens with: its preset's, or none (a spec, a module). */
+export function presetCharts(reference: unknown): ChartSpec[] {
+  if (typeof reference !== 'string') return [];
+  const found = findPreset(reference.trim());
+  if (!found?.preset.charts) return [];
+  const colon = reference.indexOf(':');
+  return found.preset.charts(colon < 0 ? null : reference.slice(colon + 1).trim());
 }

@@ -79,6 +79,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     appDataDir: options.appDataDir,
     logger: options.logger,
     workerLogLevel: 'warn',
+    charts: [],
   });
   let rowsProduced = 0;
   try {

@@ -6,11 +6,17 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { EngineHost, EventName, EventPayloads } from '../api/contract';
+import {
+  readCommandRequest,
+  type CommandReply,
+  type EngineHost,
+  type EventMessage,
+  type EventName,
+  type EventPayloads,
+} from '../api/contract';
 import { dispatchCommand } from '../api/commandDispatcher';
 import { EnvironmentError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
-import type { CommandReply, EventMessage } from './dashboardProtocol';
 import { sendStatus, serveStatic } from './staticFiles';
 
 const API_PATH = '/api';
@@ -98,16 +104,9 @@ export async function startDashboardServer(
   }
 
   async function answer(data: RawData): Promise<CommandReply> {
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch {
-      return { id: null, outcome: { ok: false, error: 'request is not JSON' } };
-    }
-    const { id, command, args } = (message ?? {}) as Record<string, unknown>;
-    if (typeof id !== 'number' && typeof id !== 'string') {
-      return { id: null, outcome: { ok: false, error: 'request has no id' } };
-    }
+    const request = readCommandRequest(data.toString());
+    if (!request.ok) return request.reply;
+    const { id, command, args } = request;
     return { id, outcome: await dispatchCommand(options.host, command, args, logger) };
   }
 

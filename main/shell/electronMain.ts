@@ -18,11 +18,11 @@ import {
 } from 'electron';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { dispatchCommand } from '../api/commandDispatcher';
-import type { CommandHandlers, EngineHost } from '../api/contract';
+import { ipcChannels, type CommandHandlers, type EngineHost } from '../api/contract';
 import { StreamEngine } from '../api/streamEngine';
 import { describeError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import { COMMAND_CHANNEL, EVENT_CHANNEL, MENU_OPEN_DATASET_CHANNEL } from './ipcChannels';
+import { writeExportFolder, type ExportFile } from './exportFolder';
 
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
@@ -75,6 +75,20 @@ async function pickDataset(): Promise<string | null> {
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
+/** "Export all": asks for a folder, then writes the charts' files into a new folder inside it. */
+async function saveExportFiles(files: ExportFile[]): Promise<string | null> {
+  const options: OpenDialogOptions = {
+    title: 'Export all charts into…',
+    buttonLabel: 'Export here',
+    properties: ['openDirectory', 'createDirectory'],
+  };
+  const result = mainWindow
+    ? await dialog.showOpenDialog(mainWindow, options)
+    : await dialog.showOpenDialog(options);
+  const parent = result.canceled ? undefined : result.filePaths[0];
+  return parent ? writeExportFolder(parent, files) : null;
+}
+
 /** The engine as the window sees it: with native dialogs. */
 function shellHost(streamEngine: StreamEngine): EngineHost {
   const handlers: CommandHandlers = {
@@ -84,6 +98,7 @@ function shellHost(streamEngine: StreamEngine): EngineHost {
       nativeDialogs: true,
     }),
     pickDataset: () => pickDataset(),
+    saveExportFiles: ({ files }) => saveExportFiles(files),
   };
   return { handlers, subscribe: (listener) => streamEngine.subscribe(listener) };
 }
@@ -98,7 +113,7 @@ function buildMenu(): Menu {
         {
           label: 'Open…',
           accelerator: 'CmdOrCtrl+O',
-          click: () => mainWindow?.webContents.send(MENU_OPEN_DATASET_CHANNEL),
+          click: () => mainWindow?.webContents.send(ipcChannels.menuOpenDataset),
         },
         { type: 'separator' },
         { role: 'quit', label: 'Quit' },
@@ -162,10 +177,10 @@ async function start(): Promise<void> {
   const host = shellHost(engine);
   engine.subscribe((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) {
-      mainWindow.webContents.send(EVENT_CHANNEL, event, payload);
+      mainWindow.webContents.send(ipcChannels.event, event, payload);
     }
   });
-  ipcMain.handle(COMMAND_CHANNEL, async (event, name: unknown, args: unknown) => {
+  ipcMain.handle(ipcChannels.command, async (event, name: unknown, args: unknown) => {
     if (!fromOwnWindow(event)) {
       logger.warn('refused a command from outside the app window', {
         url: event.senderFrame?.url,

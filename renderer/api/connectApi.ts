@@ -1,7 +1,6 @@
 // Picks the renderer's API: the preload's `window.parquetStreamer` inside Electron, otherwise a
 // WebSocket to the dashboard that served this page, authorised by the token in the page's URL.
-import type { ParquetStreamerApi } from '../../main/api/contract';
-import type { ShellMenuApi } from '../../main/shell/ipcChannels';
+import type { ParquetStreamerApi, ShellMenuApi } from '../../main/api/contract';
 import { createWebSocketApi } from './webSocketApi';
 
 /** The contract's API, plus the native menu hook when the Electron preload provides it. */

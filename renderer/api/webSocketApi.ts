@@ -4,13 +4,15 @@
 // over the browser's WebSocket and, in tests, over the ws package.
 import {
   commandNames,
+  commandRequestText,
   type CommandName,
   type CommandOutcome,
+  type EventMessage,
   type EventName,
   type EventPayloads,
   type ParquetStreamerApi,
+  type ServerMessage,
 } from '../../main/api/contract';
-import type { EventMessage, ServerMessage } from '../../main/server/dashboardProtocol';
 
 /** What the API needs from a connected socket. */
 export interface SocketLike {
@@ -98,7 +100,7 @@ export function createWebSocketApi(
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      socket.send(JSON.stringify({ id, command, args }));
+      socket.send(commandRequestText(id, command, args));
     });
   }
 

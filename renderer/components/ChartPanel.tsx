@@ -1,137 +1,179 @@
-// The live box plot of temperature by borough over the chart feed's rolling window, with PNG,
-// SVG and CSV export. The chart element exposes which boroughs have data (data-boroughs).
-import { useEffect, useRef } from 'react';
-import * as Plotly from 'plotly.js-dist-min';
-import type { BoxPlotData } from '../../main/api/contract';
-import { boroughsWithData, boxPlotCsv } from '../chart/boxPlotSeries';
-import { formatCount } from '../format/units';
+// The charts of the output: one card per chart in the engine's order, "Add chart" (a form over
+// the fields the chart feed discovered), edit / move / remove per card, and "Export all" — a ZIP
+// download in the browser, a folder chosen in a dialog in the desktop app.
+import { useCallback, useRef, useState } from 'react';
+import type { ChartData, ChartSpec, OutputField } from '../../main/api/contract';
+import { chartImage, downloadBytes, MIME_TYPES } from '../chart/chartExport';
+import { toBase64, uniqueBaseNames } from '../chart/exportFiles';
+import { zipStored, type ZipEntry } from '../chart/zipArchive';
+import type { Notice, RunCommand } from '../state/useEngine';
+import { ChartCard } from './ChartCard';
+import { ChartForm } from './ChartForm';
 
-const FILE_NAME = 'temperature-by-borough';
-const HEIGHT = 420;
-const COLORS: Record<string, string> = {
-  Bronx: '#4c78a8',
-  Brooklyn: '#f58518',
-  Manhattan: '#54a24b',
-  Queens: '#b279a2',
-  'Staten Island': '#e45756',
-};
-
-const baseLayout: Partial<Plotly.Layout> = {
-  height: HEIGHT,
-  margin: { l: 64, r: 16, t: 16, b: 48 },
-  showlegend: false,
-  paper_bgcolor: '#ffffff',
-  plot_bgcolor: '#ffffff',
-  font: { family: 'system-ui, sans-serif', size: 13 },
-  yaxis: { title: { text: 'Temperature (°F)' }, zeroline: false, gridcolor: '#e6e8eb' },
-  xaxis: { title: { text: 'Borough' } },
-};
-
-const config: Partial<Plotly.Config> = {
-  displaylogo: false,
-  responsive: true,
-  modeBarButtonsToRemove: ['select2d', 'lasso2d'],
-};
-
-function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+let idCounter = 0;
+function newChartId(): string {
+  idCounter += 1;
+  return `chart-${Date.now().toString(36)}-${idCounter}`;
 }
 
-export function ChartPanel(props: { chart: BoxPlotData; onError: (message: string) => void }) {
-  const { chart, onError } = props;
-  const element = useRef<HTMLDivElement>(null);
-  const boroughs = boroughsWithData(chart.series);
-  const hasData = boroughs.length > 0;
-
-  useEffect(() => {
-    const target = element.current;
-    if (!target) return;
-    const traces: Partial<Plotly.BoxPlotData>[] = boroughsWithData(chart.series).map((name) => ({
-      type: 'box',
-      name,
-      y: chart.series[name] ?? [],
-      boxpoints: false,
-      marker: { color: COLORS[name] ?? '#72777d' },
-    }));
-    const layout: Partial<Plotly.Layout> =
-      traces.length > 0
-        ? baseLayout
-        : {
-            ...baseLayout,
-            xaxis: { visible: false },
-            yaxis: { visible: false },
-            annotations: [
-              {
-                text: 'Waiting for output rows — start a stream',
-                showarrow: false,
-                font: { size: 15, color: '#5d6675' },
-              },
-            ],
-          };
-    Plotly.react(target, traces as Plotly.Data[], layout, config).catch((error: unknown) =>
-      onError(`the chart could not be drawn: ${String(error)}`),
-    );
-  }, [chart, onError]);
-
-  useEffect(() => {
-    const target = element.current;
-    return () => {
-      if (target) Plotly.purge(target);
-    };
+export function ChartPanel(props: {
+  charts: ChartSpec[];
+  data: Record<string, ChartData>;
+  fields: OutputField[];
+  /** the desktop app: Export all writes into a folder */
+  nativeDialogs: boolean;
+  run: RunCommand;
+  onCharts: (charts: ChartSpec[]) => void;
+  notify: (level: Notice['level'], message: string) => void;
+}) {
+  const { charts, data, fields, run, onCharts, notify } = props;
+  const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const [newId, setNewId] = useState(newChartId);
+  const [exporting, setExporting] = useState(false);
+  const elements = useRef(new Map<string, HTMLDivElement>());
+  const onElement = useCallback((id: string, element: HTMLDivElement | null) => {
+    if (element) elements.current.set(id, element);
+    else elements.current.delete(id);
   }, []);
+  const onError = useCallback((message: string) => notify('error', message), [notify]);
+  const baseNames = uniqueBaseNames(charts);
 
-  function exportImage(format: 'png' | 'svg') {
-    const target = element.current;
-    if (!target) return;
-    Plotly.downloadImage(target, {
-      format,
-      filename: FILE_NAME,
-      width: target.clientWidth || 900,
-      height: HEIGHT,
-    }).catch((error: unknown) =>
-      onError(`${format.toUpperCase()} export failed: ${String(error)}`),
-    );
+  async function save(next: ChartSpec[]): Promise<boolean> {
+    const result = await run('setCharts', { charts: next });
+    if (result.ok) onCharts(result.value);
+    return result.ok;
   }
 
+  async function saveChart(spec: ChartSpec): Promise<boolean> {
+    const exists = charts.some((chart) => chart.id === spec.id);
+    const next = exists
+      ? charts.map((chart) => (chart.id === spec.id ? spec : chart))
+      : [...charts, spec];
+    const saved = await save(next);
+    if (saved) {
+      setEditing(null);
+      setNewId(newChartId());
+    }
+    return saved;
+  }
+
+  function move(index: number, by: -1 | 1) {
+    const next = [...charts];
+    const [chart] = next.splice(index, 1);
+    next.splice(index + by, 0, chart!);
+    void save(next);
+  }
+
+  async function csvOf(spec: ChartSpec): Promise<string | null> {
+    const result = await run('chartCsv', { id: spec.id });
+    return result.ok ? result.value : null;
+  }
+
+  async function exportAll() {
+    setExporting(true);
+    try {
+      const entries: ZipEntry[] = [];
+      const encoder = new TextEncoder();
+      for (const [index, spec] of charts.entries()) {
+        const base = baseNames[index]!;
+        const element = elements.current.get(spec.id);
+        if (element && data[spec.id]) {
+          entries.push({ name: `${base}.png`, bytes: await chartImage(element, 'png') });
+          entries.push({ name: `${base}.svg`, bytes: await chartImage(element, 'svg') });
+        }
+        const csv = await csvOf(spec);
+        if (csv !== null) entries.push({ name: `${base}.csv`, bytes: encoder.encode(csv) });
+      }
+      if (entries.length === 0) {
+        notify('error', 'nothing to export yet — start a stream first');
+        return;
+      }
+      if (props.nativeDialogs) {
+        const files = entries.map((entry) => ({ name: entry.name, base64: toBase64(entry.bytes) }));
+        const result = await run('saveExportFiles', { files });
+        if (result.ok && result.value) {
+          notify('info', `exported ${files.length} files to ${result.value}`);
+        }
+      } else {
+        downloadBytes(zipStored(entries), 'charts.zip', MIME_TYPES.zip);
+      }
+    } catch (error) {
+      notify('error', `export failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  const editingSpec = charts.find((chart) => chart.id === editing);
   return (
-    <section className="panel panel-wide" aria-labelledby="chart-title">
+    <section className="panel panel-wide" aria-labelledby="charts-title">
       <div className="panel-head">
-        <h2 id="chart-title">Temperature by borough</h2>
+        <h2 id="charts-title">Charts</h2>
         <span className="chart-window">
-          last {formatCount(chart.windowSize)} output rows · {formatCount(chart.rowsSeen)} seen
+          {fields.length > 0
+            ? `${fields.length} output fields`
+            : 'output fields appear once rows arrive'}
         </span>
-        <span className="button-row" role="group" aria-label="Export the chart">
-          <button type="button" disabled={!hasData} onClick={() => exportImage('png')}>
-            PNG
-          </button>
-          <button type="button" disabled={!hasData} onClick={() => exportImage('svg')}>
-            SVG
+        <span className="button-row">
+          <button
+            type="button"
+            disabled={fields.length === 0 || editing !== null}
+            onClick={() => setEditing('new')}
+          >
+            Add chart
           </button>
           <button
             type="button"
-            disabled={!hasData}
-            onClick={() => downloadText(boxPlotCsv(chart), `${FILE_NAME}.csv`, 'text/csv')}
+            disabled={exporting || charts.length === 0}
+            onClick={() => void exportAll()}
           >
-            CSV
+            {exporting ? 'Exporting…' : 'Export all'}
           </button>
         </span>
       </div>
-      <div
-        ref={element}
-        className="chart"
-        data-testid="boxplot"
-        data-boroughs={boroughs.join(',')}
-        data-rows-seen={chart.rowsSeen}
-        role="figure"
-        aria-label={`Box plot of temperature by borough${hasData ? ': ' + boroughs.join(', ') : ''}`}
-      />
+      {editing === 'new' && (
+        <ChartForm
+          fields={fields}
+          newId={newId}
+          onSave={saveChart}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {charts.length === 0 && editing === null && (
+        <p className="empty-charts">No charts yet: one is proposed once output rows arrive.</p>
+      )}
+      <div className="chart-list">
+        {charts.map((spec, index) => (
+          <div key={spec.id}>
+            {editingSpec?.id === spec.id && (
+              <ChartForm
+                fields={fields}
+                editing={spec}
+                newId={newId}
+                onSave={saveChart}
+                onCancel={() => setEditing(null)}
+              />
+            )}
+            <ChartCard
+              spec={spec}
+              data={data[spec.id]}
+              fileBase={baseNames[index]!}
+              first={index === 0}
+              last={index === charts.length - 1}
+              onElement={onElement}
+              onCsv={(chart, fileName) =>
+                void csvOf(chart).then(
+                  (csv) => csv !== null && downloadBytes(csv, fileName, MIME_TYPES.csv),
+                )
+              }
+              onEdit={() => setEditing(spec.id)}
+              onMove={(by) => move(index, by)}
+              onRemove={() => void save(charts.filter((chart) => chart.id !== spec.id))}
+              onError={onError}
+            />
+          </div>
+        ))}
+      </div>
     </section>
   );
 }

@@ -75,14 +75,24 @@ export function useEngine(api: RendererApi) {
       api.on('brokerStatus', (broker) => apply({ broker })),
       api.on('streamProgress', (stream) => apply({ stream })),
       api.on('workers', (workers) => apply({ workers })),
-      api.on('boxPlot', (chart) => apply({ chart })),
+      api.on('chartSpecs', (charts) => apply({ charts })),
+      api.on('outputFields', (outputFields) => apply({ outputFields })),
+      api.on('pipelineRates', (pipelineRates) => apply({ pipelineRates })),
+      api.on('chartData', ({ id, data }) => {
+        if (early) early.chartData = { ...early.chartData, [id]: data };
+        else
+          setSnapshot((current) =>
+            current ? { ...current, chartData: { ...current.chartData, [id]: data } } : current,
+          );
+      }),
       api.on('notice', ({ level, message }) => notify(level, message)),
     ];
     let active = true;
     api.getSnapshot({}).then(
       (loaded) => {
         if (!active) return;
-        setSnapshot({ ...loaded, ...early });
+        const chartData = { ...loaded.chartData, ...early?.chartData };
+        setSnapshot({ ...loaded, ...early, chartData });
         early = null;
       },
       (error: unknown) => notify('error', error instanceof Error ? error.message : String(error)),

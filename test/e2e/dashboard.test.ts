@@ -1,9 +1,12 @@
 // End to end in headless Chromium: the dashboard served in-process over a real StreamEngine and
-// the test broker. Generate demo data, stream it through two workers, wait until the box plot
-// shows all five boroughs, scale the pool with the slider, pause / resume / stop, and export the
-// chart as CSV, PNG and SVG. Any page error or console error (a CSP violation, say) fails it.
+// the test broker. Generate demo data, stream it through two workers, wait until the NYC
+// pipeline's box plot shows all five boroughs, scale the pool with the slider, pause / resume /
+// stop, export the chart as CSV, PNG and SVG, add a histogram of a discovered field and see it
+// drawn, move it, export all charts as one ZIP, and remove it. Any page error or console error
+// (a CSP violation, say) fails it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,10 +14,18 @@ import { openDashboardSession, resultsDir } from '../support/dashboardSession';
 import { uniqueName } from '../support/testBroker';
 
 const BOROUGHS = ['Bronx', 'Brooklyn', 'Manhattan', 'Queens', 'Staten Island'];
+const BOX_CHART = 'chart-temperature-by-borough';
 
-async function chartBoroughs(page: Page): Promise<string[]> {
-  const value = await page.getByTestId('boxplot').getAttribute('data-boroughs');
+async function chartSeries(page: Page, testId: string): Promise<string[]> {
+  const value = await page.getByTestId(testId).getAttribute('data-series');
   return value ? value.split(',') : [];
+}
+
+/** The chart titles in page order. */
+async function chartTitles(page: Page): Promise<string[]> {
+  return page
+    .locator('article.chart-card')
+    .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-label') ?? ''));
 }
 
 /** Clicks an export button and returns the path of the file it downloaded. */
@@ -63,10 +74,26 @@ test(
       await page.getByLabel('Rate (rows/s)').press('Enter');
 
       await page
-        .locator(`[data-testid="boxplot"][data-boroughs="${BOROUGHS.join(',')}"]`)
+        .locator(`[data-testid="${BOX_CHART}"][data-series="${BOROUGHS.join(',')}"]`)
         .waitFor({ timeout: 180_000 });
-      assert.deepEqual(await chartBoroughs(page), BOROUGHS);
+      assert.deepEqual(await chartSeries(page, BOX_CHART), BOROUGHS);
       assert.equal(await page.locator('.js-plotly-plot .boxlayer .trace').count(), 5);
+      assert.equal(
+        await page.getByTestId(BOX_CHART).locator('.g-xtitle').textContent(),
+        'Borough',
+        'axis titles come from the chart spec',
+      );
+
+      // the pipeline's own charts: produced, consumed and output rows/s, per worker, lag
+      await page
+        .locator('[data-testid="pipeline-throughput"][data-series="produced,consumed,output"]')
+        .waitFor({ timeout: 30_000 });
+      await page
+        .locator('[data-testid="pipeline-workers"][data-series="worker1,worker2"]')
+        .waitFor({ timeout: 30_000 });
+      await page
+        .locator('[data-testid="pipeline-lag"][data-series="p0,p1,p2,p3"]')
+        .waitFor({ timeout: 30_000 });
 
       const workerRows = page.getByTestId('workers-table').locator('tbody tr');
       assert.equal(await workerRows.count(), 2);
@@ -94,13 +121,11 @@ test(
       const csvFile = await download(page, 'CSV');
       const csv = await readFile(csvFile, 'utf8');
       const lines = csv.trim().split('\n');
-      assert.equal(lines[0], 'borough,temperature');
-      assert.deepEqual(
-        [...new Set(lines.slice(1).map((line) => line.split(',')[0]))],
-        BOROUGHS,
-        'every borough in chart order',
-      );
-      assert.ok(lines.slice(1).every((line) => Number.isFinite(Number(line.split(',')[1]))));
+      assert.equal(lines[0], 'Violation County,Temperature', 'the chart fields, as a header');
+      const rows = lines.slice(1).map((line) => line.split(','));
+      assert.equal(rows.length, 1000, 'the window: the last 1000 output rows');
+      assert.deepEqual([...new Set(rows.map(([borough]) => borough))].sort(), BOROUGHS);
+      assert.ok(rows.every(([, t]) => t === '' || Number.isFinite(Number(t))));
 
       const pngFile = await download(page, 'PNG');
       const png = await readFile(pngFile);
@@ -108,7 +133,52 @@ test(
 
       const svgFile = await download(page, 'SVG');
       const svg = await readFile(svgFile, 'utf8');
-      assert.match(svg, /<svg[\s\S]*Staten Island/);
+      assert.ok(svg.startsWith('<svg'), 'an SVG document');
+      assert.ok(svg.includes('>Staten Island<'), 'with its categories');
+      assert.ok(svg.includes('>Temperature by borough<'), "with the chart's title");
+
+      // "Add chart": a histogram of a field the feed discovered, drawn from the rows already seen
+      await page.getByRole('button', { name: 'Add chart' }).click();
+      await page.getByLabel('Chart type').selectOption('histogram');
+      await page.locator('#chart-new-x').selectOption('Temperature');
+      await page.getByLabel('Title').fill('Temperatures');
+      await page.getByRole('button', { name: 'Add this chart' }).click();
+      const histogram = page.locator('[data-type="histogram"][data-series="Temperature"]');
+      await histogram.waitFor({ timeout: 30_000 });
+      await histogram.locator('.barlayer .point').first().waitFor({ timeout: 30_000 });
+      assert.ok((await histogram.locator('.barlayer .point').count()) > 1, 'bins are drawn');
+      assert.deepEqual(await chartTitles(page), ['Temperature by borough', 'Temperatures']);
+
+      await page.getByRole('button', { name: 'Move Temperatures up' }).click();
+      await page
+        .locator('article.chart-card')
+        .first()
+        .and(page.getByLabel('Temperatures'))
+        .waitFor();
+      assert.deepEqual(await chartTitles(page), ['Temperatures', 'Temperature by borough']);
+
+      const zipFile = await download(page, 'Export all');
+      const names = execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))',
+          zipFile,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.deepEqual(names.trim().split('\n'), [
+        'temperatures.png',
+        'temperatures.svg',
+        'temperatures.csv',
+        'temperature-by-borough.png',
+        'temperature-by-borough.svg',
+        'temperature-by-borough.csv',
+      ]);
+
+      await page.getByRole('button', { name: 'Remove Temperatures' }).click();
+      await histogram.waitFor({ state: 'detached' });
+      assert.deepEqual(await chartTitles(page), ['Temperature by borough']);
 
       assert.deepEqual(pageErrors, []);
     } finally {

@@ -1,26 +1,8 @@
-// The renderer's pure helpers: borough order and CSV export of the box plot, number and
-// duration formatting, and the mapping of validation errors to form fields.
+// The renderer's pure helpers: number and duration formatting, and the mapping of validation errors to form fields.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boroughsWithData, boxPlotCsv } from '../../renderer/chart/boxPlotSeries';
 import { formatBytes, formatCell, formatCount, formatDuration } from '../../renderer/format/units';
 import { fieldOfError, streamConfigErrors } from '../../renderer/forms/fieldErrors';
-
-test('boroughs with data come in chart order, unknown names after, empty ones dropped', () => {
-  const series = { Queens: [50], 'Staten Island': [], Bronx: [40, 41], Zeta: [1], Atlantis: [2] };
-  assert.deepEqual(boroughsWithData(series), ['Bronx', 'Queens', 'Atlantis', 'Zeta']);
-  assert.deepEqual(boroughsWithData({}), []);
-});
-
-test('the CSV has a header, one line per value, and quotes awkward names', () => {
-  const csv = boxPlotCsv({
-    series: { Queens: [50.5], Bronx: [40, -3], 'Odd, "name"': [7] },
-    windowSize: 1000,
-    rowsSeen: 4,
-  });
-  assert.equal(csv, 'borough,temperature\nBronx,40\nBronx,-3\nQueens,50.5\n"Odd, ""name""",7\n');
-  assert.equal(boxPlotCsv({ series: {}, windowSize: 1000, rowsSeen: 0 }), 'borough,temperature\n');
-});
 
 test('counts, sizes and durations read naturally', () => {
   assert.equal(formatCount(1234567.4), '1,234,567');

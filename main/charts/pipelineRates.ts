@@ -1,0 +1,136 @@
+// The pipeline's own charts, as time series: rows per second produced (the producer's own rate),
+// consumed and output (from the workers' row counts as the supervisor reports them), consumed
+// per worker, and the worker group's lag per input partition. At most one point a second per
+// series, over the last keepSeconds.
+import type { WorkerInfo } from '../api/contract';
+import type { PartitionLag } from './consumerLag';
+
+export interface TimeSeries {
+  name: string;
+  /** epoch ms */
+  t: number[];
+  values: number[];
+}
+
+export interface PipelineRates {
+  /** produced, consumed and output rows/s */
+  throughput: TimeSeries[];
+  /** consumed rows/s of each worker */
+  perWorker: TimeSeries[];
+  /** rows not yet consumed, per input partition (p0, p1, …) */
+  lag: TimeSeries[];
+}
+
+const MIN_STEP_MS = 1000;
+
+class Series {
+  readonly t: number[] = [];
+  readonly values: number[] = [];
+  constructor(readonly name: string) {}
+
+  add(at: number, value: number, keepMs: number): void {
+    this.t.push(at);
+    this.values.push(value);
+    let drop = 0;
+    while (drop < this.t.length && this.t[drop]! < at - keepMs) drop += 1;
+    this.t.splice(0, drop);
+    this.values.splice(0, drop);
+  }
+
+  lastAt(): number {
+    return this.t[this.t.length - 1] ?? -Infinity;
+  }
+
+  view(): TimeSeries {
+    return { name: this.name, t: [...this.t], values: [...this.values] };
+  }
+}
+
+interface Counted {
+  rowsIn: number;
+  rowsOut: number;
+}
+
+export class PipelineRatesMeter {
+  private readonly keepMs: number;
+  private readonly produced = new Series('produced');
+  private readonly consumed = new Series('consumed');
+  private readonly output = new Series('output');
+  private readonly perWorker = new Map<string, Series>();
+  private readonly lagOf = new Map<number, Series>();
+  /** each worker's counts at the last point */
+  private baseline = new Map<string, Counted>();
+  private baselineAt: number | null = null;
+
+  constructor(keepSeconds = 300) {
+    this.keepMs = keepSeconds * 1000;
+  }
+
+  /** The producer's rate; true when a point was added. */
+  producer(at: number, rowsPerSecond: number): boolean {
+    if (at - this.produced.lastAt() < MIN_STEP_MS) return false;
+    this.produced.add(at, rowsPerSecond, this.keepMs);
+    return true;
+  }
+
+  /**
+   * The workers' counts; a point is added once a second has passed since the last one. A worker
+   * whose count went down was restarted: its whole count is new.
+   */
+  workers(at: number, workers: readonly WorkerInfo[]): boolean {
+    if (this.baselineAt === null) {
+      this.rebase(at, workers);
+      return false;
+    }
+    const seconds = (at - this.baselineAt) / 1000;
+    if (seconds * 1000 < MIN_STEP_MS) return false;
+    let consumed = 0;
+    let output = 0;
+    for (const worker of workers) {
+      const before = this.baseline.get(worker.id);
+      const rowsIn =
+        before && worker.rowsIn >= before.rowsIn ? worker.rowsIn - before.rowsIn : worker.rowsIn;
+      const rowsOut =
+        before && worker.rowsOut >= before.rowsOut
+          ? worker.rowsOut - before.rowsOut
+          : worker.rowsOut;
+      consumed += rowsIn;
+      output += rowsOut;
+      let series = this.perWorker.get(worker.id);
+      if (!series) this.perWorker.set(worker.id, (series = new Series(worker.id)));
+      series.add(at, rowsIn / seconds, this.keepMs);
+    }
+    this.consumed.add(at, consumed / seconds, this.keepMs);
+    this.output.add(at, output / seconds, this.keepMs);
+    this.rebase(at, workers);
+    return true;
+  }
+
+  /** One reading of the lag per partition; true when a point was added. */
+  lag(at: number, partitions: readonly PartitionLag[]): boolean {
+    let added = false;
+    for (const { partition, lag } of partitions) {
+      let series = this.lagOf.get(partition);
+      if (!series) this.lagOf.set(partition, (series = new Series(`p${partition}`)));
+      if (at - series.lastAt() < MIN_STEP_MS) continue;
+      series.add(at, lag, this.keepMs);
+      added = true;
+    }
+    return added;
+  }
+
+  rates(): PipelineRates {
+    return {
+      throughput: [this.produced, this.consumed, this.output].map((series) => series.view()),
+      perWorker: [...this.perWorker.values()].map((series) => series.view()),
+      lag: [...this.lagOf.entries()].sort(([a], [b]) => a - b).map(([, series]) => series.view()),
+    };
+  }
+
+  private rebase(at: number, workers: readonly WorkerInfo[]): void {
+    this.baselineAt = at;
+    this.baseline = new Map(
+      workers.map((worker) => [worker.id, { rowsIn: worker.rowsIn, rowsOut: worker.rowsOut }]),
+    );
+  }
+}

@@ -1,0 +1,79 @@
+// The pipeline's rates: produced rows/s as the producer reports it, consumed and output rows/s
+// from the workers' count deltas (per worker too), one point a second at most, restarts counted;
+// the lag per partition from end and committed offsets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { WorkerInfo } from '../../main/api/contract';
+import { partitionLag } from '../../main/charts/consumerLag';
+import { PipelineRatesMeter } from '../../main/charts/pipelineRates';
+
+function worker(id: string, rowsIn: number, rowsOut: number): WorkerInfo {
+  const base = { pid: 1, port: 6066, dataDir: '/tmp', state: 'running' as const };
+  return { ...base, id, rowsIn, rowsOut, restarts: 0, partitions: [] };
+}
+
+test('workers: rates from count deltas, per worker and summed; a restart counts from zero', () => {
+  const meter = new PipelineRatesMeter();
+  assert.equal(meter.workers(0, [worker('w1', 100, 90), worker('w2', 0, 0)]), false, 'baseline');
+  assert.equal(meter.workers(500, [worker('w1', 400, 390)]), false, 'under a second');
+  // two seconds: w1 +600 in / +500 out, w2 +200 / +200
+  assert.equal(meter.workers(2000, [worker('w1', 700, 590), worker('w2', 200, 200)]), true);
+  // w1 restarted (its count fell to 50): 50 rows in one second
+  assert.equal(meter.workers(3000, [worker('w1', 50, 40), worker('w2', 300, 300)]), true);
+  const { throughput, perWorker } = meter.rates();
+  assert.deepEqual(throughput[1], { name: 'consumed', t: [2000, 3000], values: [400, 150] });
+  assert.deepEqual(throughput[2], { name: 'output', t: [2000, 3000], values: [350, 140] });
+  assert.deepEqual(perWorker, [
+    { name: 'w1', t: [2000, 3000], values: [300, 50] },
+    { name: 'w2', t: [2000, 3000], values: [100, 100] },
+  ]);
+});
+
+test('producer: one point a second at most, and only the last keepSeconds', () => {
+  const meter = new PipelineRatesMeter(2);
+  for (const [at, rate] of [
+    [0, 10],
+    [400, 11],
+    [1000, 12],
+    [2000, 13],
+    [3500, 14],
+  ] as const) {
+    meter.producer(at, rate);
+  }
+  assert.deepEqual(meter.rates().throughput[0], {
+    name: 'produced',
+    t: [2000, 3500],
+    values: [13, 14],
+  });
+});
+
+test('lag per partition: end offset minus the committed one, or minus the start when none is', () => {
+  const lags = partitionLag(
+    [
+      { partition: 1, high: '120', low: '0' },
+      { partition: 0, high: '100', low: '0' },
+      { partition: 2, high: '50', low: '20' },
+    ],
+    [
+      { partition: 0, offset: '60' },
+      { partition: 1, offset: '120' },
+      { partition: 2, offset: '-1' },
+    ],
+  );
+  assert.deepEqual(lags, [
+    { partition: 0, lag: 40 },
+    { partition: 1, lag: 0 },
+    { partition: 2, lag: 30 },
+  ]);
+  const meter = new PipelineRatesMeter();
+  assert.equal(meter.lag(1000, lags), true);
+  assert.equal(meter.lag(1500, lags), false, 'under a second');
+  assert.deepEqual(
+    meter.rates().lag.map((series) => [series.name, series.values]),
+    [
+      ['p0', [40]],
+      ['p1', [0]],
+      ['p2', [30]],
+    ],
+  );
+});
