@@ -4,6 +4,7 @@
 // failure is one line on stderr; the exit code tells the supervisor what kind of failure it was.
 import type { CompiledTransform } from '../pipelines/pipeline';
 import { loadTransform } from '../pipelines/transformSource';
+import { createWindowOperator } from '../pipelines/windowOperator';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import { DataDirLockedError } from './dataDirLock';
@@ -102,12 +103,9 @@ export async function runWorker(
 /** The compiled transform `--transform` names; its row errors go to the log (a few per step). */
 async function workerTransform(reference: string, logger: Logger): Promise<CompiledTransform> {
   const { transform } = await loadTransform(reference, {
+    createWindowOperator,
     onRowError: ({ step, type, message, row }) =>
       logger.warn('a transform step could not handle a row', { step, type, error: message, row }),
   });
-  if (transform.window !== null)
-    throw new InputError(
-      `--transform: ${transform.name} has a window step, which workers do not run yet — use a transform without one`,
-    );
   return transform;
 }
