@@ -6,6 +6,14 @@
 // A record value that is not a JSON object counts as an error of step 1: it reached the
 // transform and its first step could not take it.
 //
+// Window steps (windowTopics.ts) run in two stages over one consumer: an input batch runs the
+// steps before the window and writes the rows, keyed by the window key, to the repartition
+// topic; a repartition batch runs the window and the steps after it, writes the results to the
+// output topic and the state's changes to the changelog partition of the same number — each
+// in one transaction with the batch's offsets. A repartition partition's state is restored from
+// its changelog after the partition is claimed (so no earlier owner's transaction is still
+// open) and again after an aborted transaction, so the operator never undoes anything.
+//
 // Fencing. kafkajs speaks the pre-KIP-447 protocol: TxnOffsetCommit carries no group generation,
 // so the broker accepts an offset commit from a member the group has already expelled. A worker
 // frozen past its session timeout (SIGSTOP, a long GC, a suspended laptop) would, once resumed,
