@@ -34,11 +34,35 @@ export async function ensureWindowTopics(
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
   ].filter(({ topic }) => !existing.has(topic));
+  if (missing.length === 0) return;
   // two workers starting together may both create: the loser's TOPIC_ALREADY_EXISTS is fine
-  if (missing.length > 0)
-    await admin.createTopics({ waitForLeaders: true, topics: missing }).catch((error: unknown) => {
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
-    });
+  await admin.createTopics({ topics: missing }).catch((error: unknown) => {
+    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+  });
+  await waitForLeaders(admin, [names.repartition, names.changelog]);
+}
+
+/**
+ * Waits until every partition of the topics has a leader. kafkajs' own wait gives up at once
+ * when a KRaft broker has not learned of a topic it just created (UNKNOWN_TOPIC_OR_PARTITION).
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.topics.every(
+        (topic) =>
+          topic.partitions.length > 0 &&
+          topic.partitions.every((partition) => partition.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader yet`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The repartition record key of a row: its window key fields' values, as JSON. */
