@@ -28,7 +28,7 @@ import { validateTransform } from './validateTransform';
 import type { WindowStepSpec } from './windowSpec';
 
 /** errors reported through onRowError per step, over the transform's life */
-export const REPORTED_ERRORS_PER_STEP = 5;
+const REPORTED_ERRORS_PER_STEP = 5;
 
 export interface CompileOptions {
   /** what to call the transform in logs and the UI; default: the spec's name or "transform" */

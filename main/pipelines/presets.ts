@@ -37,18 +37,17 @@ const NYC_BOROUGH_CODES: Record<string, string> = {
   ST: 'Staten Island',
 };
 
+// Select first, then map in place: the map then copies a three-field row, not the whole input row.
 const NYC_BOROUGH_STEPS: TransformSpec['steps'] = [
   {
-    type: 'map',
-    field: 'Violation County Name',
-    as: 'Violation County',
-    values: NYC_BOROUGH_CODES,
-    unmapped: 'drop',
-  },
-  {
     type: 'select',
-    fields: ['Issue Date', { field: 'W - Temperature', as: 'Temperature' }, 'Violation County'],
+    fields: [
+      'Issue Date',
+      { field: 'W - Temperature', as: 'Temperature' },
+      { field: 'Violation County Name', as: 'Violation County' },
+    ],
   },
+  { type: 'map', field: 'Violation County', values: NYC_BOROUGH_CODES, unmapped: 'drop' },
 ];
 
 const NYC_INPUT_TOPIC = 'parking-violations';

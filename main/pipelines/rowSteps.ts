@@ -5,7 +5,7 @@ import { compileCondition } from './conditions';
 import { compileExpression } from './expression/evaluator';
 import { describeValue, RowValueError } from './expression/expressionErrors';
 import { asNumber, asText } from './expression/functions';
-import { fieldReader, fieldWriter } from './fieldPath';
+import { fieldReader, fieldWriter, setField } from './fieldPath';
 import type { Row } from './pipeline';
 import { formatTimestamp, toEpochMs } from './timestamps';
 import type { CastStep, DeriveStep, FilterStep, MapStep, SelectStep } from './transformSpec';
@@ -31,6 +31,13 @@ export function selectStep(step: SelectStep): RowStep {
     const as = typeof entry === 'string' ? entry : (entry.as ?? entry.field);
     return { read: fieldReader(field), as };
   });
+  if (fields.some(({ as }) => as === '__proto__')) {
+    return (row) => {
+      const out: Row = {};
+      for (const { read, as } of fields) setField(out, as, read(row));
+      return out;
+    };
+  }
   return (row) => {
     const out: Row = {};
     for (const { read, as } of fields) out[as] = read(row);
@@ -140,7 +147,9 @@ export function moduleStep(run: RowFunction): RowStep {
     const what =
       result instanceof Promise
         ? 'a Promise (transform functions must not be async)'
-        : describeValue(result);
+        : Array.isArray(result)
+          ? 'a list holding something other than rows'
+          : describeValue(result);
     throw new RowValueError(`the module returned ${what}; return a row, a list of rows or null`);
   };
 }

@@ -1,9 +1,10 @@
 // Timestamps as transforms see them: ISO-8601 text (UTC unless it names an offset; a bare date is
-// midnight UTC) or epoch milliseconds, read into epoch ms and written back as ISO-8601 UTC text.
+// midnight UTC; years beyond 9999 as ±YYYYYY, as Parquet timestamps print them) or epoch
+// milliseconds, read into epoch ms and written back as ISO-8601 UTC text.
 import { parseDuration } from './windowSpec';
 
 const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** Epoch milliseconds of ISO text or an epoch-ms number; null when it is neither. */
 export function toEpochMs(value: unknown): number | null {
@@ -18,8 +19,11 @@ export function toEpochMs(value: unknown): number | null {
     return null;
   if (Number(s) > 59) return null;
   const ms = Number((fraction + '000').slice(0, 3));
-  let epoch = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s), ms);
-  if (new Date(epoch).getUTCDate() !== day) return null; // 31 April and the like
+  // setUTCFullYear: Date.UTC would read years 0–99 as 1900–1999
+  const date = new Date(Date.UTC(2000, 0, 1, Number(h), Number(mi), Number(s), ms));
+  date.setUTCFullYear(Number(y), month - 1, day);
+  if (date.getUTCDate() !== day) return null; // 31 April and the like
+  let epoch = date.getTime();
   if (zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -33,8 +37,7 @@ export function formatTimestamp(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-/** Calendar units date_trunc and date_diff take by name; durations ("15m") work too. */
-export const CALENDAR_UNITS = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
+/** Fixed units date_trunc and date_diff take by name; durations ("15m") work too. */
 const FIXED_UNITS_MS: Record<string, number> = {
   week: 7 * 86_400_000,
   day: 86_400_000,
@@ -44,9 +47,10 @@ const FIXED_UNITS_MS: Record<string, number> = {
   millisecond: 1,
 };
 
-/** Milliseconds in a fixed unit ("day", "hour", … or a duration such as "15m"); null otherwise. */
+/** Milliseconds in a fixed unit ("day", "h", … or a duration such as "15m"); null otherwise. */
 export function unitMs(unit: string): number | null {
-  return FIXED_UNITS_MS[unit] ?? parseDuration(unit);
+  if (Object.hasOwn(FIXED_UNITS_MS, unit)) return FIXED_UNITS_MS[unit]!;
+  return parseDuration(/^(ms|s|m|h|d)$/.test(unit) ? `1${unit}` : unit);
 }
 
 /** Whether date_trunc understands this unit. */

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError } from '../shared/errors';
 import type { RowFunction } from './rowSteps';
 
-export const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs'] as const;
+const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs'] as const;
 
 export function isModulePath(reference: string): boolean {
   return (MODULE_EXTENSIONS as readonly string[]).includes(path.extname(reference).toLowerCase());

@@ -1,8 +1,10 @@
-// A transform as written in JSON: a name and a list of steps (plain zod: the renderer bundles it). One schema per step; the spec's
+// A transform as written in JSON: a name and a list of steps. One schema per step; the spec's
 // schema is their union. parseTransformSpec checks each step on its own so that every mistake
-// ends in one line naming the step number, its type and the field.
+// ends in one line naming the step number, its type and the field. Plain zod, no Node: the
+// renderer bundles it through the contract.
 import { z } from 'zod';
 import { describeError, InputError } from '../shared/errors';
+import { describeIssue } from './specIssues';
 import { windowStepSchema } from './windowSpec';
 
 const fieldName = z.string().min(1, 'name a field');
@@ -82,12 +84,17 @@ const comparisonSchema = z
   });
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    comparisonSchema,
-    z.object({ and: z.array(conditionSchema).min(1, 'give at least one condition') }).strict(),
-    z.object({ or: z.array(conditionSchema).min(1, 'give at least one condition') }).strict(),
-    z.object({ not: conditionSchema }).strict(),
-  ]),
+  z.union(
+    [
+      comparisonSchema,
+      z.object({ and: z.array(conditionSchema).min(1, 'give at least one condition') }).strict(),
+      z.object({ or: z.array(conditionSchema).min(1, 'give at least one condition') }).strict(),
+      z.object({ not: conditionSchema }).strict(),
+    ],
+    {
+      error: 'write a condition: {"field", "op", "value"}, {"and": […]}, {"or": […]} or {"not": …}',
+    },
+  ),
 );
 
 export const filterStepSchema = z
@@ -161,15 +168,6 @@ export type TransformSpec = z.infer<typeof transformSpecSchema>;
 /** "step 3 (filter): " — how every message about one step begins. */
 export function stepLabel(index: number, type: string): string {
   return `step ${index + 1} (${type}): `;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.filter((part) => typeof part !== 'symbol').join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
-    return `${where ? `${where}: ` : ''}unknown option ${keys} — remove it`;
-  }
-  return `${where || 'spec'}: ${issue.message}`;
 }
 
 /** The spec, or an InputError with one line naming the step, its type and what is wrong. */

@@ -124,7 +124,7 @@ function checkField(field: string, fields: string[], fail: (message: string) => 
   );
 }
 
-/** The known name closest to `name` (case and a few typos apart), or null. */
+/** The known name closest to `name` (case and a few typos apart, or the one name holding it), or null. */
 export function nearest(name: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
@@ -135,7 +135,10 @@ export function nearest(name: string, candidates: readonly string[]): string | n
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : null;
+  if (bestDistance <= Math.max(1, Math.floor(name.length / 3))) return best;
+  const lower = name.toLowerCase();
+  const containing = candidates.filter((candidate) => candidate.toLowerCase().includes(lower));
+  return containing.length === 1 ? containing[0]! : null;
 }
 
 function editDistance(a: string, b: string): number {

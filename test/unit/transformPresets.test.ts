@@ -69,8 +69,8 @@ describe('nyc-parking-boroughs preset', () => {
       { 'Issue Date': '2017-01-05', 'W - Temperature': 40 },
     ]);
     assert.deepEqual(rows, []);
-    assert.deepEqual(tally[0], {
-      step: 1,
+    assert.deepEqual(tally[1], {
+      step: 2,
       type: 'map',
       in: 11,
       out: 0,
@@ -78,6 +78,13 @@ describe('nyc-parking-boroughs preset', () => {
       errors: 0,
       late: 0,
     });
+  });
+
+  it('drops input that is not a JSON object', async () => {
+    const notRows = [null, 42, 'K', [input('K')]] as unknown as Row[];
+    const { rows, tally } = await runBoroughs(notRows);
+    assert.deepEqual(rows, []);
+    assert.equal(tally[1]!.dropped, 4);
   });
 
   it('keeps a null or missing date and temperature as null', async () => {

@@ -57,7 +57,7 @@ export function tokenize(source: string): Token[] {
       at += number[0].length;
       continue;
     }
-    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(at));
+    const name = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(source.slice(at));
     if (name) {
       tokens.push({ kind: 'name', text: name[0], column });
       at += name[0].length;
