@@ -28,28 +28,52 @@ interface WindowCell {
 class PartitionWindows implements WindowState {
   /** the highest event time seen (processing time: the latest nowMs); null before any row */
   streamTime: number | null = null;
-  readonly cells = new Map<string, WindowCell>();
-  /** the smallest start among cells, to skip looking for closed windows when none can be */
-  earliestStart = Infinity;
+  /** open windows by start, then by key JSON */
+  readonly windows = new Map<number, Map<string, WindowCell>>();
+  /** open (window, key) pairs: one changelog entry each */
+  openWindows = 0;
   windowBytes = 0;
   streamTimeBytes = 0;
-  /** open (window, key) pairs: one changelog entry each */
-  get openWindows(): number {
-    return this.cells.size;
-  }
   /** UTF-8 bytes of the live changelog entries (keys and values) */
   get sizeBytes(): number {
     return this.windowBytes + this.streamTimeBytes;
+  }
+
+  cell(start: number, keyText: string): WindowCell | undefined {
+    return this.windows.get(start)?.get(keyText);
+  }
+
+  add(cell: WindowCell): void {
+    let keys = this.windows.get(cell.start);
+    if (keys === undefined) this.windows.set(cell.start, (keys = new Map()));
+    keys.set(cell.keyText, cell);
+    this.openWindows += 1;
+    this.windowBytes += cell.bytes;
+  }
+
+  /** removes and returns the cells of the windows `isClosed` picks */
+  close(isClosed: (start: number) => boolean): WindowCell[] {
+    const closed: WindowCell[] = [];
+    for (const [start, keys] of this.windows) {
+      if (!isClosed(start)) continue;
+      this.windows.delete(start);
+      for (const cell of keys.values()) {
+        closed.push(cell);
+        this.openWindows -= 1;
+        this.windowBytes -= cell.bytes;
+      }
+    }
+    return closed;
+  }
+
+  *cells(): Iterable<WindowCell> {
+    for (const keys of this.windows.values()) yield* keys.values();
   }
 }
 
 export interface WindowStepOperator extends WindowOperator {
   /** a result (final: false) for every window still open in `state`, in result order */
   openResults(state: WindowState): Row[];
-}
-
-function cellId(start: number, keyText: string): string {
-  return `${start} ${keyText}`;
 }
 
 function entryKey(cell: WindowCell): string {
@@ -193,35 +217,25 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
       let landed = false;
       for (const start of windowStarts(time, sizeMs, hopMs)) {
         if (isClosed(start, streamTime)) continue;
-        const id = cellId(start, keyText);
-        let cell = windows.cells.get(id);
+        let cell = windows.cell(start, keyText);
         if (cell === undefined) {
           cell = { start, key, keyText, states: aggregators.map((a) => a.empty()), bytes: 0 };
-          windows.cells.set(id, cell);
-          windows.earliestStart = Math.min(windows.earliestStart, start);
+          windows.add(cell);
         }
-        values.forEach((value, index) => {
+        for (let index = 0; index < values.length; index++) {
+          const value = values[index]!;
           if (value !== null)
             cell.states[index] = aggregators[index]!.add(cell.states[index]!, value);
-        });
+        }
         touched.add(cell);
         landed = true;
       }
       if (!landed) tally.late += 1;
     }
 
-    const closing: WindowCell[] = [];
     const streamTime = windows.streamTime;
-    if (streamTime !== null && isClosed(windows.earliestStart, streamTime)) {
-      windows.earliestStart = Infinity;
-      for (const [id, cell] of windows.cells) {
-        if (isClosed(cell.start, streamTime)) {
-          closing.push(cell);
-          windows.cells.delete(id);
-          windows.windowBytes -= cell.bytes;
-        } else windows.earliestStart = Math.min(windows.earliestStart, cell.start);
-      }
-    }
+    const closing =
+      streamTime === null ? [] : windows.close((start) => isClosed(start, streamTime));
     const open = [...touched].filter((cell) => !isClosed(cell.start, streamTime!));
     const emitted = [
       ...closing.map((cell) => ({ cell, final: true })),
@@ -231,9 +245,13 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
     tally.out += results.length;
 
     const changes: [string, string | null][] = [];
-    for (const cell of [...closing.filter((cell) => cell.bytes > 0), ...open].sort(compareCells)) {
+    const written = [
+      ...closing.filter((cell) => cell.bytes > 0).map((cell) => ({ cell, open: false })),
+      ...open.map((cell) => ({ cell, open: true })),
+    ].sort((a, b) => compareCells(a.cell, b.cell));
+    for (const { cell, open } of written) {
       const key = entryKey(cell);
-      if (windows.cells.has(cellId(cell.start, cell.keyText))) {
+      if (open) {
         const value = encode(cell);
         windows.windowBytes -= cell.bytes;
         cell.bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
@@ -264,15 +282,13 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
       }
       const cell = decode(key, value);
       if (cell === null) throw notOurs(key);
-      windows.cells.set(cellId(cell.start, cell.keyText), cell);
-      windows.earliestStart = Math.min(windows.earliestStart, cell.start);
-      windows.windowBytes += cell.bytes;
+      windows.add(cell);
     }
     return windows;
   }
 
   function openResults(state: WindowState): Row[] {
-    return [...own(state).cells.values()].sort(compareCells).map((cell) => resultRow(cell, false));
+    return [...own(state).cells()].sort(compareCells).map((cell) => resultRow(cell, false));
   }
 
   return {
@@ -302,7 +318,6 @@ export function latestWindowResults(results: Iterable<Row>, keyFields: readonly 
       row.window_end,
       ...keyFields.map((field) => row[field] ?? null),
     ]);
-    latest.delete(id);
     latest.set(id, row);
   }
   const startOf = (row: Row) => eventTimeMs(row.window_start) ?? 0;

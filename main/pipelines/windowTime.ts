@@ -5,9 +5,6 @@
 const MAX_TIME_MS = 8.64e15;
 const MS_PER_DAY = 86_400_000;
 
-const ISO_TEXT =
-  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-
 /**
  * Milliseconds since the epoch of an event time: a finite number (epoch ms) or ISO-8601 text
  * ("2016-07-01", "2016-07-01T00:10:00", "2016-07-01 00:10:00.123456", "…Z", "…+02:00"); text
@@ -16,33 +13,77 @@ const ISO_TEXT =
 export function eventTimeMs(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && inRange(value) ? value : null;
   if (typeof value !== 'string') return null;
-  const match = ISO_TEXT.exec(value.trim());
-  if (!match) return null;
-  const [, yearText, monthText, dayText, hourText, minuteText, secondText, fraction, zone] = match;
-  const year = Number(yearText);
-  const month = Number(monthText);
-  const day = Number(dayText);
-  const hour = Number(hourText ?? 0);
-  const minute = Number(minuteText ?? 0);
-  const second = Number(secondText ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const ms =
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute) * 60 + second) * 1000 +
-    Number((fraction ?? '').slice(0, 3).padEnd(3, '0')) -
-    zoneOffsetMs(zone);
+  const ms = new IsoScanner(value.trim()).instant();
   return Number.isNaN(ms) || !inRange(ms) ? null : ms;
 }
 
-/** "Z", "+02:00", "-0530" or "+01" as milliseconds ahead of UTC; NaN when out of range */
-function zoneOffsetMs(zone: string | undefined): number {
-  if (zone === undefined || zone === 'Z' || zone === 'z') return 0;
-  const digits = zone.slice(1).replace(':', '');
-  const hours = Number(digits.slice(0, 2));
-  const minutes = Number(digits.slice(2) || 0);
-  if (hours > 23 || minutes > 59) return NaN;
-  return (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+const ZERO = 48;
+
+/**
+ * Reads [±YY]YYYY-MM-DD[(T| )HH:MM[:SS[(.|,)fraction]][ ][Z|±HH[[:]MM]]] character by character
+ * (a regular expression and Number() on its groups took four times as long, once per row).
+ */
+class IsoScanner {
+  private at = 0;
+  constructor(private readonly text: string) {}
+
+  /** epoch ms, NaN when the text is not such a time */
+  instant(): number {
+    const sign = this.take('+') ? 1 : this.take('-') ? -1 : 0;
+    const year = sign === 0 ? this.digits(4) : sign * this.digits(6);
+    const month = this.take('-') ? this.digits(2) : NaN;
+    const day = this.take('-') ? this.digits(2) : NaN;
+    if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+    let ms = daysFromCivil(year, month, day) * MS_PER_DAY;
+    if (this.at === this.text.length) return ms;
+    if (!this.take('T') && !this.take(' ')) return NaN;
+    const hour = this.digits(2);
+    const minute = this.take(':') ? this.digits(2) : NaN;
+    const withSeconds = this.take(':');
+    const second = withSeconds ? this.digits(2) : 0;
+    if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+    ms += ((hour * 60 + minute) * 60 + second) * 1000;
+    if (withSeconds && (this.take('.') || this.take(','))) {
+      const first = this.at;
+      for (let scale = 100; this.isDigit(); this.at++, scale /= 10)
+        if (scale >= 1) ms += (this.text.charCodeAt(this.at) - ZERO) * scale;
+      if (this.at === first) return NaN;
+    }
+    while (this.take(' '));
+    return ms - this.zoneOffsetMs();
+  }
+
+  /** "Z", "+02:00", "-0530", "+01" or nothing, as milliseconds ahead of UTC; NaN otherwise */
+  private zoneOffsetMs(): number {
+    if (this.at === this.text.length) return 0;
+    if (this.take('Z') || this.take('z')) return this.at === this.text.length ? 0 : NaN;
+    const sign = this.take('+') ? 1 : this.take('-') ? -1 : NaN;
+    const hours = this.digits(2);
+    const minutes = this.take(':') || this.at < this.text.length ? this.digits(2) : 0;
+    if (!(hours <= 23 && minutes <= 59) || this.at !== this.text.length) return NaN;
+    return sign * (hours * 60 + minutes) * 60_000;
+  }
+
+  private take(char: string): boolean {
+    if (this.text[this.at] !== char) return false;
+    this.at++;
+    return true;
+  }
+
+  private isDigit(): boolean {
+    const code = this.text.charCodeAt(this.at);
+    return code >= ZERO && code <= ZERO + 9;
+  }
+
+  /** the next `count` characters as a number, NaN unless they are all digits */
+  private digits(count: number): number {
+    let number = 0;
+    for (let end = this.at + count; this.at < end; this.at++) {
+      if (!this.isDigit()) return NaN;
+      number = number * 10 + this.text.charCodeAt(this.at) - ZERO;
+    }
+    return number;
+  }
 }
 
 function inRange(ms: number): boolean {

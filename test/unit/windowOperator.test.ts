@@ -417,3 +417,85 @@ test('a step whose result fields collide, or that puts a row in too many windows
   // 1 h / 4 s = 900 is allowed
   createWindowOperator(step({ size: '1h', hop: '4s', aggregates: count }));
 });
+
+test('hopping windows of many rows match a brute-force count over every window and key', () => {
+  // 400 rows over 20 minutes, shuffled within 3 minutes, and a grace of 5 minutes: none late.
+  // Values are quarters, so every sum is exact in doubles and can be compared with ===.
+  let seed = 7;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const base = Date.UTC(2016, 6, 1);
+  const rows: Row[] = Array.from({ length: 400 }, (_, i) => ({
+    time: base + i * 3_000 + Math.floor(random() * 180) * 1_000, // whole seconds: some on bounds
+    borough: ['Bronx', 'Queens', 'Kings'][Math.floor(random() * 3)],
+    t: random() < 0.1 ? null : Math.floor(random() * 400) / 4 - 20,
+  }));
+  const sizeMs = 7 * 60_000;
+  const hopMs = 3 * 60_000; // 3 does not divide 7: two or three windows per row
+  const tally = counter();
+  const results = windowResultsOf(
+    step({
+      size: '7m',
+      hop: '3m',
+      grace: '5m',
+      key: ['borough'],
+      aggregates: [
+        { op: 'count', as: 'rows' },
+        { op: 'sum', field: 't', as: 'sum' },
+        { op: 'min', field: 't', as: 'min' },
+        { op: 'max', field: 't', as: 'max' },
+        { op: 'quantiles', field: 't', as: 'box' },
+      ],
+    }),
+    rows,
+    0,
+    tally,
+  );
+  assert.deepEqual(tally, { ...counter(), in: 400, out: tally.out });
+
+  const latest = Math.max(...rows.map((row) => row.time as number));
+  const expected: Row[] = [];
+  const firstStart = Math.floor((base - sizeMs) / hopMs) * hopMs;
+  for (let start = firstStart; start <= base + 40 * 60_000; start += hopMs) {
+    for (const borough of ['Bronx', 'Kings', 'Queens']) {
+      const inWindow = rows.filter(
+        (row) =>
+          row.borough === borough &&
+          (row.time as number) >= start &&
+          (row.time as number) < start + sizeMs,
+      );
+      if (inWindow.length === 0) continue;
+      const values = inWindow
+        .map((row) => row.t)
+        .filter((t): t is number => t !== null)
+        .sort((a, b) => a - b);
+      // numpy linear: value at (n − 1)·q between its neighbours
+      const quantile = (q: number) => {
+        const position = (values.length - 1) * q;
+        const below = Math.floor(position);
+        const above = Math.min(below + 1, values.length - 1);
+        return values[below]! + (values[above]! - values[below]!) * (position - below);
+      };
+      expected.push({
+        window_start: new Date(start).toISOString(),
+        window_end: new Date(start + sizeMs).toISOString(),
+        borough,
+        rows: inWindow.length,
+        sum: values.reduce((total, t) => total + t, 0),
+        min: values[0],
+        max: values[values.length - 1],
+        box: {
+          min: values[0],
+          q1: quantile(0.25),
+          median: quantile(0.5),
+          q3: quantile(0.75),
+          max: values[values.length - 1],
+        },
+        // closed once the latest time reaches its end plus the 5-minute grace
+        final: start + sizeMs + 5 * 60_000 <= latest,
+      });
+    }
+  }
+  assert.ok(expected.length > 20);
+  assert.ok(expected.some((row) => row.final) && expected.some((row) => !row.final));
+  assert.deepEqual(results, expected);
+});

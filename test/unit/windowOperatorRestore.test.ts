@@ -85,18 +85,23 @@ for (const [name, spec] of Object.entries(specs)) {
     // the stream closes windows, reports late rows and errors: the case is not trivial
     assert.ok(whole.steps.some((step) => step.results.some((row) => row.final === true)));
     if (spec.time !== 'processing') assert.ok(whole.tally.late > 0 && whole.tally.errors > 0);
-    for (let stop = 0; stop <= all.length; stop++) {
-      const operator = createWindowOperator(spec);
+    // one restart before each batch in turn (and none, past the end), then one before every batch
+    const plans = all.map((_, stop) => [stop]).concat([[all.length], all.map((_, index) => index)]);
+    for (const restarts of plans) {
+      let operator = createWindowOperator(spec);
       let state: WindowState = operator.emptyState();
       const changelog: [string, string | null][] = [];
       const tally = counter();
       const steps = all.map((batch, index) => {
-        if (index === stop) state = createWindowOperator(spec).restore(changelog);
+        if (restarts.includes(index)) {
+          operator = createWindowOperator(spec);
+          state = operator.restore(changelog);
+        }
         const step = operator.process(state, batch, 1_000 * index, tally);
         changelog.push(...step.changes);
         return step;
       });
-      assert.deepEqual(steps, whole.steps, `restarted before batch ${stop}`);
+      assert.deepEqual(steps, whole.steps, `restarted before batches ${restarts.join(', ')}`);
       assert.deepEqual(tally, whole.tally);
       assert.equal(state.openWindows, whole.state.openWindows);
       assert.equal(state.sizeBytes, whole.state.sizeBytes);
