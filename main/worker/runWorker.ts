@@ -106,9 +106,5 @@ async function workerTransform(reference: string, logger: Logger): Promise<Compi
     onRowError: ({ step, type, message, row }) =>
       logger.warn('a transform step could not handle a row', { step, type, error: message, row }),
   });
-  if (transform.window !== null)
-    throw new InputError(
-      `--transform: ${transform.name} has a window step, which workers do not run yet — use a transform without one`,
-    );
   return transform;
 }

@@ -6,6 +6,14 @@
 // A record value that is not a JSON object counts as an error of step 1: it reached the
 // transform and its first step could not take it.
 //
+// Window steps (windowTopics.ts) run in two stages over one consumer: an input batch runs the
+// steps before the window and writes the rows, keyed by the window key, to the repartition
+// topic; a repartition batch runs the window and the steps after it, writes the results to the
+// output topic and the state's changes to the changelog partition of the same number — each
+// in one transaction with the batch's offsets. A repartition partition's state is restored from
+// its changelog after the partition is claimed (so no earlier owner's transaction is still
+// open) and again after an aborted transaction, so the operator never undoes anything.
+//
 // Fencing. kafkajs speaks the pre-KIP-447 protocol: TxnOffsetCommit carries no group generation,
 // so the broker accepts an offset commit from a member the group has already expelled. A worker
 // frozen past its session timeout (SIGSTOP, a long GC, a suspended laptop) would, once resumed,
@@ -43,9 +51,22 @@ import { KafkaJSError } from '../broker/kafkajs';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { CompiledTransform, Row, StepTally } from '../pipelines/pipeline';
+import type {
+  CompiledTransform,
+  Row,
+  StepTally,
+  WindowStage,
+  WindowState,
+} from '../pipelines/pipeline';
+import { readChangelogPartition } from './changelogReader';
 import { PartitionProducers, type PartitionClaim } from './partitionProducers';
 import type { Service } from './service';
+import {
+  ensureWindowTopics,
+  windowKeyOf,
+  windowTopicNames,
+  type WindowTopicNames,
+} from './windowTopics';
 import type { WorkerStats } from './workerStats';
 
 export interface ProcessorOptions {
@@ -56,7 +77,7 @@ export interface ProcessorOptions {
   inputTopic: string;
   outputTopic: string;
   sessionTimeoutMs: number;
-  /** what to do to each row; its window stage, if any, is not run here */
+  /** what to do to each row */
   transform: CompiledTransform;
   stats: WorkerStats;
   logger: Logger;
@@ -108,12 +129,31 @@ function parseRow(value: Buffer | null): Row | null {
     : null;
 }
 
-/** Runs the transform's row steps over each message, keeping its key and source headers. */
+/** A window stage's state for one repartition partition, with what it has shown /stats. */
+export interface WindowPartition {
+  partition: number;
+  openWindows: number;
+  stateBytes: number;
+}
+
+/** One batch's records to write, and its counts for the stats. */
+interface BatchWork {
+  sends: { topic: string; messages: Message[] }[];
+  rowsIn: number;
+  rowsOut: number;
+  dropped: number;
+}
+
+/**
+ * Runs the transform's row steps over each message, keeping its source headers and its key —
+ * or, before a window, keying each row by its window key for the repartition topic.
+ */
 function transformMessages(
   transform: CompiledTransform,
   messages: readonly KafkaMessage[],
   tally: StepTally,
 ): { outputs: Message[]; dropped: number } {
+  const keyFields = transform.window?.operator.keyFields ?? null;
   const outputs: Message[] = [];
   let dropped = 0;
   for (const message of messages) {
@@ -130,9 +170,40 @@ function transformMessages(
     const rows = transform.head.run([row], tally);
     if (rows.length === 0) dropped++;
     const headers = passedHeaders(message.headers);
-    for (const out of rows) outputs.push({ key: message.key, value: JSON.stringify(out), headers });
+    for (const out of rows)
+      outputs.push({
+        key: keyFields ? windowKeyOf(out, keyFields) : message.key,
+        value: JSON.stringify(out),
+        headers,
+      });
   }
   return { outputs, dropped };
+}
+
+/** Runs a repartition batch through the window and the steps after it. */
+function windowMessages(
+  window: WindowStage,
+  state: WindowState,
+  messages: readonly KafkaMessage[],
+  tally: StepTally,
+): { outputs: Message[]; changes: Message[] } {
+  const rows: Row[] = [];
+  for (const message of messages) {
+    const row = parseRow(message.value);
+    if (row !== null) rows.push(row);
+  }
+  const { results, changes } = window.operator.process(
+    state,
+    rows,
+    Date.now(),
+    tally[window.tallyIndex]!,
+  );
+  const keyFields = window.operator.keyFields;
+  const outputs = window.tail.run(results, tally).map((row) => ({
+    key: windowKeyOf(row, keyFields),
+    value: JSON.stringify(row),
+  }));
+  return { outputs, changes: changes.map(([key, value]) => ({ key, value })) };
 }
 
 export class TransactionalProcessor implements Service {
@@ -143,8 +214,16 @@ export class TransactionalProcessor implements Service {
   private joined = false;
   private currentAssignment: Record<string, number[]> = {};
   private recentCrashes: number[] = [];
+  /** the internal topics when the transform has a window step */
+  private readonly windowTopics: WindowTopicNames | null;
+  /** window state per repartition partition, valid for the claim it was restored under */
+  private readonly windowStates = new Map<number, { claim: PartitionClaim; state: WindowState }>();
 
-  constructor(private readonly options: ProcessorOptions) {}
+  constructor(private readonly options: ProcessorOptions) {
+    this.windowTopics = options.transform.window
+      ? windowTopicNames(options.group, options.transform.name)
+      : null;
+  }
 
   /** true once the consumer has joined the group and holds an assignment */
   isConsuming(): boolean {
@@ -153,6 +232,21 @@ export class TransactionalProcessor implements Service {
 
   assignment(): Record<string, number[]> {
     return this.currentAssignment;
+  }
+
+  /** Open windows and state size of each repartition partition this worker holds. */
+  windowPartitions(): WindowPartition[] {
+    const held = this.windowTopics
+      ? (this.currentAssignment[this.windowTopics.repartition] ?? [])
+      : [];
+    return [...this.windowStates]
+      .filter(([partition]) => held.includes(partition))
+      .sort(([a], [b]) => a - b)
+      .map(([partition, { state }]) => ({
+        partition,
+        openWindows: state.openWindows,
+        stateBytes: state.sizeBytes,
+      }));
   }
 
   async start(): Promise<void> {
@@ -191,8 +285,12 @@ export class TransactionalProcessor implements Service {
       );
     });
     await admin.connect();
+    if (this.windowTopics) await ensureWindowTopics(admin, this.windowTopics, inputTopic);
     await consumer.connect();
-    await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
+    await consumer.subscribe({
+      topics: this.windowTopics ? [inputTopic, this.windowTopics.repartition] : [inputTopic],
+      fromBeginning: true,
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -255,7 +353,7 @@ export class TransactionalProcessor implements Service {
   }: EachBatchPayload): Promise<void> {
     const producers = this.producers;
     if (!producers || !isRunning() || isStale()) return;
-    const { group, outputTopic, transform, stats, logger } = this.options;
+    const { group, stats, logger } = this.options;
     const claim = await producers.claim(batch.topic, batch.partition);
     // input below the offset read after the fence was committed by an earlier owner
     const messages = batch.messages.filter((message) => BigInt(message.offset) >= claim.nextOffset);
@@ -264,12 +362,15 @@ export class TransactionalProcessor implements Service {
       await heartbeat();
       return;
     }
-    const tally = transform.newTally();
-    const { outputs, dropped } = transformMessages(transform, messages, tally);
+    const tally = this.options.transform.newTally();
+    const work =
+      batch.topic === this.windowTopics?.repartition
+        ? await this.windowWork(claim, messages, tally)
+        : this.rowWork(messages, tally);
     const nextOffset = BigInt(batch.lastOffset()) + 1n;
     const transaction = await claim.producer.transaction();
     try {
-      if (outputs.length > 0) await transaction.send({ topic: outputTopic, messages: outputs });
+      for (const send of work.sends) if (send.messages.length > 0) await transaction.send(send);
       await transaction.sendOffsets({
         consumerGroupId: group,
         topics: [
@@ -282,6 +383,8 @@ export class TransactionalProcessor implements Service {
       await transaction.commit();
     } catch (error) {
       stats.record({ aborts: 1 });
+      // the window state took the batch in: rebuild it from the changelog next time
+      if (batch.topic === this.windowTopics?.repartition) this.windowStates.delete(batch.partition);
       await this.abort(claim, transaction, error);
       if (isFencing(error)) {
         logger.warn('partition moved to another worker; rejoining the group', {
@@ -300,15 +403,74 @@ export class TransactionalProcessor implements Service {
     claim.nextOffset = nextOffset;
     resolveOffset(batch.lastOffset());
     stats.record(
-      {
-        rowsIn: messages.length,
-        rowsOut: outputs.length,
-        rowsDropped: dropped,
-        transactions: 1,
-      },
+      { rowsIn: work.rowsIn, rowsOut: work.rowsOut, rowsDropped: work.dropped, transactions: 1 },
       tally,
     );
     await heartbeat();
+  }
+
+  /** An input batch: the row steps, to the output topic or, before a window, to repartition. */
+  private rowWork(messages: KafkaMessage[], tally: StepTally): BatchWork {
+    const { outputs, dropped } = transformMessages(this.options.transform, messages, tally);
+    const topic = this.windowTopics?.repartition ?? this.options.outputTopic;
+    return {
+      sends: [{ topic, messages: outputs }],
+      rowsIn: messages.length,
+      rowsOut: this.windowTopics ? 0 : outputs.length,
+      dropped,
+    };
+  }
+
+  /** A repartition batch: the window and the steps after it; the state's changes to the changelog. */
+  private async windowWork(
+    claim: PartitionClaim,
+    messages: KafkaMessage[],
+    tally: StepTally,
+  ): Promise<BatchWork> {
+    const window = this.options.transform.window!;
+    const { changelog } = this.windowTopics!;
+    const state = await this.windowState(claim, window, changelog);
+    const { outputs, changes } = windowMessages(window, state, messages, tally);
+    return {
+      sends: [
+        { topic: this.options.outputTopic, messages: outputs },
+        {
+          topic: changelog,
+          messages: changes.map((change) => ({ ...change, partition: claim.partition })),
+        },
+      ],
+      rowsIn: 0,
+      rowsOut: outputs.length,
+      dropped: 0,
+    };
+  }
+
+  /**
+   * The partition's window state, restored from its changelog partition the first time after a
+   * claim or an aborted batch. The claim fenced every earlier writer, so the changelog read
+   * read_committed up to its end is complete.
+   */
+  private async windowState(
+    claim: PartitionClaim,
+    window: WindowStage,
+    changelog: string,
+  ): Promise<WindowState> {
+    const held = this.windowStates.get(claim.partition);
+    if (held && held.claim === claim) return held.state;
+    const entries = await readChangelogPartition(
+      this.options.kafka,
+      this.admin!,
+      changelog,
+      claim.partition,
+    );
+    const state = window.operator.restore(entries);
+    this.windowStates.set(claim.partition, { claim, state });
+    this.options.logger.info('restored window state', {
+      partition: claim.partition,
+      entries: entries.length,
+      openWindows: state.openWindows,
+    });
+    return state;
   }
 
   /**

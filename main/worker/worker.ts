@@ -97,6 +97,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       sinceStart: { ...this.stats.sinceStart },
       lifetime: { ...this.stats.lifetime },
       steps: this.stats.steps,
+      windows: this.processor.windowPartitions(),
       assignment: this.processor.assignment(),
       uptimeSeconds: this.stats.uptimeSeconds(),
     };

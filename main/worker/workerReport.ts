@@ -2,6 +2,7 @@
 // reads) and the /metrics families. Pure functions of the worker's state.
 import type { StepCounter, StepTally } from '../pipelines/pipeline';
 import type { MetricFamily } from './prometheusText';
+import type { WindowPartition } from './transactionalProcessor';
 import type { WorkerCounters } from './workerStats';
 
 /** starting: not yet a consuming group member; consuming: in the group; stopping: leaving. */
@@ -20,6 +21,8 @@ export interface WorkerSnapshot {
   lifetime: WorkerCounters;
   /** the transform's per-step counts since start, committed transactions only */
   steps: StepTally;
+  /** window steps: open windows and state size per repartition partition held */
+  windows: WindowPartition[];
   /** topic → assigned partitions */
   assignment: Record<string, number[]>;
   uptimeSeconds: number;
@@ -35,6 +38,8 @@ export interface WorkerStatsDocument extends WorkerCounters {
   transform: string;
   /** per step, in step order: rows in, out, dropped, errors and late since start */
   steps: StepCounter[];
+  /** window steps: open windows and state bytes per partition this worker holds */
+  windows: WindowPartition[];
   /** assigned partitions of the input topic */
   partitions: number[];
   uptimeSeconds: number;
@@ -53,6 +58,7 @@ export function statsDocument(snapshot: WorkerSnapshot): WorkerStatsDocument {
     transform: snapshot.transform,
     ...snapshot.sinceStart,
     steps: snapshot.steps.map((counter) => ({ ...counter })),
+    windows: snapshot.windows.map((partition) => ({ ...partition })),
     partitions: [...(snapshot.assignment[snapshot.inputTopic] ?? [])].sort((a, b) => a - b),
     uptimeSeconds: Math.round(snapshot.uptimeSeconds * 1000) / 1000,
     lifetime: { ...snapshot.lifetime },
@@ -110,6 +116,24 @@ export function metricFamilies(snapshot: WorkerSnapshot): MetricFamily[] {
       samples: Object.entries(snapshot.assignment).map(([topic, partitions]) => ({
         labels: { ...worker, topic },
         value: partitions.length,
+      })),
+    },
+    {
+      name: 'parquet_streamer_worker_open_windows',
+      help: 'Open windows (one per window and key) per partition of the window state held.',
+      type: 'gauge',
+      samples: snapshot.windows.map(({ partition, openWindows }) => ({
+        labels: { ...worker, partition: String(partition) },
+        value: openWindows,
+      })),
+    },
+    {
+      name: 'parquet_streamer_worker_window_state_bytes',
+      help: 'Bytes of changelog entries of the window state held, per partition.',
+      type: 'gauge',
+      samples: snapshot.windows.map(({ partition, stateBytes }) => ({
+        labels: { ...worker, partition: String(partition) },
+        value: stateBytes,
       })),
     },
     {

@@ -86,13 +86,12 @@ export async function setUp(
   await admin.connect();
   const input = uniqueName(`${name}-in`);
   const output = uniqueName(`${name}-out`);
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic: input, numPartitions: PARTITIONS },
-      { topic: output, numPartitions: PARTITIONS, configEntries: outputConfig },
-    ],
-  });
+  try {
+    await createTopics(admin, [input, output], outputConfig, baseDir);
+  } catch (error) {
+    await admin.disconnect(); // a connected admin would keep the test process alive
+    throw error;
+  }
   return {
     kafka,
     admin,
@@ -103,6 +102,36 @@ export async function setUp(
     logFile: path.join(baseDir, 'workers.log'),
     pids: new Set(),
   };
+}
+
+async function createTopics(
+  admin: Admin,
+  [input, output]: [string, string],
+  outputConfig: { name: string; value: string }[],
+  baseDir: string,
+): Promise<void> {
+  await admin.createTopics({
+    topics: [
+      { topic: input, numPartitions: PARTITIONS },
+      { topic: output, numPartitions: PARTITIONS, configEntries: outputConfig },
+    ],
+  });
+  // kafkajs' waitForLeaders fails at once while the broker has not learned of a new topic yet
+  await waitFor(
+    'the new topics have leaders',
+    async () => {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [input, output] });
+        return topics.every(({ partitions }) =>
+          partitions.every((partition) => partition.leader >= 0),
+        );
+      } catch {
+        return false;
+      }
+    },
+    30_000,
+    baseDir,
+  );
 }
 
 export function supervise(

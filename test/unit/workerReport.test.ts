@@ -18,6 +18,7 @@ const snapshot: WorkerSnapshot = {
     { step: 1, type: 'map', in: 10, out: 7, dropped: 2, errors: 1, late: 0 },
     { step: 2, type: 'select', in: 7, out: 7, dropped: 0, errors: 0, late: 0 },
   ],
+  windows: [{ partition: 1, openWindows: 3, stateBytes: 420 }],
   assignment: { parking: [3, 1] },
   uptimeSeconds: 12.34567,
 };
@@ -40,6 +41,7 @@ test('the stats document carries the counters, sorted input partitions and uptim
       { step: 1, type: 'map', in: 10, out: 7, dropped: 2, errors: 1, late: 0 },
       { step: 2, type: 'select', in: 7, out: 7, dropped: 0, errors: 0, late: 0 },
     ],
+    windows: [{ partition: 1, openWindows: 3, stateBytes: 420 }],
     partitions: [1, 3],
     uptimeSeconds: 12.346,
     lifetime: { rowsIn: 110, rowsOut: 77, rowsDropped: 33, transactions: 12, aborts: 1 },
@@ -66,6 +68,7 @@ test('metrics have HELP and TYPE lines and labelled samples', () => {
     /^parquet_streamer_worker_assigned_partitions\{worker="worker1",topic="parking"\} 2$/m,
   );
   assert.match(text, /^parquet_streamer_worker_consuming\{worker="worker1"\} 1$/m);
+  assert.match(text, /^parquet_streamer_worker_open_windows\{worker="worker1",partition="1"\} 3$/m);
   assert.match(
     text,
     /^parquet_streamer_worker_step_rows_total\{worker="worker1",step="1",type="map",count="errors"\} 1$/m,

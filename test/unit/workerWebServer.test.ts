@@ -20,6 +20,7 @@ function snapshotWith(phase: WorkerSnapshot['phase']): WorkerSnapshot {
     sinceStart: { rowsIn: 5, rowsOut: 4, rowsDropped: 1, transactions: 1, aborts: 0 },
     lifetime: { rowsIn: 5, rowsOut: 4, rowsDropped: 1, transactions: 1, aborts: 0 },
     steps: [],
+    windows: [],
     assignment: phase === 'consuming' ? { in: [0, 2] } : {},
     uptimeSeconds: 1,
   };
