@@ -13,6 +13,7 @@ import { loadTransform, type LoadedTransform } from '../pipelines/transformSourc
 import { latestWindowResults } from '../pipelines/windowOperator';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { windowTopicNames } from '../worker/windowTopics';
 import { computeExpectedOutput } from './expectedOutput';
 import { RowDigests, type DigestComparison } from './rowDigests';
 import { compareWindows, type WindowComparison } from './windowComparison';
@@ -99,7 +100,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     const outcome = await produced;
     if (outcome.state === 'failed')
       throw new EnvironmentError(`the producer failed: ${outcome.detail ?? 'no detail'}`);
-    await waitForWorkers(options, session.group, (rowsCommitted) =>
+    const topics = [options.inputTopic];
+    if (loaded.transform.window)
+      topics.push(windowTopicNames(session.group, loaded.name).repartition);
+    await waitForWorkers(options, session.group, topics, (rowsCommitted) =>
       options.onProgress?.({
         phase: 'draining',
         rowsProduced,
@@ -187,12 +191,13 @@ async function endOffsets(brokers: string[], topic: string): Promise<Map<number,
 }
 
 /**
- * Waits until the group has committed every record of every topic it reads (the input, and a
- * repartition topic a windowed transform adds), failing when nothing moves for stallTimeoutMs.
+ * Waits until the group has committed every record of the topics it reads (the input, and the
+ * repartition topic of a windowed transform), failing when nothing moves for stallTimeoutMs.
  */
 async function waitForWorkers(
   options: PipelineRunOptions,
   group: string,
+  topics: string[],
   onCommitted: (inputRows: number) => void,
 ): Promise<void> {
   const stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
@@ -200,11 +205,10 @@ async function waitForWorkers(
     let lastTotal = -1;
     let lastMove = performance.now();
     for (;;) {
-      const committed = await admin.fetchOffsets({ groupId: group });
+      const committed = await admin.fetchOffsets({ groupId: group, topics });
       let behind = 0;
       let total = 0;
       let inputRows = 0;
-      const topics = new Set([options.inputTopic, ...committed.map(({ topic }) => topic)]);
       for (const topic of topics) {
         const ends = await admin.fetchTopicOffsets(topic);
         const done = new Map(
