@@ -17,7 +17,7 @@ import {
 } from '../../main/api/contract';
 import { startDashboardServer, type DashboardServer } from '../../main/server/dashboardServer';
 import { CONTENT_SECURITY_POLICY } from '../../main/server/contentSecurityPolicy';
-import { resolveStaticPath } from '../../main/server/staticFiles';
+import { resolveStaticPath } from '../../main/server/rendererFiles';
 import { createLogger } from '../../main/shared/logger';
 
 const worker: WorkerInfo = {
