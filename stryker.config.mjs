@@ -8,7 +8,7 @@ const GROUPS = {
       'main/parquet/jsonRowWriter.ts',
       'main/parquet/temporalText.ts',
     ],
-    tests: ['codecTypes', 'codecWideIntegers', 'parquetCorpus'],
+    tests: ['codecTypes', 'parquetCorpus'],
   },
   partitioners: {
     mutate: ['main/producer/partitioners.ts', 'main/producer/murmur2.ts'],

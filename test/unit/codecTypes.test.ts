@@ -288,6 +288,101 @@ describe('decimals', () => {
   });
 });
 
+describe('64-bit integers and decimals between 2^53 and 2^64', () => {
+  // Past 2^53 a double cannot hold every integer: 2^53 + 1 read as a number becomes
+  // 9007199254740992. The digits below are written by hand, not computed.
+  it('int64: exact digits on both sides of ±2^53 and up to ±(2^63)', () => {
+    const signed = BigInt64Array.from([
+      0x1fffff_ffffffffn, // 2^53 − 1, the last number
+      0x200000_00000001n, // 2^53 + 1
+      0x200000_00000003n, // 2^53 + 3
+      0x3fffff_ffffffffn, // 2^54 − 1
+      0x80000000000005n, // 2^55 + 5
+      0x40000000_00000001n, // 2^62 + 1
+      -0x1fffff_ffffffffn, // −(2^53 − 1), the last negative number
+      -0x200000_00000001n, // −(2^53 + 1)
+      -0x40000000_00000001n, // −(2^62 + 1)
+      -0x7fffffff_ffffffffn, // −(2^63 − 1)
+    ]);
+    assert.deepEqual(values(fixedWidth(new arrow.Int64(), signed)), [
+      '9007199254740991',
+      '"9007199254740993"',
+      '"9007199254740995"',
+      '"18014398509481983"',
+      '"36028797018963973"',
+      '"4611686018427387905"',
+      '-9007199254740991',
+      '"-9007199254740993"',
+      '"-4611686018427387905"',
+      '"-9223372036854775807"',
+    ]);
+  });
+
+  it('uint64: exact digits from 2^53 + 1 to 2^64 − 2', () => {
+    const unsigned = BigUint64Array.from([
+      0x200000_00000001n, // 2^53 + 1
+      0x7fffffff_ffffffffn, // 2^63 − 1
+      0x80000000_00000001n, // 2^63 + 1
+      0xffffffff_fffffffen, // 2^64 − 2
+      0x1fffff_fffffffen, // 2^53 − 2, still a number
+    ]);
+    assert.deepEqual(values(fixedWidth(new arrow.Uint64(), unsigned)), [
+      '"9007199254740993"',
+      '"9223372036854775807"',
+      '"9223372036854775809"',
+      '"18446744073709551614"',
+      '9007199254740990',
+    ]);
+  });
+
+  it('decimals: every digit of unscaled values past ±2^53, in 128 and 256 bits', () => {
+    const unscaled = [
+      0x1fffff_ffffffffn, // 2^53 − 1
+      0x200000_00000000n, // 2^53
+      0x200000_00000001n, // 2^53 + 1
+      0x3fffff_ffffffffn, // 2^54 − 1
+      0x80000000_00000007n, // 2^63 + 7
+      0xffffffff_ffffffffn, // 2^64 − 1
+      -0x1fffff_ffffffffn, // −(2^53 − 1)
+      -0x1fffff_00000000n, // −(2^53 − 2^32): high word 0xffe00001, the last on the fast path
+      -0x1fffff_00000001n, // −(2^53 − 2^32 + 1): high word 0xffe00000
+      -0x200000_00000001n, // −(2^53 + 1)
+      -0xffffffff_ffffffffn, // −(2^64 − 1)
+      0x1_00000000_00000000_00000001n, // 2^96 + 1
+    ];
+    const expected = [
+      '"90071992547409.91"',
+      '"90071992547409.92"',
+      '"90071992547409.93"',
+      '"180143985094819.83"',
+      '"92233720368547758.15"',
+      '"184467440737095516.15"',
+      '"-90071992547409.91"',
+      '"-90071949597736.96"',
+      '"-90071949597736.97"',
+      '"-90071992547409.93"',
+      '"-184467440737095516.15"',
+      '"792281625142643375935439503.37"',
+    ];
+    for (const bitWidth of [128, 256]) {
+      assert.deepEqual(
+        values(fixedWidth(new arrow.Decimal(2, 38, bitWidth), decimalWords(unscaled, bitWidth))),
+        expected,
+        `${bitWidth} bits`,
+      );
+    }
+    assert.deepEqual(
+      values(
+        fixedWidth(
+          new arrow.Decimal(0, 20, 128),
+          decimalWords([0x200000_00000001n, -0x200000_00000001n], 128),
+        ),
+      ),
+      ['"9007199254740993"', '"-9007199254740993"'],
+    );
+  });
+});
+
 describe('dates, times and timestamps', () => {
   it('dates as YYYY-MM-DD, including leap days and years outside 0–9999', () => {
     const days = Int32Array.from([0, -1, 19723, 11016, -719528, 2932897, -719529]);
