@@ -37,7 +37,7 @@ export default {
   mutate: group.mutate,
   coverageAnalysis: 'off',
   concurrency: 1,
-  timeoutMS: 20_000,
+  timeoutMS: 5_000,
   ignorePatterns: ['dist', 'out', '.bench-data', 'test-results', 'reports', '.stryker-tmp'],
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },

@@ -1,10 +1,14 @@
 // Pacers on a fake clock: the rate pacer holds N rows/s with only small bursts; the event-time
-// pacer spaces rows by their timestamps divided by the speed.
+// pacer spaces rows by their timestamps divided by the speed, and a replay of a file's timestamp
+// column (read the way the producer reads it) sends each row on its hand-computed schedule.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as arrow from 'apache-arrow';
+import { RowCodec } from '../../main/parquet/rowCodec';
 import { EventTimePacer } from '../../main/producer/eventTimePacer';
 import type { Clock } from '../../main/producer/monotonicClock';
 import { RatePacer } from '../../main/producer/ratePacer';
+import { eventTimesOf } from '../../main/producer/replayTimes';
 
 class FakeClock implements Clock {
   constructor(public time = 1_000) {}
@@ -127,5 +131,65 @@ describe('EventTimePacer', () => {
     clock.advance(400);
     pacer.shift(10_000);
     assert.equal(pacer.waitMs(), 10_600);
+  });
+});
+
+describe('replay by event time', () => {
+  /** Sends rows the way the producer does: schedule, sleep until due (waking `lateMs` late). */
+  function replay(times: (number | null)[], speed: number, lateMs: (row: number) => number) {
+    const clock = new FakeClock(0);
+    const pacer = new EventTimePacer(speed, clock);
+    const sentAt: number[] = [];
+    times.forEach((time, row) => {
+      pacer.schedule(time);
+      for (let wait = pacer.waitMs(); wait > 0; wait = pacer.waitMs()) {
+        clock.advance(wait + lateMs(row));
+      }
+      sentAt.push(clock.time);
+    });
+    return sentAt;
+  }
+
+  // an 'Issue Date' column as the producer reads it: epoch milliseconds through the codec
+  const issueDates = [
+    Date.UTC(2017, 0, 1, 0, 0, 0),
+    Date.UTC(2017, 0, 1, 0, 0, 2),
+    Date.UTC(2017, 0, 1, 0, 0, 2),
+    Date.UTC(2017, 0, 1, 0, 0, 5),
+    null,
+    Date.UTC(2017, 0, 1, 0, 0, 4), // earlier than its predecessor
+    Date.UTC(2017, 0, 1, 0, 0, 10),
+    Date.UTC(2017, 0, 1, 0, 1, 0),
+  ];
+  const table = new arrow.Table({
+    'Issue Date': arrow.vectorFromArray(issueDates, new arrow.TimestampMillisecond()),
+  });
+  const times = eventTimesOf(
+    new RowCodec(table.schema, { timestamps: 'epoch-ms' }),
+    table,
+    'Issue Date',
+    0,
+  );
+
+  it("sends each row at (its time − the previous row's time) ÷ speed after the previous", () => {
+    assert.deepEqual(times, issueDates);
+    // at speed 2, by hand: 0, +2 s/2, +0, +3 s/2, no time, earlier, +6 s/2, +50 s/2
+    assert.deepEqual(
+      replay(times, 2, () => 0),
+      [0, 1_000, 1_000, 2_500, 2_500, 2_500, 5_500, 30_500],
+    );
+    // at speed 5,000 (the integration test's), a minute of data takes 12 ms
+    assert.deepEqual(
+      replay(times, 5_000, () => 0),
+      [0, 0.4, 0.4, 1, 1, 1, 2.2, 12.2],
+    );
+  });
+
+  it('keeps to the schedule when the sender wakes up late', () => {
+    // each wake-up 300 ms late: a row is late by at most that, and lateness does not add up
+    assert.deepEqual(
+      replay(times, 2, () => 300),
+      [0, 1_300, 1_300, 2_800, 2_800, 2_800, 5_800, 30_800],
+    );
   });
 });
