@@ -335,6 +335,29 @@ describe('64-bit integers and decimals between 2^53 and 2^64', () => {
     ]);
   });
 
+  it('int64 and uint64 inside lists take the same rule (the nested encoder)', () => {
+    const signed = new arrow.List(new arrow.Field('item', new arrow.Int64(), true));
+    const unsigned = new arrow.List(new arrow.Field('item', new arrow.Uint64(), true));
+    const table = tableOf({
+      x: arrow.vectorFromArray(
+        [
+          [0x200000_00000001n, -0x200000_00000001n, 0x1fffff_ffffffffn, -0x1fffff_ffffffffn],
+          [-0x200000_00000000n, 0x7fffffff_ffffffffn],
+        ],
+        signed,
+      ),
+      y: arrow.vectorFromArray(
+        [[0xffffffff_fffffffen, 0x200000_00000001n], [0x1fffff_ffffffffn]],
+        unsigned,
+      ),
+    });
+    assert.deepEqual(encode(table), [
+      '{"x":["9007199254740993","-9007199254740993",9007199254740991,-9007199254740991],' +
+        '"y":["18446744073709551614","9007199254740993"]}',
+      '{"x":["-9007199254740992","9223372036854775807"],"y":[9007199254740991]}',
+    ]);
+  });
+
   it('decimals: every digit of unscaled values past ±2^53, in 128 and 256 bits', () => {
     const unscaled = [
       0x1fffff_ffffffffn, // 2^53 − 1
