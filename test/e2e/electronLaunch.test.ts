@@ -1,7 +1,8 @@
 // The built desktop app launched through Electron (playwright-core's _electron): the window
-// opens on the app's page, the preload API is there and nothing of Node leaks into the page, a
-// command goes round trip over IPC, eval is blocked by the CSP and window.open is denied. Where
-// Electron's binary cannot run, the test is skipped with the reason.
+// opens on the app's page at app://renderer/ (never file://), the preload API is there and
+// nothing of Node leaks into the page, a command goes round trip over IPC, eval is blocked by the
+// CSP and window.open is denied. Where Electron's binary cannot run, the test is skipped with the
+// reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -43,7 +44,7 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     const page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
     assert.equal(await page.title(), 'Parquet Streamer');
-    assert.match(page.url(), /^file:\/\/.*\/dist\/renderer\/index\.html$/);
+    assert.equal(page.url(), 'app://renderer/index.html');
 
     const exposed = await page.evaluate(() => {
       const scope = globalThis as unknown as PageGlobal;
