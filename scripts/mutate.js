@@ -1,4 +1,4 @@
-// `npm run mutate -- <codec|partitioners|pacers>`: StrykerJS over one module group (see
+// `npm run mutate -- <codec|codec-all|partitioners|pacers>`: StrykerJS over one module group (see
 // stryker.config.mjs). The Parquet corpus is passed by path, as the sandbox is not a checkout.
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
@@ -6,7 +6,9 @@ const path = require('node:path');
 
 const group = process.argv[2];
 if (!group) {
-  console.error('error: name a module group — npm run mutate -- codec|partitioners|pacers');
+  console.error(
+    'error: name a module group — npm run mutate -- codec|codec-all|partitioners|pacers',
+  );
   process.exit(2);
 }
 const root = path.resolve(__dirname, '..');

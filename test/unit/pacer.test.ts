@@ -80,6 +80,7 @@ describe('RatePacer', () => {
     const pacer = new RatePacer(1000, clock);
     pacer.take(1);
     clock.advance(5_000);
+    assert.equal(pacer.waitMs(), 0, 'no negative wait with tokens to spare');
     assert.equal(pacer.take(Number.MAX_SAFE_INTEGER), 250);
     assert.ok(pacer.waitMs() > 0);
   });
@@ -94,8 +95,25 @@ describe('RatePacer', () => {
     assert.equal(pacer.waitMs(), 100);
   });
 
-  it('rejects a rate that is not positive', () => {
-    assert.throws(() => new RatePacer(0, new FakeClock()), RangeError);
+  it('rejects a rate that is not a positive number, naming it', () => {
+    for (const rate of [0, -5, Infinity, NaN]) {
+      assert.throws(() => new RatePacer(rate, new FakeClock()), {
+        name: 'RangeError',
+        message: `rate must be a positive number (got ${rate})`,
+      });
+    }
+  });
+
+  it('lets a row go at once when a whole token is there, and not before', () => {
+    const clock = new FakeClock();
+    const pacer = new RatePacer(125, clock); // one row every 8 ms (exact in binary)
+    assert.equal(pacer.take(1), 1);
+    assert.equal(pacer.waitMs(), 8);
+    clock.advance(7);
+    assert.equal(pacer.take(1), 0);
+    clock.advance(1);
+    assert.equal(pacer.waitMs(), 0);
+    assert.equal(pacer.take(3), 1, 'one token accrued, one row');
   });
 });
 
@@ -134,6 +152,47 @@ describe('EventTimePacer', () => {
     assert.equal(pacer.waitMs(), 0);
     pacer.schedule(4_500); // gap measured from the previous row with a time
     assert.equal(pacer.waitMs(), 500);
+  });
+
+  it('measures the gap after a row without a time from the row before it', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(1, clock);
+    pacer.schedule(0);
+    pacer.schedule(null);
+    assert.equal(pacer.waitMs(), 0);
+    pacer.schedule(1_000);
+    assert.equal(pacer.waitMs(), 1_000);
+  });
+
+  it('a row with a time after rows without one goes at once, times before 1970 too', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(1, clock);
+    pacer.schedule(null);
+    pacer.schedule(5_000);
+    assert.equal(pacer.waitMs(), 0, 'no gap is measured from a row without a time');
+    const early = new EventTimePacer(1, clock);
+    early.schedule(-5_000);
+    early.schedule(null);
+    assert.equal(early.waitMs(), 0);
+    early.schedule(-4_000);
+    assert.equal(early.waitMs(), 1_000);
+  });
+
+  it('a pause before the first row does not delay it', () => {
+    const clock = new FakeClock();
+    const pacer = new EventTimePacer(1, clock);
+    pacer.shift(10_000);
+    pacer.schedule(0);
+    assert.equal(pacer.waitMs(), 0);
+  });
+
+  it('rejects a speed that is not a positive number, naming it', () => {
+    for (const speed of [0, -1, Infinity, NaN]) {
+      assert.throws(() => new EventTimePacer(speed, new FakeClock()), {
+        name: 'RangeError',
+        message: `speed must be a positive number (got ${speed})`,
+      });
+    }
   });
 
   it('moves the schedule by the length of a pause', () => {
