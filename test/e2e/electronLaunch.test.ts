@@ -33,6 +33,7 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     return;
   }
   const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-e2e-electron-'));
+  t.after(() => rm(appDataDir, { recursive: true, force: true }));
   const app = await electron.launch({
     executablePath: found.binary,
     args: [repoRoot],
@@ -87,6 +88,5 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     assert.equal(app.windows().length, 1);
   } finally {
     await app.close();
-    await rm(appDataDir, { recursive: true, force: true });
   }
 });
