@@ -335,6 +335,17 @@ describe('64-bit integers and decimals between 2^53 and 2^64', () => {
     ]);
   });
 
+  it('int64 nulls keep their rows in slices that start mid-column', () => {
+    const ids = BigInt64Array.from([1n, 0n, 0x200000_00000001n, 0n, -3n]);
+    assert.deepEqual(values(fixedWidth(new arrow.Int64(), ids, [true, false, true, false, true])), [
+      '1',
+      'null',
+      '"9007199254740993"',
+      'null',
+      '-3',
+    ]);
+  });
+
   it('int64 and uint64 inside lists take the same rule (the nested encoder)', () => {
     const signed = new arrow.List(new arrow.Field('item', new arrow.Int64(), true));
     const unsigned = new arrow.List(new arrow.Field('item', new arrow.Uint64(), true));
@@ -347,14 +358,17 @@ describe('64-bit integers and decimals between 2^53 and 2^64', () => {
         signed,
       ),
       y: arrow.vectorFromArray(
-        [[0xffffffff_fffffffen, 0x200000_00000001n], [0x1fffff_ffffffffn]],
+        [
+          [0xffffffff_fffffffen, 0x200000_00000001n],
+          [0x1fffff_ffffffffn, 7n, 8n],
+        ],
         unsigned,
       ),
     });
     assert.deepEqual(encode(table), [
       '{"x":["9007199254740993","-9007199254740993",9007199254740991,-9007199254740991],' +
         '"y":["18446744073709551614","9007199254740993"]}',
-      '{"x":["-9007199254740992","9223372036854775807"],"y":[9007199254740991]}',
+      '{"x":["-9007199254740992","9223372036854775807"],"y":[9007199254740991,7,8]}',
     ]);
   });
 
@@ -394,6 +408,11 @@ describe('64-bit integers and decimals between 2^53 and 2^64', () => {
         `${bitWidth} bits`,
       );
     }
+    // the 128-bit minimum, −2^127, whose top word is exactly 0x80000000
+    assert.deepEqual(
+      values(fixedWidth(new arrow.Decimal(0, 38, 128), decimalWords([-(1n << 127n)], 128))),
+      ['"-170141183460469231731687303715884105728"'],
+    );
     assert.deepEqual(
       values(
         fixedWidth(
@@ -402,6 +421,32 @@ describe('64-bit integers and decimals between 2^53 and 2^64', () => {
         ),
       ),
       ['"9007199254740993"', '"-9007199254740993"'],
+    );
+  });
+});
+
+describe('32- and 64-bit decimals and negative scales', () => {
+  it('decimal32 and decimal64 keep every digit, at their limits too', () => {
+    const small = [123n, -7n, 0x7fffffffn, -0x80000000n]; // 2^31 − 1 and −2^31
+    assert.deepEqual(values(fixedWidth(new arrow.Decimal(2, 9, 32), decimalWords(small, 32))), [
+      '"1.23"',
+      '"-0.07"',
+      '"21474836.47"',
+      '"-21474836.48"',
+    ]);
+    const wide = [0x200000_00000001n, -0x200000_00000001n, 0x7fffffff_ffffffffn, -(1n << 63n)];
+    assert.deepEqual(values(fixedWidth(new arrow.Decimal(2, 18, 64), decimalWords(wide, 64))), [
+      '"90071992547409.93"',
+      '"-90071992547409.93"',
+      '"92233720368547758.07"',
+      '"-92233720368547758.08"',
+    ]);
+  });
+
+  it('a negative scale appends zeros, and zero stays 0', () => {
+    assert.deepEqual(
+      values(fixedWidth(new arrow.Decimal(-3, 5, 128), decimalWords([12n, 0n, -5n], 128))),
+      ['"12000"', '"0"', '"-5000"'],
     );
   });
 });
