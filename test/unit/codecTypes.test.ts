@@ -413,6 +413,11 @@ describe('64-bit integers and decimals between 2^53 and 2^64', () => {
       values(fixedWidth(new arrow.Decimal(0, 38, 128), decimalWords([-(1n << 127n)], 128))),
       ['"-170141183460469231731687303715884105728"'],
     );
+    // a negative value on the slow path with more fraction digits than digits: −(2^96 + 1)
+    assert.deepEqual(
+      values(fixedWidth(new arrow.Decimal(30, 38, 128), decimalWords([-(1n << 96n) - 1n], 128))),
+      ['"-0.079228162514264337593543950337"'],
+    );
     assert.deepEqual(
       values(
         fixedWidth(
