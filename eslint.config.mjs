@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'child_process', 'net', 'http', 'os', 'crypto', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

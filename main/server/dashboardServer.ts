@@ -1,7 +1,8 @@
 // The browser dashboard: an HTTP server on 127.0.0.1 that serves the built renderer and carries
 // the engine's commands and events over a WebSocket at /api. Only the page this process opened may
 // talk to the engine: the WebSocket needs the per-launch token from the printed URL, an Origin and
-// a Host of this server (which also defeats DNS rebinding).
+// a Host of this server (which also defeats DNS rebinding). Refusals are logged once per source
+// a minute, with a count of the ones held back.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,10 +18,12 @@ import {
 import { dispatchCommand } from '../api/commandDispatcher';
 import { EnvironmentError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
+import { LogRateLimiter } from '../shared/logRateLimiter';
 import { sendStatus, serveStatic } from './staticFiles';
 
 const API_PATH = '/api';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 export interface DashboardServerOptions {
   host: EngineHost;
@@ -29,6 +32,8 @@ export interface DashboardServerOptions {
   /** the built renderer (dist/renderer) */
   staticDir: string;
   logger?: Logger;
+  /** the clock refusal logging is paced by (default Date.now) */
+  now?: () => number;
 }
 
 export interface DashboardServer {
@@ -56,6 +61,13 @@ export async function startDashboardServer(
   const token = randomBytes(24).toString('base64url');
   let port = options.port;
   const ownHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const refusals = new LogRateLimiter(REFUSAL_LOG_INTERVAL_MS, options.now);
+  const logRefusal = (message: string, request: IncomingMessage, origin: string) => {
+    const source = request.socket.remoteAddress ?? 'unknown';
+    const heldBack = refusals.admit(`${message}\0${source}\0${origin}`);
+    if (heldBack === null) return;
+    logger.warn(message, { source, origin, ...(heldBack > 0 ? { alsoRefused: heldBack } : {}) });
+  };
 
   const server = createServer((request, response) => {
     if (!ownHosts().includes(request.headers.host ?? '')) {
@@ -78,11 +90,11 @@ export async function startDashboardServer(
       return rejectUpgrade(socket, 421, 'Misdirected Request');
     }
     if (!ownHosts().some((host) => origin === `http://${host}`)) {
-      logger.warn('refused a WebSocket from another origin', { origin });
+      logRefusal('refused a WebSocket from another origin', request, origin);
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
     if (!sameToken(url.searchParams.get('token'), token)) {
-      logger.warn('refused a WebSocket without the launch token');
+      logRefusal('refused a WebSocket without the launch token', request, origin);
       return rejectUpgrade(socket, 401, 'Unauthorized');
     }
     sockets.handleUpgrade(request, socket, head, (ws) => serveClient(ws));

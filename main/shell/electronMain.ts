@@ -1,10 +1,10 @@
 // The desktop app's main process, the only code that imports electron: one locked-down window
-// on the built renderer, the native menu and file dialog, and the IPC wiring that hands every
-// request from that window to the engine through the shared command dispatcher.
+// on the built renderer (served from app://renderer/, never file://), the native menu and file
+// dialog, and the IPC wiring that hands every request from that window to the engine through
+// the shared command dispatcher.
 // PS_DATA_DIR overrides where the app keeps its data; PS_BROKERS=host:port,… uses an existing
 // cluster instead of the local broker.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
@@ -23,12 +23,13 @@ import { StreamEngine } from '../api/streamEngine';
 import { describeError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { writeExportFolder, type ExportFile } from './exportFolder';
+import { handleAppProtocol, registerAppScheme } from './appProtocol';
+import { APP_INDEX_URL } from './appRequest';
 
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
-const indexFile = path.join(distDir, 'renderer', 'index.html');
+const rendererDir = path.join(distDir, 'renderer');
 const preloadFile = path.join(distDir, 'preload', 'preload.bundle.js');
-const indexUrl = pathToFileURL(indexFile).href;
 const ENGINE_CLOSE_TIMEOUT_MS = 20_000;
 
 let mainWindow: BrowserWindow | null = null;
@@ -41,7 +42,7 @@ function fromOwnWindow(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   if (!window || window.isDestroyed() || !frame) return false;
   if (event.sender.id !== window.webContents.id || frame.parent !== null) return false;
-  return frame.url.split(/[?#]/)[0] === indexUrl;
+  return frame.url.split(/[?#]/)[0] === APP_INDEX_URL;
 }
 
 async function pickDataset(): Promise<string | null> {
@@ -163,10 +164,11 @@ async function createWindow(): Promise<void> {
   window.on('closed', () => {
     mainWindow = null;
   });
-  await window.loadFile(indexFile);
+  await window.loadURL(APP_INDEX_URL);
 }
 
 async function start(): Promise<void> {
+  handleAppProtocol(rendererDir);
   lockDownWebContents();
   Menu.setApplicationMenu(buildMenu());
   const brokers = process.env.PS_BROKERS ? parseBrokerList(process.env.PS_BROKERS) : undefined;
@@ -236,6 +238,7 @@ function main(): void {
     });
   });
   app.on('window-all-closed', () => app.quit());
+  registerAppScheme();
   app
     .whenReady()
     .then(start)

@@ -1,29 +1,23 @@
-// Demotes kafkajs log lines that are expected in a transactional worker to debug, so a healthy
-// worker's log shows no errors: CONCURRENT_TRANSACTIONS is retried by kafkajs while the previous
-// commit's markers are written, the idempotent-retries warning does not apply because a
-// failed transaction is aborted and its batch delivered again, and a producer fenced by the
-// partition's new owner is reported by the processor itself.
+// What a transactional worker's terminal shows of kafkajs (the mechanism is shared/kafkaLogFilter):
+// CONCURRENT_TRANSACTIONS is retried by kafkajs while the previous commit's markers are written,
+// the idempotent-retries warning does not apply because a failed transaction is aborted and its
+// batch delivered again, the processor logs a rebalance itself and reports a producer fenced by
+// the partition's new owner; start-up conditions kafkajs retries are one info line; stack traces
+// only at -l debug.
+import { filterKafkaLog, KAFKA_RETRIABLE_RULES, type KafkaLogRule } from '../shared/kafkaLogFilter';
 import type { Logger } from '../shared/logger';
 
-const EXPECTED_KAFKA_NOISE: RegExp[] = [
-  /concurrent operation on the same transaction was ongoing/,
-  /Limiting retries for the idempotent producer may invalidate EoS guarantees/,
-  /Producer attempted an operation with an old epoch/,
+const WORKER_RULES: readonly KafkaLogRule[] = [
+  { pattern: /concurrent operation on the same transaction was ongoing/, level: 'debug' },
+  {
+    pattern: /Limiting retries for the idempotent producer may invalidate EoS guarantees/,
+    level: 'debug',
+  },
+  { pattern: /The group is rebalancing, re-joining/, level: 'debug' },
+  { pattern: /Producer attempted an operation with an old epoch/, level: 'debug' },
+  ...KAFKA_RETRIABLE_RULES,
 ];
 
 export function withoutExpectedNoise(logger: Logger): Logger {
-  const demote =
-    (level: 'info' | 'warn' | 'error') =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      if (EXPECTED_KAFKA_NOISE.some((pattern) => pattern.test(message)))
-        logger.debug(message, fields);
-      else logger[level](message, fields);
-    };
-  return {
-    debug: (message, fields) => logger.debug(message, fields),
-    info: demote('info'),
-    warn: demote('warn'),
-    error: demote('error'),
-    child: (component) => withoutExpectedNoise(logger.child(component)),
-  };
+  return filterKafkaLog(logger, WORKER_RULES);
 }

@@ -2,8 +2,9 @@
 // the test broker. Generate demo data, stream it through two workers, wait until the NYC
 // pipeline's box plot shows all five boroughs, scale the pool with the slider, pause / resume /
 // stop, export the chart as CSV, PNG and SVG, add a histogram of a discovered field and see it
-// drawn, move it, export all charts as one ZIP, and remove it. Any page error or console error
-// (a CSP violation, say) fails it.
+// drawn, move it, export all charts as one ZIP, and remove it. The rate keeps the stream running
+// long enough that pause, resume and stop always happen, and the test checks they did. Any page
+// error or console error (a CSP violation, say) fails it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -41,6 +42,14 @@ async function streamState(page: Page): Promise<string | null> {
   return page.getByTestId('stream-progress').getAttribute('data-state');
 }
 
+/** The acked row count the progress line shows. */
+async function rowsAcked(page: Page): Promise<number> {
+  const text = (await page.getByTestId('stream-progress').textContent()) ?? '';
+  const match = /([\d,]+) \/ [\d,]+ rows acked/.exec(text);
+  assert.ok(match, `no acked count in ${JSON.stringify(text)}`);
+  return Number(match[1]!.replaceAll(',', ''));
+}
+
 async function waitForStreamState(page: Page, states: string[], timeout: number): Promise<void> {
   const selector = states.map((state) => `[data-state="${state}"]`).join(',');
   await page.getByTestId('stream-progress').and(page.locator(selector)).waitFor({ timeout });
@@ -70,7 +79,8 @@ test(
 
       await page.getByLabel('Input topic').fill(uniqueName('e2e-violations'));
       await page.getByLabel('Output topic').fill(uniqueName('e2e-by-borough'));
-      await page.getByLabel('Rate (rows/s)').fill('3000');
+      // 500 rows/s: 60,000 rows take two minutes, far longer than the steps before Stop
+      await page.getByLabel('Rate (rows/s)').fill('500');
       await page.getByLabel('Rate (rows/s)').press('Enter');
 
       await page
@@ -107,16 +117,15 @@ test(
       await mkdir(resultsDir, { recursive: true });
       await page.screenshot({ path: path.join(resultsDir, 'dashboard.png'), fullPage: true });
 
-      if ((await streamState(page)) === 'running') {
-        await page.getByRole('button', { name: 'Pause' }).click();
-        await waitForStreamState(page, ['paused'], 30_000);
-        await page.getByRole('button', { name: 'Resume' }).click();
-        await waitForStreamState(page, ['running', 'done'], 30_000);
-      }
-      if ((await streamState(page)) === 'running') {
-        await page.getByRole('button', { name: 'Stop' }).click();
-      }
+      assert.equal(await streamState(page), 'running', 'still streaming: pause, resume, stop run');
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await waitForStreamState(page, ['paused'], 30_000);
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await waitForStreamState(page, ['running'], 30_000);
+      await page.getByRole('button', { name: 'Stop' }).click();
       await waitForStreamState(page, ['done'], 60_000);
+      const acked = await rowsAcked(page);
+      assert.ok(acked > 0 && acked < 60_000, `Stop ended the stream early (${acked} rows acked)`);
 
       const csvFile = await download(page, 'CSV');
       const csv = await readFile(csvFile, 'utf8');

@@ -1,7 +1,8 @@
 // The built desktop app launched through Electron (playwright-core's _electron): the window
-// opens on the app's page, the preload API is there and nothing of Node leaks into the page, a
-// command goes round trip over IPC, eval is blocked by the CSP and window.open is denied. Where
-// Electron's binary cannot run, the test is skipped with the reason.
+// opens on the app's page at app://renderer/ (never file://), the preload API is there and
+// nothing of Node leaks into the page, a command goes round trip over IPC, eval is blocked by the
+// CSP and window.open is denied. Where Electron's binary cannot run, the test is skipped with the
+// reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -32,6 +33,7 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     return;
   }
   const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-e2e-electron-'));
+  t.after(() => rm(appDataDir, { recursive: true, force: true }));
   const app = await electron.launch({
     executablePath: found.binary,
     args: [repoRoot],
@@ -43,7 +45,7 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     const page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
     assert.equal(await page.title(), 'Parquet Streamer');
-    assert.match(page.url(), /^file:\/\/.*\/dist\/renderer\/index\.html$/);
+    assert.equal(page.url(), 'app://renderer/index.html');
 
     const exposed = await page.evaluate(() => {
       const scope = globalThis as unknown as PageGlobal;
@@ -86,6 +88,5 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     assert.equal(app.windows().length, 1);
   } finally {
     await app.close();
-    await rm(appDataDir, { recursive: true, force: true });
   }
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
@@ -304,7 +304,7 @@ test(
 test(
   'with workers in between, the box plot shows all five boroughs',
   { timeout: 150_000 },
-  async () => {
+  async (t) => {
     const kafka = createKafka({
       brokers: testBrokers(),
       clientId: 'test-chart-pipeline',
@@ -324,6 +324,8 @@ test(
       }),
     );
     const baseDir = await mkdtemp(path.join(os.tmpdir(), 'ps-chart-'));
+    // after the finally below has stopped the workers that write into it
+    t.after(() => rm(baseDir, { recursive: true, force: true }));
     const log = (line: string) => appendFileSync(path.join(baseDir, 'workers.log'), line + '\n');
     const supervisor = new WorkerSupervisor({
       brokers: testBrokers(),

@@ -1,6 +1,7 @@
-// The `parquet-streamer` command as a user runs it: topic commands against the test broker,
-// --help on every command, and one-line errors: exit code 2 for a wrong command, 1 when the
-// cluster cannot be reached.
+// The `parquet-streamer` command as a user runs it: topic commands against the test broker (a
+// grown topic's partitions counted by an independent client, Debian's kcat), --help on every
+// command, and one-line errors: exit code 2 for a wrong command, 1 when the cluster cannot be
+// reached.
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -14,6 +15,21 @@ const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'parquet-streamer.j
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The topic's partition ids as kcat's metadata listing reports them. */
+function kcatPartitions(brokers: string, topic: string): number[] {
+  const listing = spawnSync('kcat', ['-L', '-J', '-b', brokers, '-t', topic], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(listing.status, 0, listing.stderr);
+  const metadata = JSON.parse(listing.stdout) as {
+    topics: { topic: string; partitions: { partition: number }[] }[];
+  };
+  const found = metadata.topics.find((entry) => entry.topic === topic);
+  assert.ok(found, `kcat does not list ${topic}`);
+  return found.partitions.map((entry) => entry.partition).sort((a, b) => a - b);
 }
 
 test('topic create, list and describe against the broker', () => {
@@ -33,6 +49,15 @@ test('topic create, list and describe against the broker', () => {
   assert.ok(description.partitions.every((p: { latestOffset: string }) => p.latestOffset === '0'));
   const grown = cli('topic', 'add-partitions', topic, '--partitions', '6', '--brokers', brokers);
   assert.equal(grown.code, 0, grown.stderr);
+  // the broker learns of new partitions from its controller a moment later: ask a few times
+  let partitions = kcatPartitions(brokers, topic);
+  for (let tries = 0; partitions.length < 6 && tries < 20; tries++) {
+    spawnSync('sleep', ['0.25']);
+    partitions = kcatPartitions(brokers, topic);
+  }
+  assert.deepEqual(partitions, [0, 1, 2, 3, 4, 5]);
+  const redescribed = cli('topic', 'describe', topic, '--brokers', brokers, '--json');
+  assert.equal(JSON.parse(redescribed.stdout).partitions.length, 6);
 });
 
 test('user mistakes give one line on stderr and exit codes 2 and 1', () => {

@@ -55,11 +55,11 @@ test('broker lists are parsed and a malformed entry is named', () => {
   assert.throws(() => parseBrokerList('localhost'), /"localhost" is not host:port/);
 });
 
-test('the log tail comes from the end of a long broker log', () => {
+test('the log tail comes from the end of a long broker log', (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-log-tail-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const log = path.join(dir, 'broker.log');
   writeFileSync(log, Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n') + '\n');
   assert.deepEqual(readLogTail(log, 2), ['line 19998', 'line 19999']);
   assert.deepEqual(readLogTail(path.join(dir, 'absent.log')), []);
-  rmSync(dir, { recursive: true });
 });

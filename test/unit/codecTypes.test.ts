@@ -288,6 +288,174 @@ describe('decimals', () => {
   });
 });
 
+describe('64-bit integers and decimals between 2^53 and 2^64', () => {
+  // Past 2^53 a double cannot hold every integer: 2^53 + 1 read as a number becomes
+  // 9007199254740992. The digits below are written by hand, not computed.
+  it('int64: exact digits on both sides of ±2^53 and up to ±(2^63)', () => {
+    const signed = BigInt64Array.from([
+      0x1fffff_ffffffffn, // 2^53 − 1, the last number
+      0x200000_00000001n, // 2^53 + 1
+      0x200000_00000003n, // 2^53 + 3
+      0x3fffff_ffffffffn, // 2^54 − 1
+      0x80000000000005n, // 2^55 + 5
+      0x40000000_00000001n, // 2^62 + 1
+      -0x1fffff_ffffffffn, // −(2^53 − 1), the last negative number
+      -0x200000_00000001n, // −(2^53 + 1)
+      -0x40000000_00000001n, // −(2^62 + 1)
+      -0x7fffffff_ffffffffn, // −(2^63 − 1)
+    ]);
+    assert.deepEqual(values(fixedWidth(new arrow.Int64(), signed)), [
+      '9007199254740991',
+      '"9007199254740993"',
+      '"9007199254740995"',
+      '"18014398509481983"',
+      '"36028797018963973"',
+      '"4611686018427387905"',
+      '-9007199254740991',
+      '"-9007199254740993"',
+      '"-4611686018427387905"',
+      '"-9223372036854775807"',
+    ]);
+  });
+
+  it('uint64: exact digits from 2^53 + 1 to 2^64 − 2', () => {
+    const unsigned = BigUint64Array.from([
+      0x200000_00000001n, // 2^53 + 1
+      0x7fffffff_ffffffffn, // 2^63 − 1
+      0x80000000_00000001n, // 2^63 + 1
+      0xffffffff_fffffffen, // 2^64 − 2
+      0x1fffff_fffffffen, // 2^53 − 2, still a number
+    ]);
+    assert.deepEqual(values(fixedWidth(new arrow.Uint64(), unsigned)), [
+      '"9007199254740993"',
+      '"9223372036854775807"',
+      '"9223372036854775809"',
+      '"18446744073709551614"',
+      '9007199254740990',
+    ]);
+  });
+
+  it('int64 nulls keep their rows in slices that start mid-column', () => {
+    const ids = BigInt64Array.from([1n, 0n, 0x200000_00000001n, 0n, -3n]);
+    assert.deepEqual(values(fixedWidth(new arrow.Int64(), ids, [true, false, true, false, true])), [
+      '1',
+      'null',
+      '"9007199254740993"',
+      'null',
+      '-3',
+    ]);
+  });
+
+  it('int64 and uint64 inside lists take the same rule (the nested encoder)', () => {
+    const signed = new arrow.List(new arrow.Field('item', new arrow.Int64(), true));
+    const unsigned = new arrow.List(new arrow.Field('item', new arrow.Uint64(), true));
+    const table = tableOf({
+      x: arrow.vectorFromArray(
+        [
+          [0x200000_00000001n, -0x200000_00000001n, 0x1fffff_ffffffffn, -0x1fffff_ffffffffn],
+          [-0x200000_00000000n, 0x7fffffff_ffffffffn],
+        ],
+        signed,
+      ),
+      y: arrow.vectorFromArray(
+        [
+          [0xffffffff_fffffffen, 0x200000_00000001n],
+          [0x1fffff_ffffffffn, 7n, 8n],
+        ],
+        unsigned,
+      ),
+    });
+    assert.deepEqual(encode(table), [
+      '{"x":["9007199254740993","-9007199254740993",9007199254740991,-9007199254740991],' +
+        '"y":["18446744073709551614","9007199254740993"]}',
+      '{"x":["-9007199254740992","9223372036854775807"],"y":[9007199254740991,7,8]}',
+    ]);
+  });
+
+  it('decimals: every digit of unscaled values past ±2^53, in 128 and 256 bits', () => {
+    const unscaled = [
+      0x1fffff_ffffffffn, // 2^53 − 1
+      0x200000_00000000n, // 2^53
+      0x200000_00000001n, // 2^53 + 1
+      0x3fffff_ffffffffn, // 2^54 − 1
+      0x80000000_00000007n, // 2^63 + 7
+      0xffffffff_ffffffffn, // 2^64 − 1
+      -0x1fffff_ffffffffn, // −(2^53 − 1)
+      -0x1fffff_00000000n, // −(2^53 − 2^32): high word 0xffe00001, the last on the fast path
+      -0x1fffff_00000001n, // −(2^53 − 2^32 + 1): high word 0xffe00000
+      -0x200000_00000001n, // −(2^53 + 1)
+      -0xffffffff_ffffffffn, // −(2^64 − 1)
+      0x1_00000000_00000000_00000001n, // 2^96 + 1
+    ];
+    const expected = [
+      '"90071992547409.91"',
+      '"90071992547409.92"',
+      '"90071992547409.93"',
+      '"180143985094819.83"',
+      '"92233720368547758.15"',
+      '"184467440737095516.15"',
+      '"-90071992547409.91"',
+      '"-90071949597736.96"',
+      '"-90071949597736.97"',
+      '"-90071992547409.93"',
+      '"-184467440737095516.15"',
+      '"792281625142643375935439503.37"',
+    ];
+    for (const bitWidth of [128, 256]) {
+      assert.deepEqual(
+        values(fixedWidth(new arrow.Decimal(2, 38, bitWidth), decimalWords(unscaled, bitWidth))),
+        expected,
+        `${bitWidth} bits`,
+      );
+    }
+    // the 128-bit minimum, −2^127, whose top word is exactly 0x80000000
+    assert.deepEqual(
+      values(fixedWidth(new arrow.Decimal(0, 38, 128), decimalWords([-(1n << 127n)], 128))),
+      ['"-170141183460469231731687303715884105728"'],
+    );
+    // a negative value on the slow path with more fraction digits than digits: −(2^96 + 1)
+    assert.deepEqual(
+      values(fixedWidth(new arrow.Decimal(30, 38, 128), decimalWords([-(1n << 96n) - 1n], 128))),
+      ['"-0.079228162514264337593543950337"'],
+    );
+    assert.deepEqual(
+      values(
+        fixedWidth(
+          new arrow.Decimal(0, 20, 128),
+          decimalWords([0x200000_00000001n, -0x200000_00000001n], 128),
+        ),
+      ),
+      ['"9007199254740993"', '"-9007199254740993"'],
+    );
+  });
+});
+
+describe('32- and 64-bit decimals and negative scales', () => {
+  it('decimal32 and decimal64 keep every digit, at their limits too', () => {
+    const small = [123n, -7n, 0x7fffffffn, -0x80000000n]; // 2^31 − 1 and −2^31
+    assert.deepEqual(values(fixedWidth(new arrow.Decimal(2, 9, 32), decimalWords(small, 32))), [
+      '"1.23"',
+      '"-0.07"',
+      '"21474836.47"',
+      '"-21474836.48"',
+    ]);
+    const wide = [0x200000_00000001n, -0x200000_00000001n, 0x7fffffff_ffffffffn, -(1n << 63n)];
+    assert.deepEqual(values(fixedWidth(new arrow.Decimal(2, 18, 64), decimalWords(wide, 64))), [
+      '"90071992547409.93"',
+      '"-90071992547409.93"',
+      '"92233720368547758.07"',
+      '"-92233720368547758.08"',
+    ]);
+  });
+
+  it('a negative scale appends zeros, and zero stays 0', () => {
+    assert.deepEqual(
+      values(fixedWidth(new arrow.Decimal(-3, 5, 128), decimalWords([12n, 0n, -5n], 128))),
+      ['"12000"', '"0"', '"-5000"'],
+    );
+  });
+});
+
 describe('dates, times and timestamps', () => {
   it('dates as YYYY-MM-DD, including leap days and years outside 0–9999', () => {
     const days = Int32Array.from([0, -1, 19723, 11016, -719528, 2932897, -719529]);

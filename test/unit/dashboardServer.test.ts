@@ -1,6 +1,7 @@
 // The dashboard transport: static files with content types and CSP, no directory traversal,
-// WebSockets refused without the launch token or from another origin, and a command round trip
-// plus an event push over the socket. The engine is a small recording EngineHost.
+// WebSockets refused without the launch token (a wrong one of the right length too) or from
+// another origin, refusals logged once per source a minute, and a command round trip plus an
+// event push over the socket. The engine is a small recording EngineHost.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import {
 } from '../../main/api/contract';
 import { startDashboardServer, type DashboardServer } from '../../main/server/dashboardServer';
 import { CONTENT_SECURITY_POLICY } from '../../main/server/contentSecurityPolicy';
-import { resolveStaticPath } from '../../main/server/staticFiles';
+import { resolveStaticPath } from '../../main/server/rendererFiles';
 import { createLogger } from '../../main/shared/logger';
 
 const worker: WorkerInfo = {
@@ -53,6 +54,8 @@ const host: EngineHost = {
 let root: string;
 let staticDir: string;
 let dashboard: DashboardServer;
+const logLines: string[] = [];
+let clockMs = 0;
 
 before(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'ps-dashboard-'));
@@ -66,7 +69,8 @@ before(async () => {
     host,
     port: 0,
     staticDir,
-    logger: createLogger('test', () => {}),
+    logger: createLogger('test', (line) => logLines.push(line)),
+    now: () => clockMs,
   });
 });
 
@@ -199,6 +203,12 @@ test('answers only requests addressed to 127.0.0.1 or localhost', async () => {
 test('refuses WebSockets without the launch token or from another origin', async () => {
   assert.equal(await upgradeStatus(apiUrl(null), { origin: origin() }), 401);
   assert.equal(await upgradeStatus(apiUrl('guessed-token'), { origin: origin() }), 401);
+  const token = launchToken();
+  const sameLength = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+  assert.equal(sameLength.length, token.length);
+  assert.equal(await upgradeStatus(apiUrl(sameLength), { origin: origin() }), 401, 'same length');
+  const swapped = token.slice(1) + token[0];
+  assert.equal(await upgradeStatus(apiUrl(swapped), { origin: origin() }), 401, 'same letters');
   assert.equal(await upgradeStatus(apiUrl(launchToken()), { origin: 'http://evil.example' }), 403);
   assert.equal(await upgradeStatus(apiUrl(launchToken())), 403, 'no Origin header');
   assert.equal(
@@ -208,6 +218,24 @@ test('refuses WebSockets without the launch token or from another origin', async
     404,
   );
   assert.equal(await upgradeStatus(apiUrl(launchToken()), { origin: origin() }), 101);
+});
+
+test('refused WebSockets are logged once per source a minute, with the count held back', async () => {
+  const refusedLines = () => logLines.filter((line) => line.includes('refused a WebSocket'));
+  logLines.length = 0;
+  clockMs = 10 * 60_000;
+  for (let i = 0; i < 4; i++) {
+    assert.equal(await upgradeStatus(apiUrl('wrong'), { origin: origin() }), 401);
+  }
+  assert.equal(await upgradeStatus(apiUrl(launchToken()), { origin: 'http://evil.example' }), 403);
+  assert.equal(refusedLines().length, 2, refusedLines().join('\n'));
+  assert.match(refusedLines()[0]!, /WARN \[test\] refused a WebSocket without the launch token/);
+  assert.match(refusedLines()[0]!, /"source":"127\.0\.0\.1"/);
+  assert.match(refusedLines()[1]!, /refused a WebSocket from another origin .*evil\.example/);
+  clockMs += 60_000;
+  assert.equal(await upgradeStatus(apiUrl('wrong'), { origin: origin() }), 401);
+  assert.equal(refusedLines().length, 3);
+  assert.match(refusedLines()[2]!, /without the launch token .*"alsoRefused":3/);
 });
 
 test('a command goes round trip and events are pushed', async () => {

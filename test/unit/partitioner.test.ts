@@ -2,7 +2,7 @@
 // int(key) % n, round-robin cycles.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPartitioner } from '../../main/producer/partitioners';
+import { createPartitioner, PARTITIONER_NAMES } from '../../main/producer/partitioners';
 import { murmur2, toPositive } from '../../main/producer/murmur2';
 import { InputError } from '../../main/shared/errors';
 
@@ -85,7 +85,9 @@ describe('modulo partitioner', () => {
     assert.equal(partition(' 13 ', 2), 1);
     assert.equal(partition('-1', 3), 3); // Python: -1 % 4 == 3
     assert.equal(partition('+6', 4), 2);
-    assert.equal(partition('123456789012345678901', 5), Number(123456789012345678901n % 4n));
+    // beyond 2^53, by hand: …01 is 1 mod 4, and Python's -…01 % 4 is 3
+    assert.equal(partition('123456789012345678901', 5), 1);
+    assert.equal(partition(' -123456789012345678901 ', 6), 3);
   });
 
   it('rejects a non-integer key with a one-line error naming the row and key', () => {
@@ -98,7 +100,11 @@ describe('modulo partitioner', () => {
         /"Manhattan"/.test(error.message) &&
         !error.message.includes('\n'),
     );
-    assert.throws(() => partition('1.5', 3), InputError);
+    assert.throws(() => partition('1.5', 3), {
+      message:
+        '--partitioner modulo needs whole-number keys, but row 3 has key "1.5" — ' +
+        'choose an integer --key column or --partitioner default',
+    });
     assert.throws(() => partition(null, 4), /row 4 has key null/);
   });
 });
@@ -113,6 +119,19 @@ describe('round-robin partitioner', () => {
   });
 });
 
-it('rejects a partition count below 1', () => {
-  assert.throws(() => createPartitioner('default', 0), InputError);
+it('rejects a partition count below 1, and serves a one-partition topic', () => {
+  assert.throws(() => createPartitioner('default', 0), {
+    name: 'InputError',
+    message: 'a topic needs at least 1 partition (got 0)',
+  });
+  assert.throws(() => createPartitioner('modulo', 2.5), InputError);
+  assert.deepEqual(PARTITIONER_NAMES, ['default', 'modulo', 'round-robin']);
+  for (const name of PARTITIONER_NAMES) {
+    const partition = createPartitioner(name, 1);
+    assert.deepEqual(
+      ['7', '-3', '98765432109876543210'].map((key, row) => partition(key, row)),
+      [0, 0, 0],
+      name,
+    );
+  }
 });

@@ -1,15 +1,22 @@
 // The data dir lock: exclusive, one-line error naming the dir, stale locks taken over, released on stop.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, access } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DataDirLock, DataDirLockedError } from '../../main/worker/dataDirLock';
 import { createLogger } from '../../main/shared/logger';
 
 const quiet = createLogger('test', () => undefined);
-const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'ps-lock-'));
+let scratch = '';
+before(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'ps-lock-'));
+});
+after(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+const tempDir = () => mkdtemp(path.join(scratch, 'dir-'));
 
 /** a pid that belonged to a process which has exited */
 function deadPid(): number {
