@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { ensureTopic } from '../broker/topicAdmin';
 import { ChartFeed } from '../charts/chartFeed';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
-import { describeError } from '../shared/errors';
+import { pickProducerSettings } from '../producer/producerSettings';
+import { describeError, fieldOf } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { WorkerSupervisor } from '../supervisor/workerSupervisor';
 import type { BoxPlotData, StreamConfig, StreamProgress, WorkerInfo } from './contract';
@@ -76,20 +77,10 @@ export class StreamSession extends EventEmitter {
     await this.supervisor.scaleTo(config.workers);
     this.producer = new ParquetProducer(
       {
+        ...pickProducerSettings(config),
         path: config.path,
         topic: config.inputTopic,
         brokers,
-        ratePerSecond: config.ratePerSecond,
-        key: config.keyColumn,
-        partitioner: config.partitioner,
-        replayColumn: config.replayColumn,
-        speed: config.speed,
-        shuffle: config.shuffle,
-        seed: config.seed,
-        offset: config.offset,
-        limit: config.limit,
-        timestamps: config.timestamps,
-        resume: config.resume,
         checkpointDir: path.join(appDataDir, 'checkpoints'),
       },
       logger.child('producer'),
@@ -107,7 +98,12 @@ export class StreamSession extends EventEmitter {
             ? `stopped after ${summary.rowsAcked} rows`
             : `sent ${summary.rowsAcked} rows in ${summary.seconds.toFixed(1)} s`,
         }),
-      (error) => this.update({ state: 'failed', detail: describeError(error) }),
+      (error) =>
+        this.update({
+          state: 'failed',
+          detail: describeError(error),
+          field: fieldOf(error) as keyof StreamConfig | undefined,
+        }),
     );
     return this.current;
   }
@@ -152,6 +148,7 @@ export class StreamSession extends EventEmitter {
       rowsAcked: progress.rowsAcked,
       rowsPerSecond: progress.rowsPerSecond,
       etaSeconds: progress.etaSeconds,
+      detail: stallDetail(progress.stalledSeconds),
     });
   }
 
@@ -160,4 +157,11 @@ export class StreamSession extends EventEmitter {
     this.emit('progress', this.current);
     return this.current;
   }
+}
+
+/** What the app shows while the broker does not acknowledge the rows in flight. */
+export function stallDetail(stalledSeconds: number | null): string | undefined {
+  return stalledSeconds === null
+    ? undefined
+    : `no acknowledgement from the broker for ${stalledSeconds} s — retrying`;
 }

@@ -9,7 +9,7 @@ import type { Kafka } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import { createTopic, partitionCount, topicExists, unreachable } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
-import { RowCodec, type TimestampMode } from '../parquet/rowCodec';
+import { RowCodec } from '../parquet/rowCodec';
 import { defaultAppDataDir } from '../shared/appPaths';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
@@ -29,30 +29,21 @@ import { EventTimePacer } from './eventTimePacer';
 import { InflightChunks, type PartitionAck } from './inflightChunks';
 import { BatchBufferPool, MessageChunk, type ChunkLimits, type SliceMark } from './messageChunk';
 import { monotonicClock, type Clock } from './monotonicClock';
-import { createPartitioner, type Partitioner, type PartitionerName } from './partitioners';
+import { createPartitioner, type Partitioner } from './partitioners';
+import { PRODUCER_FLAGS, type ProducerSettings } from './producerSettings';
 import { etaSeconds, ProgressMeter } from './progressMeter';
 import { RatePacer } from './ratePacer';
 import { randomSeed, shuffledOrder } from './rowShuffler';
 import { SliceEncoding } from './sliceEncoding';
 import { readTopicMessageLimit } from './topicLimits';
 
-export interface ProduceOptions {
+/** The settings (producerSettings.ts) and what the engine adds: where from, where to, how. */
+export interface ProduceOptions extends Partial<ProducerSettings> {
   path: string;
   topic: string;
   brokers: string[];
   createTopic?: { partitions: number; replicationFactor?: number };
-  key?: string;
-  partitioner?: PartitionerName;
-  ratePerSecond?: number | null;
-  replayColumn?: string;
-  speed?: number;
-  shuffle?: boolean;
-  seed?: number;
-  limit?: number;
-  offset?: number;
-  timestamps?: TimestampMode;
   checkpointDir?: string;
-  resume?: boolean;
   /** threads building and sending Kafka requests (default 1; never more than partitions) */
   deliveryThreads?: number;
 }
@@ -68,6 +59,8 @@ export interface ProduceProgress {
   rowsPerSecond: number;
   etaSeconds: number | null;
   state: ProduceState;
+  /** seconds without an acknowledgement while rows are in flight, once past STALL_AFTER_MS */
+  stalledSeconds: number | null;
 }
 
 export interface ProduceSummary {
@@ -75,6 +68,8 @@ export interface ProduceSummary {
   rowsSent: number;
   rowsAcked: number;
   rowsFailed: number;
+  /** rows in flight when a stop's grace period ran out: --resume finds which of them landed */
+  rowsUnconfirmed: number;
   seconds: number;
   rowsPerSecond: number;
   stopped: boolean;
@@ -97,6 +92,12 @@ const ENCODE_BLOCK_ROWS = 8_192;
 /** Leave room below max.message.bytes for the record batch header and size estimates. */
 const PARTITION_BYTES_SHARE = 0.9;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** One batch, retries and reconnections included (about two minutes of them), fails after this. */
+const SEND_DEADLINE_MS = 180_000;
+/** No acknowledgement for this long while rows are in flight is reported as a stall. */
+export const STALL_AFTER_MS = 10_000;
+/** stop() waits this long for the rows in flight, then leaves them to --resume. */
+export const STOP_GRACE_MS = 10_000;
 
 /** What a run works from once the dataset, topic and checkpoint have been looked at. */
 interface StreamPlan {
@@ -138,6 +139,15 @@ export class ParquetProducer extends EventEmitter {
   private startedAt = 0;
   private stopRequested = false;
   private stopped = false;
+  /** stop()'s grace period ran out: answers still due are no longer awaited */
+  private abandoned = false;
+  private rowsUnconfirmed = 0;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private graceOver: () => void = () => undefined;
+  private readonly graceEnded = new Promise<void>((resolve) => (this.graceOver = resolve));
+  /** when the delivery threads last answered, or were handed work while idle */
+  private lastAnswerAt = 0;
+  private stallReported = false;
   private paused: { since: number; resumed: Promise<void>; resume: () => void } | null = null;
   private wakeSleeper: (() => void) | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
@@ -192,11 +202,15 @@ export class ParquetProducer extends EventEmitter {
     this.emitProgress();
   }
 
-  /** Stops reading, delivers what was read and waits for its acknowledgements. */
+  /**
+   * Stops reading, delivers what was read and waits for its acknowledgements, for at most
+   * STOP_GRACE_MS: rows still unanswered then are left for --resume to check.
+   */
   async stop(): Promise<void> {
     if (this.state === 'done' || this.state === 'failed') return;
     this.stopRequested = true;
     this.state = 'stopping';
+    this.graceTimer ??= setTimeout(() => this.abandonInflight(), STOP_GRACE_MS);
     this.wakeSleeper?.();
     this.paused?.resume();
     this.paused = null;
@@ -215,7 +229,41 @@ export class ParquetProducer extends EventEmitter {
       etaSeconds:
         this.state === 'done' ? 0 : etaSeconds(this.rowsTotal - this.rowsAcked, this.rowsPerSecond),
       state: this.state,
+      stalledSeconds: this.stalledSeconds(),
     };
+  }
+
+  private stalledSeconds(): number | null {
+    if (this.state === 'done' || this.state === 'failed' || this.inflight.quiet) return null;
+    const waited = this.clock.now() - this.lastAnswerAt;
+    return waited >= STALL_AFTER_MS ? Math.floor(waited / 1000) : null;
+  }
+
+  /** Logs a stall once when it starts and once when acknowledgements come back. */
+  private reportStall(stalledSeconds: number | null): void {
+    if (stalledSeconds !== null && !this.stallReported) {
+      this.stallReported = true;
+      this.logger.warn(
+        `no acknowledgement for ${stalledSeconds} s with ${this.rowsSent - this.rowsAcked - this.rowsFailed} rows in flight — retrying while the broker is away (a batch fails after ${SEND_DEADLINE_MS / 1000} s)`,
+        { brokers: this.options.brokers.join(',') },
+      );
+    } else if (stalledSeconds === null && this.stallReported) {
+      this.stallReported = false;
+      if (this.state !== 'failed') {
+        this.logger.info('acknowledgements resumed', { rowsAcked: this.rowsAcked });
+      }
+    }
+  }
+
+  /** stop()'s grace period is over: the run ends without waiting for the answers still due. */
+  private abandonInflight(): void {
+    if (this.inflight.quiet) return;
+    this.abandoned = true;
+    this.rowsUnconfirmed = this.rowsSent - this.rowsAcked - this.rowsFailed;
+    this.logger.warn(
+      `${this.rowsUnconfirmed} rows in flight were not acknowledged within ${STOP_GRACE_MS / 1000} s of the stop — produce again with --resume: it finds which of them landed`,
+    );
+    this.graceOver();
   }
 
   private async execute(): Promise<ProduceSummary> {
@@ -239,7 +287,8 @@ export class ParquetProducer extends EventEmitter {
       });
     } finally {
       if (this.progressTimer) clearInterval(this.progressTimer);
-      await this.pool?.close();
+      if (this.graceTimer) clearTimeout(this.graceTimer);
+      await this.pool?.close(this.abandoned);
       await this.streamLock?.release();
       this.emitProgress();
     }
@@ -253,6 +302,7 @@ export class ParquetProducer extends EventEmitter {
       rowsSent: this.rowsSent,
       rowsAcked: this.rowsAcked,
       rowsFailed: this.rowsFailed,
+      rowsUnconfirmed: this.rowsUnconfirmed,
       seconds,
       rowsPerSecond: seconds > 0 ? this.rowsAcked / seconds : 0,
       stopped: this.stopped,
@@ -265,7 +315,9 @@ export class ParquetProducer extends EventEmitter {
       const seconds = (this.clock.now() - this.startedAt) / 1000;
       this.rowsPerSecond = seconds > 0 ? this.rowsAcked / seconds : 0;
     }
-    this.emit('progress', this.progress());
+    const progress = this.progress();
+    this.reportStall(progress.stalledSeconds);
+    this.emit('progress', progress);
   }
 
   // ---- preparation -------------------------------------------------------------------------
@@ -274,10 +326,12 @@ export class ParquetProducer extends EventEmitter {
     const options = this.options;
     const dataset = await ParquetDataset.open(options.path);
     const columns = dataset.schema.fields.map((field) => field.name);
-    requireColumn(columns, options.key, '--key', options.path);
-    requireColumn(columns, options.replayColumn, '--replay-column', options.path);
+    requireColumn(columns, options.keyColumn, 'keyColumn', options.path);
+    requireColumn(columns, options.replayColumn, 'replayColumn', options.path);
     if (options.replayColumn && options.ratePerSecond) {
-      throw new InputError('--rate and --replay-column both set the pace — choose one');
+      throw new InputError('--rate and --replay-column both set the pace — choose one', {
+        field: 'ratePerSecond',
+      });
     }
     const codec = new RowCodec(dataset.schema, { timestamps: options.timestamps });
     const replayCodec = options.replayColumn
@@ -288,7 +342,12 @@ export class ParquetProducer extends EventEmitter {
     // the delivery threads start and connect while the topic and checkpoint are examined
     const threads = Math.min(partitions, options.deliveryThreads ?? DEFAULT_DELIVERY_THREADS);
     const opening = DeliveryPool.open(
-      { brokers: options.brokers, topic: options.topic, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+      {
+        brokers: options.brokers,
+        topic: options.topic,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        sendDeadlineMs: SEND_DEADLINE_MS,
+      },
       threads,
       (buffers) => this.batchBuffers.recycle(buffers),
     );
@@ -477,7 +536,7 @@ export class ParquetProducer extends EventEmitter {
       if (order && first > 0) this.forgetAckedSkips(plan, baseRow, order, first);
       const encoding = new SliceEncoding(table, baseRow, {
         codec: plan.codec,
-        keyColumn: options.key,
+        keyColumn: options.keyColumn,
         replay:
           plan.replayCodec && options.replayColumn
             ? { codec: plan.replayCodec, column: options.replayColumn }
@@ -502,7 +561,7 @@ export class ParquetProducer extends EventEmitter {
           this.rowsSkipped++;
           this.lastSkippedPosition = position + j;
         } else {
-          const keyText = options.key ? (encoding.key(index) ?? null) : String(row);
+          const keyText = options.keyColumn ? (encoding.key(index) ?? null) : String(row);
           const partition = plan.partitioner(keyText, row);
           const value = encoding.value(index);
           let size = chunk.tryAdd(partition, keyText, value, row, file);
@@ -526,7 +585,7 @@ export class ParquetProducer extends EventEmitter {
       if (this.stopRequested || this.deliveryFailure) break;
     }
     if (!this.deliveryFailure) await this.dispatch(chunk, plan);
-    while (!this.inflight.quiet) await this.inflight.settled();
+    while (!this.inflight.quiet && !this.abandoned) await this.nextAnswer();
     if (this.deliveryFailure) throw this.deliveryFailure;
   }
 
@@ -604,11 +663,18 @@ export class ParquetProducer extends EventEmitter {
    */
   private async dispatch(chunk: MessageChunk, plan: StreamPlan): Promise<MessageChunk> {
     const pool = this.pool as DeliveryPool;
-    while (this.inflight.size >= pool.size * CHUNKS_IN_FLIGHT_PER_THREAD) {
-      await this.inflight.settled();
+    while (
+      this.inflight.unanswered >= pool.size * CHUNKS_IN_FLIGHT_PER_THREAD &&
+      !this.deliveryFailure &&
+      !this.abandoned
+    ) {
+      await this.nextAnswer();
     }
     const next = this.newChunk(plan, chunk.endPosition, chunk.endSlice);
     if (chunk.endPosition === chunk.startPosition && chunk.count === 0) return next;
+    // after a failure nothing more is sent: the run ends, and --resume sends the rest
+    if (this.deliveryFailure || this.abandoned) return next;
+    if (this.inflight.quiet) this.lastAnswerAt = this.clock.now();
     const batches = chunk.seal();
     if (this.inflight.open(chunk.id, chunk.endPosition, chunk.endSlice, batches.length)) {
       this.frontierMoved(plan);
@@ -617,10 +683,14 @@ export class ParquetProducer extends EventEmitter {
       this.rowsSent += batch.count;
       pool.send(thread, batch).then(
         (acks: PartitionAck[]) => {
+          if (this.abandoned) return;
+          this.lastAnswerAt = this.clock.now();
           this.rowsAcked += batch.count;
           if (this.inflight.acknowledged(batch.id, acks)) this.frontierMoved(plan);
         },
         (error: unknown) => {
+          if (this.abandoned) return;
+          this.lastAnswerAt = this.clock.now();
           this.rowsFailed += batch.count;
           this.deliveryFailure ??= error;
           this.inflight.failed(batch.id);
@@ -628,6 +698,11 @@ export class ParquetProducer extends EventEmitter {
       );
     }
     return next;
+  }
+
+  /** The next answer from the delivery threads, or the end of stop()'s grace period. */
+  private nextAnswer(): Promise<void> {
+    return Promise.race([this.inflight.settled(), this.graceEnded]);
   }
 
   private frontierMoved(plan: StreamPlan): void {
@@ -685,12 +760,13 @@ export class ParquetProducer extends EventEmitter {
 function requireColumn(
   columns: string[],
   column: string | undefined,
-  flag: string,
+  field: 'keyColumn' | 'replayColumn',
   datasetPath: string,
 ): void {
   if (column === undefined || columns.includes(column)) return;
   throw new InputError(
-    `${flag} "${column}" is not a column of ${datasetPath} — columns are: ${columns.join(', ')}`,
+    `${PRODUCER_FLAGS[field]} "${column}" is not a column of ${datasetPath} — columns are: ${columns.join(', ')}`,
+    { field },
   );
 }
 
@@ -704,17 +780,15 @@ function streamOrder(options: ProduceOptions, previous: Checkpoint | null): Stre
   };
   if (!previous) return { ...asked, seed: asked.shuffle ? (asked.seed ?? randomSeed()) : null };
   const kept = previous.order;
-  const conflicts: string[] = [];
-  if (options.offset !== undefined && options.offset !== kept.offset) conflicts.push('--offset');
-  if (options.limit !== undefined && options.limit !== kept.limit) conflicts.push('--limit');
-  if (options.shuffle !== undefined && options.shuffle !== kept.shuffle)
-    conflicts.push('--shuffle');
-  if (options.seed !== undefined && options.seed !== kept.seed) conflicts.push('--seed');
+  const conflicts = (['offset', 'limit', 'shuffle', 'seed'] as const).filter(
+    (setting) => options[setting] !== undefined && options[setting] !== kept[setting],
+  );
   if (conflicts.length > 0) {
     throw new InputError(
-      `${conflicts.join(', ')} differ from the interrupted run (offset ${kept.offset}, ` +
+      `${conflicts.map((setting) => PRODUCER_FLAGS[setting]).join(', ')} differ from the interrupted run (offset ${kept.offset}, ` +
         `limit ${kept.limit ?? 'none'}, shuffle ${kept.shuffle}, seed ${kept.seed ?? 'none'}) — ` +
         'resume with the same options, or produce without --resume to start over',
+      { field: conflicts[0] },
     );
   }
   return kept;
