@@ -11,6 +11,7 @@ import { topicNameSchema as topicName } from '../shared/topicName';
 import type { ChartData } from '../charts/chartData';
 import type { PipelineRates } from '../charts/pipelineRates';
 import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
+import { producerSettingsSchema } from '../producer/producerSettings';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
 export type { PipelineRates, TimeSeries } from '../charts/pipelineRates';
@@ -37,27 +38,12 @@ export const streamConfigSchema = z.object({
   outputTopic: topicName,
   partitions: z.number().int().min(1).max(1000),
   workers: z.number().int().min(0).max(64),
-  /** rows per second; null streams as fast as the broker accepts */
-  ratePerSecond: z.number().positive().max(10_000_000).nullable(),
-  /** message key: this column's value; absent → the row index (the Python pipeline's key) */
-  keyColumn: z.string().min(1, 'name a column or leave the key empty').optional(),
-  partitioner: z.enum(['default', 'modulo', 'round-robin']).optional(),
-  /** replay by event time: the gap between rows is the gap between their timestamps / speed */
-  replayColumn: z.string().min(1, 'name a timestamp column or leave it empty').optional(),
-  speed: z.number().positive().max(1_000_000).optional(),
-  /** shuffle rows within each row group; the same seed gives the same order */
-  shuffle: z.boolean().optional(),
-  seed: z.number().int().min(0).optional(),
-  /** skip the first `offset` rows; send at most `limit` rows */
-  offset: z.number().int().min(0).optional(),
-  limit: z.number().int().min(1).optional(),
-  timestamps: z.enum(['iso', 'epoch-ms']).optional(),
-  /** continue from the checkpoint of an earlier run of the same file and topic */
-  resume: z.boolean().optional(),
+  ...producerSettingsSchema.shape,
   /** what the workers do to each row: a preset, a spec or module path, or a spec object */
   transform: transformReferenceSchema.optional(),
 });
 export type StreamConfig = z.infer<typeof streamConfigSchema>;
+export type { ProducerSettings } from '../producer/producerSettings';
 
 /** Command name → argument schema. The response types are in CommandResults below. */
 export const commandSchemas = {
@@ -144,6 +130,8 @@ export interface StreamProgress {
   rowsPerSecond: number;
   etaSeconds: number | null;
   detail?: string;
+  /** the stream option a failure is about (its message names it as the CLI flag) */
+  field?: keyof StreamConfig;
 }
 
 export type WorkerState = 'starting' | 'running' | 'stopping' | 'exited' | 'restarting';

@@ -9,7 +9,8 @@ import { ensureTopic } from '../broker/topicAdmin';
 import { ChartFeed, type ChartUpdate } from '../charts/chartFeed';
 import { ConsumerLagPoller, type PartitionLag } from '../charts/consumerLag';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
-import { describeError } from '../shared/errors';
+import { pickProducerSettings } from '../producer/producerSettings';
+import { describeError, fieldOf } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
 import { WorkerSupervisor } from '../supervisor/workerSupervisor';
 import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
@@ -121,20 +122,10 @@ export class StreamSession extends EventEmitter {
     await this.lagPoller.start();
     this.producer = new ParquetProducer(
       {
+        ...pickProducerSettings(config),
         path: config.path,
         topic: config.inputTopic,
         brokers,
-        ratePerSecond: config.ratePerSecond,
-        key: config.keyColumn,
-        partitioner: config.partitioner,
-        replayColumn: config.replayColumn,
-        speed: config.speed,
-        shuffle: config.shuffle,
-        seed: config.seed,
-        offset: config.offset,
-        limit: config.limit,
-        timestamps: config.timestamps,
-        resume: config.resume,
         checkpointDir: path.join(appDataDir, 'checkpoints'),
       },
       logger.child('producer'),
@@ -152,7 +143,12 @@ export class StreamSession extends EventEmitter {
             ? `stopped after ${summary.rowsAcked} rows`
             : `sent ${summary.rowsAcked} rows in ${summary.seconds.toFixed(1)} s`,
         }),
-      (error) => this.update({ state: 'failed', detail: describeError(error) }),
+      (error) =>
+        this.update({
+          state: 'failed',
+          detail: describeError(error),
+          field: fieldOf(error) as keyof StreamConfig | undefined,
+        }),
     );
     return this.current;
   }
@@ -212,6 +208,7 @@ export class StreamSession extends EventEmitter {
       rowsAcked: progress.rowsAcked,
       rowsPerSecond: progress.rowsPerSecond,
       etaSeconds: progress.etaSeconds,
+      detail: stallDetail(progress.stalledSeconds),
     });
   }
 
@@ -220,4 +217,11 @@ export class StreamSession extends EventEmitter {
     this.emit('progress', this.current);
     return this.current;
   }
+}
+
+/** What the app shows while the broker does not acknowledge the rows in flight. */
+export function stallDetail(stalledSeconds: number | null): string | undefined {
+  return stalledSeconds === null
+    ? undefined
+    : `no acknowledgement from the broker for ${stalledSeconds} s — retrying`;
 }

@@ -1,10 +1,12 @@
 // Producer checkpoints: how far a dataset → topic stream has been acknowledged, in a small
-// JSON file per (dataset path, topic), replaced atomically (write a temp file, then rename)
-// so a crash leaves either the old or the new checkpoint, never a torn one.
+// JSON file per (dataset path, topic), replaced atomically (main/shared/atomicJson.ts) so a
+// crash leaves either the old or the new checkpoint, never a torn one.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeJsonAtomically } from '../shared/atomicJson';
 import { InputError } from '../shared/errors';
+import { TrailingThrottle } from '../shared/trailingThrottle';
 
 /** The options that decide which rows are streamed and in what order. */
 export interface StreamOrder {
@@ -57,18 +59,13 @@ export async function readCheckpoint(file: string): Promise<Checkpoint | null> {
   } catch (error) {
     throw new InputError(
       `checkpoint ${file} is damaged (${(error as Error).message}) — delete it and produce without --resume`,
+      { field: 'resume' },
     );
   }
 }
 
-export async function writeCheckpointAtomically(
-  file: string,
-  checkpoint: Checkpoint,
-): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, JSON.stringify(checkpoint, null, 2) + '\n');
-  await fs.rename(temporary, file);
+export function writeCheckpointAtomically(file: string, checkpoint: Checkpoint): Promise<void> {
+  return writeJsonAtomically(file, checkpoint);
 }
 
 /**
@@ -77,33 +74,26 @@ export async function writeCheckpointAtomically(
  */
 export class CheckpointWriter {
   private pending: Checkpoint | null = null;
-  private lastWriteAt = -Infinity;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly throttle: TrailingThrottle;
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown = null;
 
   constructor(
     readonly file: string,
-    private readonly intervalMs = 250,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    intervalMs = 250,
+    now: () => number = () => performance.now(),
+  ) {
+    this.throttle = new TrailingThrottle(intervalMs, () => this.writePending(), now);
+  }
 
   offer(checkpoint: Checkpoint): void {
     this.pending = checkpoint;
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastWriteAt + this.intervalMs - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.writePending();
-    }, wait);
+    this.throttle.request();
   }
 
   /** Writes what is pending now and waits for every write; rethrows a failed write. */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.throttle.cancel();
     this.writePending();
     await this.writing;
     if (this.failure) throw this.failure;
@@ -113,7 +103,6 @@ export class CheckpointWriter {
     const checkpoint = this.pending;
     if (!checkpoint) return;
     this.pending = null;
-    this.lastWriteAt = this.now();
     this.writing = this.writing.then(() =>
       writeCheckpointAtomically(this.file, checkpoint).catch((error: unknown) => {
         this.failure = error;

@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 
 export interface ScanRequest {
   topic: string;
@@ -78,8 +79,8 @@ async function readRanges(
         for (const message of batch.messages) {
           const offset = BigInt(message.offset);
           if (offset < range.from || offset >= range.end) continue;
-          const file = headerText(message.headers?.['source.file']);
-          const row = headerText(message.headers?.['source.row']);
+          const file = headerText(message.headers?.[SOURCE_FILE_HEADER]);
+          const row = headerText(message.headers?.[SOURCE_ROW_HEADER]);
           if (file !== null && row !== null && request.files.has(file)) rows.add(Number(row));
         }
         const last = batch.messages.at(-1);

@@ -71,12 +71,15 @@ class DeliveryThread {
     });
   }
 
-  /** Disconnects the producer and ends the thread (forcibly after a timeout). */
-  async close(): Promise<void> {
+  /**
+   * Disconnects the producer and ends the thread: after the sends queued before it, or at
+   * once when `abandon` is set (their batches are then answered as failed).
+   */
+  async close(abandon = false): Promise<void> {
     if (this.exited) return;
     const done = new Promise<void>((resolve) => (this.closed = resolve));
     this.post({ kind: 'close' });
-    const timer = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+    const timer = setTimeout(() => void this.worker.terminate(), abandon ? 0 : CLOSE_TIMEOUT_MS);
     await done;
     clearTimeout(timer);
   }
@@ -152,7 +155,8 @@ export class DeliveryPool {
     return this.threads[thread].send(batch);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.close()));
+  /** Ends every thread: within CLOSE_TIMEOUT_MS, or at once when `abandon` is set. */
+  async close(abandon = false): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.close(abandon)));
   }
 }

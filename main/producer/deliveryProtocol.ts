@@ -21,6 +21,8 @@ export interface DeliveryConfig {
   topic: string;
   /** how long to wait for the brokers' acknowledgement of one request */
   requestTimeoutMs: number;
+  /** how long one batch may take, retries included, before it counts as failed */
+  sendDeadlineMs: number;
 }
 
 /** One produce request's messages for the partitions a delivery thread owns. */

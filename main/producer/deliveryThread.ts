@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import { createLogger, type Logger } from '../shared/logger';
+import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import { innermost } from './deliveryErrors';
 import {
   Layout,
@@ -30,9 +31,17 @@ const answer = (message: FromDeliveryThread & { buffers: BatchBuffers }) =>
     message.buffers.rows.buffer as ArrayBuffer,
   ]);
 
+/**
+ * Reconnection attempts within one send: 200 ms doubling to 5 s apart (createKafka), about two
+ * minutes in all — the same bound as the producer's own retries below.
+ */
+const RECONNECT_RETRIES = 28;
+
 let producer: Producer | null = null;
 let config: DeliveryConfig | null = null;
 let queue: Promise<void> = Promise.resolve();
+/** the first failed send: later batches are not sent */
+let earlierFailure: SerializedError | null = null;
 
 port.on('message', (message: ToDeliveryThread) => {
   queue = queue.then(() => handle(message));
@@ -46,6 +55,9 @@ async function handle(message: ToDeliveryThread): Promise<void> {
         brokers: config.brokers,
         clientId: 'parquet-streamer-producer',
         logger: withoutRetryLimitNotice(createLogger('producer.kafka')),
+        // a send reconnects with the client's retries, and gives the batch up when they run
+        // out: they must outlast a broker restart, not the default ~25 s
+        retries: RECONNECT_RETRIES,
       }).producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -82,13 +94,22 @@ async function send(batch: DeliveryBatch): Promise<void> {
     answer({ kind: 'failed', id: batch.id, error, buffers });
     return;
   }
+  if (earlierFailure) {
+    // a failed batch's sequence numbers would go to this one: the run ends with the first
+    // failure, and --resume sends both
+    answer({ kind: 'failed', id: batch.id, error: earlierFailure, buffers });
+    return;
+  }
   try {
-    const metadata: RecordMetadata[] = await producer.send({
-      topic: config.topic,
-      messages: unpack(batch),
-      acks: -1,
-      timeout: config.requestTimeoutMs,
-    });
+    const metadata: RecordMetadata[] = await withDeadline(
+      producer.send({
+        topic: config.topic,
+        messages: unpack(batch),
+        acks: -1,
+        timeout: config.requestTimeoutMs,
+      }),
+      config.sendDeadlineMs,
+    );
     const counts = new Map<number, number>();
     for (let i = 0; i < batch.count; i++) {
       const partition = batch.layout[i * LAYOUT_FIELDS + Layout.Partition];
@@ -105,8 +126,30 @@ async function send(batch: DeliveryBatch): Promise<void> {
       buffers,
     });
   } catch (error) {
-    answer({ kind: 'failed', id: batch.id, error: serialize(error), buffers });
+    earlierFailure = serialize(error);
+    answer({ kind: 'failed', id: batch.id, error: earlierFailure, buffers });
   }
+}
+
+/**
+ * The send, or a failure once `ms` have passed without its answer: kafkajs' retries are
+ * bounded, but a wait inside kafkajs that is not must still end the run rather than hang it.
+ */
+function withDeadline<T>(sending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error(`no acknowledgement within ${Math.round(ms / 1000)} s`), {
+            name: 'KafkaJSRequestTimeoutError',
+            retriable: false,
+          }),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([sending, expired]).finally(() => clearTimeout(timer));
 }
 
 /** kafkajs messages whose keys and values are views of the transferred buffer. */
@@ -124,8 +167,8 @@ function unpack(batch: DeliveryBatch): Message[] {
       key: keyLength < 0 ? null : data.subarray(keyStart, keyStart + keyLength),
       value: data.subarray(valueStart, valueStart + layout[at + Layout.ValueLength]),
       headers: {
-        'source.file': files[layout[at + Layout.FileIndex]],
-        'source.row': String(rows[i]),
+        [SOURCE_FILE_HEADER]: files[layout[at + Layout.FileIndex]],
+        [SOURCE_ROW_HEADER]: String(rows[i]),
       },
     };
   }

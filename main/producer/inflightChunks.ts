@@ -35,6 +35,16 @@ export class InflightChunks {
     return this.queue.length;
   }
 
+  /**
+   * chunks with a batch still waiting for an answer: what bounds the sends in flight (a failed
+   * chunk stays in `size` for good, as the frontier never passes it, but is no longer in flight)
+   */
+  get unanswered(): number {
+    let count = 0;
+    for (const chunk of this.queue) if (chunk.outstanding > 0) count++;
+    return count;
+  }
+
   /** true when no batch is waiting for an answer */
   get quiet(): boolean {
     return this.queue.every((chunk) => chunk.outstanding === 0);

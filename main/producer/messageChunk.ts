@@ -2,11 +2,12 @@
 // packed per delivery thread (key and value bytes in one buffer, a fixed layout per message).
 // Each partition's share must fit in one record batch, which the broker caps at the topic's
 // max.message.bytes, so a chunk refuses a message that would overflow it.
+import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import { Layout, LAYOUT_FIELDS, type BatchBuffers, type DeliveryBatch } from './deliveryProtocol';
 
 /** The per-record overhead Kafka's record format adds around key, value and headers, rounded up. */
 const RECORD_OVERHEAD_BYTES = 64;
-const HEADER_NAME_BYTES = 'source.file'.length + 'source.row'.length;
+const HEADER_NAME_BYTES = SOURCE_FILE_HEADER.length + SOURCE_ROW_HEADER.length;
 
 export interface ChunkLimits {
   maxMessages: number;

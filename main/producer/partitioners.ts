@@ -6,9 +6,9 @@
 //   round-robin — one partition after another, ignoring the key
 import { InputError } from '../shared/errors';
 import { murmur2, toPositive } from './murmur2';
+import type { PartitionerName } from './producerSettings';
 
-export type PartitionerName = 'default' | 'modulo' | 'round-robin';
-export const PARTITIONER_NAMES: readonly PartitionerName[] = ['default', 'modulo', 'round-robin'];
+export { PARTITIONER_NAMES, type PartitionerName } from './producerSettings';
 
 /** Partition for a message from dataset row `row` whose key is `key` (null: no key). */
 export type Partitioner = (key: string | null, row: number) => number;
@@ -44,6 +44,7 @@ function moduloPartitioner(partitions: number): Partitioner {
       throw new InputError(
         `--partitioner modulo needs whole-number keys, but row ${row} has key ${shown} — ` +
           'choose an integer --key column or --partitioner default',
+        { field: 'partitioner' },
       );
     }
     const value = Number(key);

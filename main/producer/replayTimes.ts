@@ -21,6 +21,7 @@ export function eventTimesOf(
     throw new InputError(
       `--replay-column "${column}" needs times, but row ${baseRow + index} has ${JSON.stringify(text)} — ` +
         'choose a timestamp, date or numeric column',
+      { field: 'replayColumn' },
     );
   });
 }

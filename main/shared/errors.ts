@@ -12,12 +12,23 @@ export class UserError extends Error {
   }
 }
 
-/** Bad input: a file, a flag or a form field the user can fix. */
+/**
+ * Bad input: a file, a flag or a form field the user can fix. `field` names the option it is
+ * about (a key of the options' schema, e.g. 'keyColumn'), so a form can mark that field
+ * without reading the message, which names the option as the CLI spells it.
+ */
 export class InputError extends UserError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
+  readonly field: string | undefined;
+  constructor(message: string, options: { cause?: unknown; field?: string } = {}) {
     super(message, options);
     this.name = 'InputError';
+    this.field = options.field;
   }
+}
+
+/** The option a user error is about, when it names one. */
+export function fieldOf(error: unknown): string | undefined {
+  return error instanceof InputError ? error.field : undefined;
 }
 
 /** Something outside the app (broker, Java, Maven, network) is missing or unreachable. */

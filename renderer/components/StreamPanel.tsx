@@ -2,7 +2,7 @@
 // Stream / Pause / Resume / Stop buttons and the progress bar with rows acked, rate and ETA.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DatasetSummary, StreamConfig, StreamProgress } from '../../main/api/contract';
-import { fieldOfError, fieldOfProducerFailure, type FieldErrors } from '../forms/fieldErrors';
+import { fieldOfError, type FieldErrors } from '../forms/fieldErrors';
 import {
   describeProducerSettings,
   initialStreamForm,
@@ -85,9 +85,8 @@ export function StreamPanel(props: {
     edit(key, (current) => ({ ...current, [key]: value }));
 
   // a stream that failed because of a producer option shows its message beside that option
-  const failure = stream.state === 'failed' ? fieldOfProducerFailure(stream.detail) : null;
-  const failedField = failure?.field;
-  const failedMessage = failure?.message;
+  const failedField = stream.state === 'failed' ? stream.field : undefined;
+  const failedMessage = stream.detail;
   useEffect(() => {
     if (!failedField || !failedMessage) return;
     setErrors((current) => ({ ...current, [failedField]: failedMessage }));

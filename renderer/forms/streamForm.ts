@@ -2,7 +2,7 @@
 // Producer settings left empty or at their default are omitted, so the engine's defaults apply.
 // Pace is one choice (as fast as possible, a fixed rate, replay by event time): rate and replay
 // can never both be set.
-import type { FieldInfo, StreamConfig } from '../../main/api/contract';
+import type { FieldInfo, ProducerSettings, StreamConfig } from '../../main/api/contract';
 import { formatCount } from '../format/units';
 import { streamConfigErrors, type FieldErrors } from './fieldErrors';
 
@@ -31,22 +31,6 @@ export interface StreamForm {
   timestamps: TimestampFormat;
   resume: boolean;
 }
-
-/** The producer's part of the stream arguments. */
-export type ProducerSettings = Pick<
-  StreamConfig,
-  | 'ratePerSecond'
-  | 'keyColumn'
-  | 'partitioner'
-  | 'replayColumn'
-  | 'speed'
-  | 'shuffle'
-  | 'seed'
-  | 'offset'
-  | 'limit'
-  | 'timestamps'
-  | 'resume'
->;
 
 export function initialStreamForm(inputTopic: string, outputTopic: string): StreamForm {
   return {

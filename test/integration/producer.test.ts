@@ -193,7 +193,7 @@ describe('ParquetProducer', () => {
       options({
         topic,
         createTopic: { partitions: 3 },
-        key: 'Summons Number',
+        keyColumn: 'Summons Number',
         partitioner: 'modulo',
         offset: 1_000,
         limit: 1_500,
@@ -371,7 +371,7 @@ describe('ParquetProducer', () => {
     );
     await assert.rejects(
       new ParquetProducer(
-        options({ topic: uniqueName('x'), createTopic: { partitions: 1 }, key: 'Plate' }),
+        options({ topic: uniqueName('x'), createTopic: { partitions: 1 }, keyColumn: 'Plate' }),
       ).run(),
       oneLine(/--key "Plate" is not a column of .*columns are: Summons Number, Issue Date/),
     );
@@ -386,7 +386,7 @@ describe('ParquetProducer', () => {
         options({
           topic: uniqueName('x'),
           createTopic: { partitions: 2 },
-          key: 'Violation County Name',
+          keyColumn: 'Violation County Name',
           partitioner: 'modulo',
         }),
       ).run(),

@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FieldInfo } from '../../main/api/contract';
-import { fieldOfProducerFailure } from '../../renderer/forms/fieldErrors';
 import {
   chosenColumns,
   describeProducerSettings,
@@ -138,26 +137,4 @@ test('errors are reported on the field that caused them', () => {
 
   const speedless = { ...replay, speed: '0' };
   assert.ok(streamFormErrors(speedless, streamConfigOf(speedless, dataset, 1)).speed);
-});
-
-test("a failed stream's message goes beside the first producer option it names", () => {
-  const modulo =
-    '--partitioner modulo needs whole-number keys, but row 3 has key "x" — ' +
-    'choose an integer --key column or --partitioner default';
-  assert.deepEqual(fieldOfProducerFailure(modulo), { field: 'partitioner', message: modulo });
-  assert.equal(
-    fieldOfProducerFailure('--offset, --limit differ from the interrupted run')?.field,
-    'offset',
-  );
-  assert.equal(
-    fieldOfProducerFailure('checkpoint /tmp/a--b/c is damaged — produce without --resume')?.field,
-    'resume',
-  );
-  assert.equal(
-    fieldOfProducerFailure('--rate and --replay-column both set the pace')?.field,
-    'ratePerSecond',
-  );
-  assert.equal(fieldOfProducerFailure('topic "t" does not exist — add --create-topic'), null);
-  assert.equal(fieldOfProducerFailure('broker at 127.0.0.1:9092 is not reachable'), null);
-  assert.equal(fieldOfProducerFailure(undefined), null);
 });
