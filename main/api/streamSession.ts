@@ -11,7 +11,7 @@ import { ConsumerLagPoller, type PartitionLag } from '../charts/consumerLag';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { describeError } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
-import { WorkerSupervisor } from '../supervisor/workerSupervisor';
+import { WorkerSupervisor, type LaunchWorker } from '../supervisor/workerSupervisor';
 import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
 export interface StreamSessionOptions {
@@ -23,6 +23,8 @@ export interface StreamSessionOptions {
   workerLogLevel?: LogLevel;
   /** the pipeline's charts; none → the chart feed proposes one from the output's fields */
   charts: ChartSpec[];
+  /** how worker processes are started (default: Node's fork) */
+  launchWorker?: LaunchWorker;
 }
 
 export function idleProgress(): StreamProgress {
@@ -72,6 +74,7 @@ export class StreamSession extends EventEmitter {
       logger: logger.child('supervisor'),
       logLevel: options.workerLogLevel,
       transform: this.transformArgument(),
+      launchWorker: options.launchWorker,
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
     this.chartFeed = new ChartFeed({
