@@ -13,6 +13,7 @@ import { loadTransform } from '../pipelines/transformSource';
 import type { TransformReference } from '../pipelines/transformSpec';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
+import type { LaunchWorker } from '../supervisor/workerSupervisor';
 import { BrokerConnection } from './brokerConnection';
 import type { PartitionLag } from '../charts/consumerLag';
 import { PipelineRatesMeter } from '../charts/pipelineRates';
@@ -45,6 +46,8 @@ export interface StreamEngineOptions {
   /** the charts a stream starts with; default: its preset's charts (none for a spec or module) */
   chartsFor?: (config: StreamConfig) => ChartSpec[];
   logger?: Logger;
+  /** how worker processes are started (default: Node's fork) */
+  launchWorker?: LaunchWorker;
 }
 
 const PREVIEW_ROWS = 10;
@@ -195,6 +198,7 @@ export class StreamEngine implements EngineHost {
       brokers,
       appDataDir: this.options.appDataDir,
       logger: this.logger.child('stream'),
+      launchWorker: this.options.launchWorker,
     });
     session.on('progress', (progress: StreamProgress) => {
       this.lastProgress = progress;

@@ -12,7 +12,7 @@ import { ParquetProducer, type ProduceProgress } from '../producer/parquetProduc
 import { pickProducerSettings } from '../producer/producerSettings';
 import { describeError, fieldOf } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
-import { WorkerSupervisor } from '../supervisor/workerSupervisor';
+import { WorkerSupervisor, type LaunchWorker } from '../supervisor/workerSupervisor';
 import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
 export interface StreamSessionOptions {
@@ -24,6 +24,8 @@ export interface StreamSessionOptions {
   workerLogLevel?: LogLevel;
   /** the pipeline's charts; none → the chart feed proposes one from the output's fields */
   charts: ChartSpec[];
+  /** how worker processes are started (default: Node's fork) */
+  launchWorker?: LaunchWorker;
 }
 
 export function idleProgress(): StreamProgress {
@@ -73,6 +75,7 @@ export class StreamSession extends EventEmitter {
       logger: logger.child('supervisor'),
       logLevel: options.workerLogLevel,
       transform: this.transformArgument(),
+      launchWorker: options.launchWorker,
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
     this.chartFeed = new ChartFeed({

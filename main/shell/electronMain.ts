@@ -25,6 +25,7 @@ import { createLogger } from '../shared/logger';
 import { writeExportFolder, type ExportFile } from './exportFolder';
 import { handleAppProtocol, registerAppScheme } from './appProtocol';
 import { APP_INDEX_URL } from './appRequest';
+import { UtilityWorker } from './utilityWorkerProcess';
 
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
@@ -175,7 +176,13 @@ async function start(): Promise<void> {
   const appDataDir = process.env.PS_DATA_DIR
     ? path.resolve(process.env.PS_DATA_DIR)
     : app.getPath('userData');
-  engine = new StreamEngine({ appDataDir, brokers });
+  engine = new StreamEngine({
+    appDataDir,
+    brokers,
+    // Workers run as utility processes in dev too, not only packaged (where the RunAsNode fuse
+    // leaves fork no way to start plain Node), so the desktop app has one way to run them.
+    launchWorker: (script, args, env) => new UtilityWorker(script, args, env),
+  });
   const host = shellHost(engine);
   engine.subscribe((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) {

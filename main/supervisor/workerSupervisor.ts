@@ -2,7 +2,7 @@
 // worker used to be. Each worker gets its own data dir (<baseDir>/worker<N>) and web port; the
 // supervisor learns how they are doing from their /stats endpoint rather than guessing, restarts
 // crashed ones with backoff, and emits 'workers' (WorkerInfo[]) at most ~4 times a second.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -22,6 +22,23 @@ import {
   type BackoffPolicy,
 } from './restartBackoff';
 import { withMallocTuning } from '../shared/mallocTuning';
+
+/** The part of a ChildProcess the supervisor uses, so a worker can be another kind of process. */
+export interface WorkerChild {
+  readonly pid?: number | undefined;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  kill(signal: NodeJS.Signals): boolean;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+}
+
+/** Starts one worker process running script with args and env. */
+export type LaunchWorker = (script: string, args: string[], env: NodeJS.ProcessEnv) => WorkerChild;
+
+/** Node's fork with the worker's stdio: output piped for the log, an IPC channel so it sees us go. */
+export const forkWorker: LaunchWorker = (script, args, env) =>
+  fork(script, args, { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
 
 export interface WorkerSupervisorOptions {
   brokers: string[];
@@ -50,6 +67,8 @@ export interface WorkerSupervisorOptions {
   backoff?: BackoffPolicy;
   /** the worker entry (default: dist/main/worker/workerProcess.js beside this file) */
   workerScript?: string;
+  /** how a worker process is started (default: forkWorker; the desktop app hands in its own) */
+  launchWorker?: LaunchWorker;
 }
 
 interface Counts {
@@ -62,7 +81,7 @@ interface Slot {
   readonly id: string;
   readonly dataDir: string;
   port: number;
-  child: ChildProcess | null;
+  child: WorkerChild | null;
   exited: Promise<void>;
   state: WorkerState;
   /** false once the supervisor decided to stop this worker: it is not restarted */
@@ -243,11 +262,11 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
       transform: options.transform ?? DEFAULT_PRESET,
     });
     const script = options.workerScript ?? path.join(__dirname, '..', 'worker', 'workerProcess.js');
-    const child = fork(script, args, {
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: withMallocTuning({ ...process.env, PS_LOG_LEVEL: options.logLevel ?? 'info' }),
-    });
+    const child = (options.launchWorker ?? forkWorker)(
+      script,
+      args,
+      withMallocTuning({ ...process.env, PS_LOG_LEVEL: options.logLevel ?? 'info' }),
+    );
     slot.child = child;
     slot.state = 'starting';
     slot.startedAt = Date.now();
@@ -283,7 +302,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
 
   private onExit(
     slot: Slot,
-    child: ChildProcess,
+    child: WorkerChild,
     code: number | null,
     signal: NodeJS.Signals | null,
   ): void {
@@ -398,7 +417,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   }
 
   /** Reads the worker's /stats: rows, partitions and whether it is consuming yet. */
-  private async poll(slot: Slot, child: ChildProcess): Promise<void> {
+  private async poll(slot: Slot, child: WorkerChild): Promise<void> {
     slot.polling = true;
     try {
       const response = await fetch(`http://${this.pollHost()}:${slot.port}/stats`, {

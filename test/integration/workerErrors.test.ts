@@ -1,11 +1,11 @@
 // A worker's start-up mistakes are one-line errors with distinct exit codes: a second worker on
 // the same data dir names the dir, a taken web port names the port — through the child-process
 // entry and through `parquet-streamer worker`. SIGTERM leaves cleanly and releases the lock.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,13 @@ function finish(child: ChildProcess, timeoutMs = 60_000): Promise<Run> {
       resolve({ code, stderr });
     });
   });
+}
+
+/** A fresh dir under the system temp dir, removed after the test (its workers have exited by then). */
+async function tempDir(t: TestContext, prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 function freePortHeldOpen(): Promise<net.Server> {
@@ -78,7 +85,7 @@ async function healthy(port: number, timeoutMs: number): Promise<void> {
 test(
   'data dir in use and port in use are one-line errors naming them',
   { timeout: 120_000 },
-  async () => {
+  async (t) => {
     const kafka = createKafka({
       brokers: testBrokers(),
       clientId: 'test-errors',
@@ -92,7 +99,7 @@ test(
       waitForLeaders: true,
       topics: [{ topic: input }, { topic: output }],
     });
-    const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'ps-errors-')), 'worker1');
+    const dataDir = path.join(await tempDir(t, 'ps-errors-'), 'worker1');
     const holder = await freePortHeldOpen();
     const takenPort = (holder.address() as net.AddressInfo).port;
     const freePort = await freePortHeldOpen();
@@ -121,6 +128,7 @@ test(
     });
     const firstExit = finish(first);
     let again: ChildProcess | null = null;
+    let againExit: Promise<Run> | null = null;
     try {
       await healthy(workerPort, 60_000);
       const producer = kafka.producer();
@@ -220,7 +228,7 @@ test(
         group,
         inputTopic: input,
         outputTopic: output,
-        baseDir: await mkdtemp(path.join(os.tmpdir(), 'ps-errors-pool-')),
+        baseDir: await tempDir(t, 'ps-errors-pool-'),
         basePort: takenPort,
         logger: quiet,
         workerOutput: () => undefined,
@@ -248,7 +256,7 @@ test(
       again = spawn(process.execPath, [workerScript, ...args(dataDir, workerPort)], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
-      const againExit = finish(again);
+      againExit = finish(again);
       await healthy(workerPort, 60_000);
       assert.deepEqual((await stats(workerPort)).lifetime.rowsIn, 10);
       again.kill('SIGTERM');
@@ -256,6 +264,7 @@ test(
     } finally {
       first.kill('SIGKILL');
       again?.kill('SIGKILL');
+      await Promise.all([firstExit, againExit].map((exit) => exit?.catch(() => undefined)));
       await new Promise((resolve) => holder.close(resolve));
       await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
       await admin.disconnect();
@@ -263,8 +272,8 @@ test(
   },
 );
 
-test('a transform the worker cannot run is one line and exit code 2, before it joins', async () => {
-  const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'ps-errors-transform-')), 'w');
+test('a transform the worker cannot run is one line and exit code 2, before it joins', async (t) => {
+  const dataDir = path.join(await tempDir(t, 'ps-errors-transform-'), 'w');
   const run = (transform: string) =>
     finish(
       spawn(

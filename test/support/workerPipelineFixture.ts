@@ -5,7 +5,7 @@
 // borough table), never computed by the transform under test.
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
@@ -90,6 +90,7 @@ export async function setUp(
     await createTopics(admin, [input, output], outputConfig, baseDir);
   } catch (error) {
     await admin.disconnect(); // a connected admin would keep the test process alive
+    await rm(baseDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -377,13 +378,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Stops the pool, checks no worker process is left, deletes the topics. */
+/** Stops the pool, deletes the topics and, once no worker writes there, the workers' base dir. */
 export async function tearDown(fixture: Fixture, supervisor: WorkerSupervisor): Promise<void> {
   await supervisor.stop();
   await fixture.admin
     .deleteTopics({ topics: [fixture.input, fixture.output] })
     .catch(() => undefined);
   await fixture.admin.disconnect();
+  await rm(fixture.baseDir, { recursive: true, force: true });
 }
 
 /** Fails naming any worker process still running after the supervisor stopped. */

@@ -9,7 +9,6 @@ import { writeDemoDataset } from '../../main/parquet/demoDataset';
 import { ParquetDataset } from '../../main/parquet/parquetDataset';
 import { RowCodec } from '../../main/parquet/rowCodec';
 import { InputError } from '../../main/shared/errors';
-import { BOROUGH_CODES } from '../../main/worker/boroughTransform';
 
 describe('demo dataset', () => {
   let folder = '';
@@ -68,8 +67,26 @@ describe('demo dataset', () => {
     );
 
     const counties = new Set(rows.map((row) => row['Violation County Name']));
-    for (const code of Object.keys(BOROUGH_CODES))
-      assert.ok(counties.has(code), `borough code ${code}`);
+    // every code the nyc-parking-boroughs preset maps, written out by hand
+    const boroughCodes = [
+      'BK',
+      'K',
+      'Kings',
+      'ABX',
+      'BX',
+      'Bronx',
+      'MN',
+      'NY',
+      'Q',
+      'QN',
+      'QNS',
+      'QUEEN',
+      'Qns',
+      'R',
+      'Rich',
+      'ST',
+    ];
+    for (const code of boroughCodes) assert.ok(counties.has(code), `borough code ${code}`);
     assert.ok(counties.has(null) && counties.has('XX'), 'unknown boroughs and nulls');
 
     const missing = rows.filter((row) => row['W - Temperature'] === null).length / rows.length;

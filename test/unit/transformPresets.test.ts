@@ -36,7 +36,7 @@ describe('nyc-parking-boroughs preset', () => {
     assert.deepEqual(Object.keys(rows[0]!), ['Issue Date', 'Temperature', 'Violation County']);
   });
 
-  it('maps every code of the Python pipeline', async () => {
+  it('maps every code of the Python pipeline, and no other', async () => {
     const expected: [string, string][] = [
       ['BK', 'Brooklyn'],
       ['K', 'Brooklyn'],
@@ -59,6 +59,14 @@ describe('nyc-parking-boroughs preset', () => {
     assert.deepEqual(
       rows.map((row) => row['Violation County']),
       expected.map(([, borough]) => borough),
+    );
+    const map = PRESETS['nyc-parking-boroughs']!.spec(null).steps.find(
+      (step) => step.type === 'map',
+    );
+    assert.deepEqual(
+      map && 'values' in map ? map.values : null,
+      Object.fromEntries(expected),
+      'no code beyond these',
     );
   });
 
