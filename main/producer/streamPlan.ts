@@ -172,7 +172,7 @@ async function holdStream(
   const lock = new PidLockFile(
     checkpoint.replace(/\.json$/, '.lock'),
     (owner) =>
-      new InputError(
+      new EnvironmentError(
         `another producer (process ${owner}) is streaming ${dataset} to topic ${topic} — wait for it to finish or stop it, then run again`,
       ),
     logger,

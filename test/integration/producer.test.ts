@@ -456,19 +456,19 @@ describe('parquet-streamer produce', () => {
       '--brokers',
       testBrokers().join(','),
     ]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^error: topic "absent-[0-9a-f]+" does not exist/);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
 
     const noPartitions = cli(['produce', small, '--topic', 't', '--create-topic']);
-    assert.equal(noPartitions.code, 1);
+    assert.equal(noPartitions.code, 2);
     assert.equal(
       noPartitions.stderr.trim(),
       'error: --create-topic needs --partitions N (how many partitions the topic gets)',
     );
 
     const noThreads = cli(['produce', small, '--topic', 't', '--delivery-threads', '0']);
-    assert.equal(noThreads.code, 1);
+    assert.equal(noThreads.code, 2);
     assert.equal(noThreads.stderr.trim(), 'error: --delivery-threads takes 1 to 8 (got 0)');
 
     const help = cli(['produce', '--help']);
