@@ -28,6 +28,8 @@ function owner(node: ProfileNode): string {
   if (url.includes('node_modules/apache-arrow/')) return 'apache-arrow';
   if (url.includes('/main/parquet/')) return 'parquet reader + JSON codec';
   if (url.includes('/main/producer/')) return 'producer (partitioning, batching, pacing)';
+  if (url.includes('/main/pipelines/')) return 'transform steps and windows (main/pipelines)';
+  if (url.includes('/main/worker/')) return 'worker (batches, transactions, state)';
   if (url.startsWith('node:') || url === '') return 'Node internals (Buffer, streams, sockets)';
   return 'other';
 }

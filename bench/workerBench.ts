@@ -1,117 +1,206 @@
-// `npm run bench -- worker`: how many rows per second one worker process transforms exactly once.
-// 200,000 parking rows go into a 4-partition topic first; then one worker starts and its /stats is
-// read until it has committed them all. The rate counts from its first committed row to its last,
-// so joining the group is not part of it. PS_BENCH_WORKER_SCRIPT runs another build's worker.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+// `npm run bench -- worker`: the workers' figures, in one run on one broker, with the 1M-row
+// demo file already in a 4-partition input topic:
+//   rows/s through 1 and through 2 workers, exactly once on, for each transform below, measured
+//   from the group's first committed offset to the last (start-up and joining excluded);
+//   Kafka's own ConsumerPerformance on the same topic as the ceiling, and each ratio to it.
+// When one worker misses the target it profiles a worker and prints where the time goes.
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createKafka } from '../main/broker/kafkaClient';
-import { freePort } from '../main/broker/localBroker';
+import { javaCommand } from '../main/broker/javaToolchain';
+import { createTopic } from '../main/broker/topicAdmin';
+import { ParquetProducer } from '../main/producer/parquetProducer';
 import { createLogger } from '../main/shared/logger';
-import { benchBroker } from './benchBroker';
+import { WorkerSupervisor, type LaunchWorker } from '../main/supervisor/workerSupervisor';
+import { benchBroker, type BenchBroker } from './benchBroker';
+import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
+import { figure, fmt, line, runProcess } from './benchOutput';
+import { summariseCpuProfile } from './cpuProfileSummary';
 
-const ROWS = 200_000;
+const ROWS = 1_000_000;
 const PARTITIONS = 4;
-const COUNTIES = ['K', 'BX', 'NY', 'QN', 'R', 'XX'];
-
-const line = (text: string) => process.stdout.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function row(index: number): string {
-  return JSON.stringify({
-    'Summons Number': 1_000_000 + index,
-    'Issue Date': `2017-01-${String((index % 28) + 1).padStart(2, '0')}`,
-    'Violation County Name': COUNTIES[index % COUNTIES.length],
-    'W - Temperature': 20 + (index % 60),
-    'Street Name': 'Broadway',
-  });
-}
+const TRANSFORMS = ['nyc-parking-boroughs', 'nyc-parking-temperature-10m'];
+const TARGET_ONE_WORKER = 100_000;
 
 export async function runWorkerBench(): Promise<void> {
+  const file = await demoDataset(ROWS);
   const broker = await benchBroker();
-  const baseDir = await mkdtemp(path.join(tmpdir(), 'ps-bench-worker-'));
-  const kafka = createKafka({
-    brokers: broker.brokers,
-    clientId: 'bench-worker',
-    logger: createLogger('bench', () => undefined),
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  const suffix = `${process.pid}-${Date.now()}`;
-  const input = `bench-worker-in-${suffix}`;
-  const output = `bench-worker-out-${suffix}`;
+  const scratch = await mkdtemp(path.join(tmpdir(), 'ps-bench-workers-'));
   try {
     line(`broker: ${broker.description}`);
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: input, numPartitions: PARTITIONS },
-        { topic: output, numPartitions: PARTITIONS },
-      ],
-    });
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let from = 0; from < ROWS; from += 10_000) {
-      const messages = [];
-      for (let index = from; index < from + 10_000; index += 1)
-        messages.push({
-          key: String(index),
-          value: row(index),
-          headers: { 'source.file': 'bench.parquet', 'source.row': String(index) },
-        });
-      await producer.send({ topic: input, messages, acks: -1 });
-    }
-    await producer.disconnect();
-    line(`input: ${ROWS.toLocaleString('en-US')} rows in ${PARTITIONS} partitions`);
-
-    const port = await freePort();
-    const script =
-      process.env.PS_BENCH_WORKER_SCRIPT ??
-      path.join(__dirname, '..', 'main', 'worker', 'workerProcess.js');
-    const worker = spawn(
-      process.execPath,
-      [
-        script,
-        ...['--brokers', broker.brokers.join(','), '--group', `bench-worker-${suffix}`],
-        ...['--input', input, '--output', output, '--data-dir', path.join(baseDir, 'worker1')],
-        ...['--web-port', String(port), '--log-level', 'warn'],
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    const startedAt = Date.now();
-    let first: { at: number; rows: number } | null = null;
-    let rowsIn = 0;
-    try {
-      while (rowsIn < ROWS) {
-        if (worker.exitCode !== null) throw new Error(`worker exited with ${worker.exitCode}`);
-        if (Date.now() - startedAt > 300_000) throw new Error(`stalled at ${rowsIn} rows`);
-        await sleep(100);
-        try {
-          const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as {
-            rowsIn: number;
-          };
-          rowsIn = stats.rowsIn;
-        } catch {
-          continue; // not listening yet
-        }
-        if (first === null && rowsIn > 0) first = { at: Date.now(), rows: rowsIn };
+    const input = await fillInputTopic(broker, file, scratch);
+    line(`input: ${fmt(ROWS)} demo rows in ${input} (${PARTITIONS} partitions)\n`);
+    const java = await javaConsumerPerformance(broker, input);
+    figure('Kafka ConsumerPerformance (the ceiling)', `${fmt(java)} records/s`);
+    let slowest = Infinity;
+    for (const transform of TRANSFORMS) {
+      for (const workers of [1, 2]) {
+        const rate = await workersThroughput(broker, input, transform, workers, scratch);
+        const ratio = `${(rate / java).toFixed(2)} of ConsumerPerformance`;
+        if (workers === 1) {
+          slowest = Math.min(slowest, rate);
+          figure(
+            `${transform}, 1 worker`,
+            `${fmt(rate)} rows/s (${ratio})`,
+            rate >= TARGET_ONE_WORKER,
+            '≥ 100,000 rows/s with exactly once',
+          );
+        } else figure(`${transform}, ${workers} workers`, `${fmt(rate)} rows/s (${ratio})`);
       }
-    } finally {
-      worker.kill('SIGTERM');
-      await new Promise((resolve) => worker.once('exit', resolve));
     }
-    const seconds = (Date.now() - first!.at) / 1000;
-    line(`worker: ${script}`);
-    line(
-      `one worker: ${Math.round((ROWS - first!.rows) / seconds).toLocaleString('en-US')} rows/s ` +
-        `(${seconds.toFixed(1)} s after its first commit; ` +
-        `${((first!.at - startedAt) / 1000).toFixed(1)} s from start to first commit)`,
-    );
+    if (slowest < TARGET_ONE_WORKER) await profileWorker(broker, input, TRANSFORMS[0]!, scratch);
   } finally {
-    await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
-    await admin.disconnect();
-    await rm(baseDir, { recursive: true, force: true });
     await broker.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function fillInputTopic(broker: BenchBroker, file: string, scratch: string): Promise<string> {
+  const topic = `bench-workers-in-${randomUUID().slice(0, 8)}`;
+  await createTopic(broker.brokers, { topic, partitions: PARTITIONS });
+  const producer = new ParquetProducer({
+    path: file,
+    topic,
+    brokers: broker.brokers,
+    checkpointDir: path.join(scratch, 'checkpoints'),
+  });
+  await producer.run();
+  return topic;
+}
+
+/** Rows/s of `workers` workers running `transform` over the whole input topic. */
+async function workersThroughput(
+  broker: BenchBroker,
+  input: string,
+  transform: string,
+  workers: number,
+  scratch: string,
+): Promise<number> {
+  const run = randomUUID().slice(0, 8);
+  const output = `bench-workers-out-${run}`;
+  await createTopic(broker.brokers, { topic: output, partitions: PARTITIONS });
+  const group = `bench-workers-${run}`;
+  const supervisor = new WorkerSupervisor({
+    brokers: broker.brokers,
+    group,
+    inputTopic: input,
+    outputTopic: output,
+    transform,
+    baseDir: path.join(scratch, run),
+    logLevel: 'warn',
+    workerOutput: () => undefined,
+    logger: createLogger('bench', () => undefined),
+  });
+  try {
+    await supervisor.scaleTo(workers);
+    return await committedRate(broker, group, input);
+  } finally {
+    await supervisor.stop();
+  }
+}
+
+/** Polls the group's committed offsets on `topic` until they reach its end; rows/s in between. */
+async function committedRate(broker: BenchBroker, group: string, topic: string): Promise<number> {
+  const kafka = createKafka({ brokers: broker.brokers, clientId: 'bench-workers' });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const end = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    let first: { at: number; rows: number } | null = null;
+    for (;;) {
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const committed = (offsets?.partitions ?? []).reduce(
+        (sum, p) => sum + Math.max(0, Number(p.offset)),
+        0,
+      );
+      const now = performance.now();
+      if (first === null && committed > 0) first = { at: now, rows: committed };
+      if (committed >= end && first !== null) {
+        return now > first.at ? ((end - first.rows) * 1000) / (now - first.at) : Infinity;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function javaConsumerPerformance(broker: BenchBroker, topic: string): Promise<number> {
+  const output = await runProcess(javaCommand(), [
+    '-Xmx512m',
+    '-cp',
+    path.join(broker.libsDir, '*'),
+    'org.apache.kafka.tools.ConsumerPerformance',
+    '--bootstrap-server',
+    broker.brokers.join(','),
+    '--topic',
+    topic,
+    '--messages',
+    String(ROWS),
+    '--group',
+    `bench-java-${randomUUID().slice(0, 8)}`,
+  ]);
+  // header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, …
+  const lines = output.trim().split('\n');
+  const header = lines.findIndex((text) => text.includes('nMsg.sec'));
+  const names = lines[header]?.split(',').map((name) => name.trim()) ?? [];
+  const values = lines[header + 1]?.split(',').map((value) => value.trim()) ?? [];
+  const rate = Number(values[names.indexOf('nMsg.sec')]);
+  if (!Number.isFinite(rate)) throw new Error(`ConsumerPerformance printed no summary:\n${output}`);
+  return rate;
+}
+
+/** Starts workers as the supervisor does, under --cpu-prof (written when the worker exits). */
+function profiled(profileDir: string): LaunchWorker {
+  return (script, args, env) =>
+    fork(script, args, {
+      execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env,
+    });
+}
+
+/** One worker under --cpu-prof over the whole input; prints where its time goes. */
+async function profileWorker(
+  broker: BenchBroker,
+  input: string,
+  transform: string,
+  scratch: string,
+): Promise<void> {
+  const profileDir = path.join(BENCH_DATA_DIR, 'profiles', `worker-${Date.now()}`);
+  await mkdir(profileDir, { recursive: true });
+  const run = randomUUID().slice(0, 8);
+  const output = `bench-workers-out-${run}`;
+  await createTopic(broker.brokers, { topic: output, partitions: PARTITIONS });
+  const group = `bench-workers-${run}`;
+  const supervisor = new WorkerSupervisor({
+    brokers: broker.brokers,
+    group,
+    inputTopic: input,
+    outputTopic: output,
+    transform,
+    baseDir: path.join(scratch, run),
+    logLevel: 'warn',
+    workerOutput: () => undefined,
+    launchWorker: profiled(profileDir),
+    logger: createLogger('bench', () => undefined),
+  });
+  try {
+    await supervisor.scaleTo(1);
+    await committedRate(broker, group, input);
+  } finally {
+    await supervisor.stop();
+  }
+  line(`\nwhere one worker's time goes (node --cpu-prof; ${profileDir}):`);
+  for (const name of (await readdir(profileDir)).filter((file) => file.endsWith('.cpuprofile'))) {
+    const { owners, functions } = summariseCpuProfile(path.join(profileDir, name));
+    for (const share of owners.filter((entry) => entry.percent >= 0.5))
+      line(`  ${share.percent.toFixed(1).padStart(5)}%  ${share.name}`);
+    line('  busiest functions (self time):');
+    for (const share of functions)
+      line(`  ${share.percent.toFixed(1).padStart(5)}%    ${share.name}`);
   }
 }
