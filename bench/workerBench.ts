@@ -78,6 +78,7 @@ async function workersThroughput(
   transform: string,
   workers: number,
   scratch: string,
+  launchWorker?: LaunchWorker,
 ): Promise<number> {
   const run = randomUUID().slice(0, 8);
   const output = `bench-workers-out-${run}`;
@@ -92,6 +93,7 @@ async function workersThroughput(
     baseDir: path.join(scratch, run),
     logLevel: 'warn',
     workerOutput: () => undefined,
+    launchWorker,
     logger: createLogger('bench', () => undefined),
   });
   try {
@@ -172,28 +174,7 @@ async function profileWorker(
 ): Promise<void> {
   const profileDir = path.join(BENCH_DATA_DIR, 'profiles', `worker-${Date.now()}`);
   await mkdir(profileDir, { recursive: true });
-  const run = randomUUID().slice(0, 8);
-  const output = `bench-workers-out-${run}`;
-  await createTopic(broker.brokers, { topic: output, partitions: PARTITIONS });
-  const group = `bench-workers-${run}`;
-  const supervisor = new WorkerSupervisor({
-    brokers: broker.brokers,
-    group,
-    inputTopic: input,
-    outputTopic: output,
-    transform,
-    baseDir: path.join(scratch, run),
-    logLevel: 'warn',
-    workerOutput: () => undefined,
-    launchWorker: profiled(profileDir),
-    logger: createLogger('bench', () => undefined),
-  });
-  try {
-    await supervisor.scaleTo(1);
-    await committedRate(broker, group, input);
-  } finally {
-    await supervisor.stop();
-  }
+  await workersThroughput(broker, input, transform, 1, scratch, profiled(profileDir));
   line(`\nwhere one worker's time goes (node --cpu-prof; ${profileDir}):`);
   for (const name of (await readdir(profileDir)).filter((file) => file.endsWith('.cpuprofile'))) {
     const { owners, functions } = summariseCpuProfile(path.join(profileDir, name));
