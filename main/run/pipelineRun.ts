@@ -8,7 +8,7 @@ import { StreamSession } from '../api/streamSession';
 import { readCommitted } from '../broker/committedTopicReader';
 import { withAdmin } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
-import type { Row, StepTally } from '../pipelines/pipeline';
+import { addTally, type Row, type StepTally } from '../pipelines/pipeline';
 import { loadTransform, type LoadedTransform } from '../pipelines/transformSource';
 import { latestWindowResults } from '../pipelines/windowOperator';
 import { EnvironmentError } from '../shared/errors';
@@ -45,6 +45,8 @@ export interface RunProgress {
 
 export interface RunSummary {
   transform: string;
+  /** what each step did in the workers (committed transactions; restarted workers excluded) */
+  workerSteps: StepTally;
   rowsProduced: number;
   rowsOut: number;
   seconds: number;
@@ -83,6 +85,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     charts: [],
   });
   let rowsProduced = 0;
+  let workerSteps: StepTally = loaded.transform.newTally();
   try {
     const produced = new Promise<StreamProgress>((resolve) => {
       session.on('progress', (progress: StreamProgress) => {
@@ -111,6 +114,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
         rowsCommitted,
       }),
     );
+    workerSteps = await workersTally(session, loaded.transform.newTally());
   } finally {
     await session.close();
   }
@@ -129,6 +133,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
       : 0;
   return {
     transform: loaded.name,
+    workerSteps,
     rowsProduced,
     rowsOut,
     seconds: (performance.now() - started) / 1000,
@@ -174,6 +179,16 @@ async function checkOutput(
       emitsUpdates,
     ),
   };
+}
+
+/** The per-step counts the workers publish on /stats, added up. */
+async function workersTally(session: StreamSession, total: StepTally): Promise<StepTally> {
+  for (const worker of session.workers()) {
+    const response = await fetch(`http://127.0.0.1:${worker.port}/stats`).catch(() => null);
+    const stats = (await response?.json().catch(() => null)) as { steps?: StepTally } | null;
+    if (stats?.steps) addTally(total, stats.steps);
+  }
+  return total;
 }
 
 function sourceRow(message: KafkaMessage): number {

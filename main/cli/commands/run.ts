@@ -142,6 +142,11 @@ export function summaryLines(summary: RunSummary, workers: number): string[] {
   }
   if (summary.windows) {
     const { expected, missing, different, unexpected, open, examples } = summary.windows;
+    const late = summary.workerSteps.reduce((sum, step) => sum + step.late, 0);
+    if (late > 0)
+      lines.push(
+        `${fmt(late)} rows reached a window later than its grace period in the workers and were counted, not aggregated — their windows differ from the local run; raise the window's "grace" or pace the producer (--rate)`,
+      );
     lines.push(
       `windows (last committed result vs. the file aggregated locally): ${fmt(expected)} expected, ${fmt(missing)} missing, ${fmt(different)} different, ${fmt(unexpected)} unexpected, ${fmt(open)} still open`,
       ...examples.map((example) => `  ${example}`),
