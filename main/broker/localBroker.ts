@@ -9,6 +9,7 @@ import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { BrokerStatus } from '../api/contract';
+import { writeJsonAtomically } from '../shared/atomicJson';
 import { assertDiskDirectory } from '../shared/diskDirectory';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
@@ -306,10 +307,8 @@ function recordPath(dataDir: string): string {
   return path.join(dataDir, 'broker.json');
 }
 
-async function writeRecord(dataDir: string, record: BrokerRecord): Promise<void> {
-  const temporary = recordPath(dataDir) + '.tmp';
-  await fs.writeFile(temporary, JSON.stringify(record, null, 2) + '\n');
-  await fs.rename(temporary, recordPath(dataDir));
+function writeRecord(dataDir: string, record: BrokerRecord): Promise<void> {
+  return writeJsonAtomically(recordPath(dataDir), record);
 }
 
 export async function assertPortFree(port: number, flag = '--port'): Promise<void> {

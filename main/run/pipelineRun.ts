@@ -13,6 +13,7 @@ import { loadTransform, type LoadedTransform } from '../pipelines/transformSourc
 import { latestWindowResults } from '../pipelines/windowOperator';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import { windowTopicNames } from '../worker/windowTopics';
 import { computeExpectedOutput } from './expectedOutput';
 import { RowDigests, type DigestComparison } from './rowDigests';
@@ -192,7 +193,7 @@ async function workersTally(session: StreamSession, total: StepTally): Promise<S
 }
 
 function sourceRow(message: KafkaMessage): number {
-  const header = message.headers?.['source.row'];
+  const header = message.headers?.[SOURCE_ROW_HEADER];
   const text = Array.isArray(header) ? header[0] : header;
   return text === undefined ? -1 : Number(text.toString());
 }

@@ -51,6 +51,7 @@ import { KafkaJSError } from '../broker/kafkajs';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import type {
   CompiledTransform,
   Row,
@@ -86,7 +87,7 @@ export interface ProcessorOptions {
 }
 
 /** The headers every output record carries over from its input record. */
-const PASSED_HEADERS = ['source.file', 'source.row'];
+const PASSED_HEADERS = [SOURCE_FILE_HEADER, SOURCE_ROW_HEADER];
 
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES_PER_WINDOW = 3;

@@ -3,9 +3,10 @@
 // lifetime totals are the state the worker keeps in its data dir (stats.json), saved at most
 // once a second while they change and always on stop, written to a temporary file and renamed so a crash never leaves
 // half a file.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addTally, type StepTally } from '../pipelines/pipeline';
+import { writeJsonAtomically } from '../shared/atomicJson';
 import type { Logger } from '../shared/logger';
 import type { Service } from './service';
 
@@ -93,13 +94,11 @@ export class WorkerStats implements Service {
   private async saveIfDirty(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
-    const temporary = `${this.file}.tmp`;
     try {
-      await writeFile(
-        temporary,
-        JSON.stringify({ lifetime: this.lifetime, savedAt: new Date().toISOString() }),
-      );
-      await rename(temporary, this.file);
+      await writeJsonAtomically(this.file, {
+        lifetime: this.lifetime,
+        savedAt: new Date().toISOString(),
+      });
     } catch (error) {
       this.dirty = true;
       this.logger.warn('could not save stats', { file: this.file, error: String(error) });

@@ -52,3 +52,17 @@ test('an atomic JSON write replaces the file and leaves no temporary file', asyn
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('overlapping atomic writes of one file in one process all succeed and leave one whole file', async () => {
+  // a worker's periodic stats save can still be running when its stop saves again
+  const dir = await mkdtemp(path.join(tmpdir(), 'ps-atomic-'));
+  try {
+    const file = path.join(dir, 'stats.json');
+    await Promise.all([1, 2, 3].map((version) => writeJsonAtomically(file, { version })));
+    const { version } = JSON.parse(await readFile(file, 'utf8')) as { version: number };
+    assert.ok([1, 2, 3].includes(version), `stats.json holds version ${version}`);
+    assert.deepEqual(await readdir(dir), ['stats.json']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
