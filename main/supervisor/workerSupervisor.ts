@@ -10,10 +10,10 @@ import type { WorkerInfo, WorkerState } from '../api/contract';
 import { DEFAULT_PRESET } from '../pipelines/presets';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger, type LogLevel } from '../shared/logger';
+import { TrailingThrottle } from '../shared/trailingThrottle';
 import { WORKER_EXIT } from '../worker/runWorker';
 import { workerArguments } from '../worker/workerOptions';
 import type { WorkerStatsDocument } from '../worker/workerReport';
-import { ChangeThrottle } from './changeThrottle';
 import { allocatePort } from './portAllocator';
 import {
   DEFAULT_BACKOFF,
@@ -109,7 +109,7 @@ const MAX_WORKERS = 64;
 export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   private readonly slots: Slot[] = [];
   private readonly logger: Logger;
-  private readonly throttle: ChangeThrottle;
+  private readonly throttle: TrailingThrottle;
   private readonly slotChanges = new EventEmitter();
   private readonly pollTimer: NodeJS.Timeout;
   private scaling: Promise<unknown> = Promise.resolve();
@@ -120,7 +120,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   constructor(private readonly options: WorkerSupervisorOptions) {
     super();
     this.logger = options.logger ?? createLogger('supervisor');
-    this.throttle = new ChangeThrottle(250, () => this.emitWorkers());
+    this.throttle = new TrailingThrottle(250, () => this.emitWorkers());
     this.slotChanges.setMaxListeners(0);
     this.pollTimer = setInterval(() => this.pollAll(), options.pollIntervalMs ?? 1_000);
     this.pollTimer.unref();

@@ -1,8 +1,7 @@
-// The supervisor's pure policies: restart backoff, port choice, and event throttling.
-import { test, mock } from 'node:test';
+// The supervisor's pure policies: restart backoff and port choice (the event throttle is main/shared/trailingThrottle, tested with it).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allocatePort } from '../../main/supervisor/portAllocator';
-import { ChangeThrottle } from '../../main/supervisor/changeThrottle';
 import { nextCrashCount, restartDelayMs } from '../../main/supervisor/restartBackoff';
 
 const policy = { initialMs: 500, maxMs: 8_000, stableAfterMs: 30_000 };
@@ -30,30 +29,4 @@ test('ports: the lowest free one, skipping ports of other workers and busy ones'
     allocatePort('127.0.0.1', 6066, new Set(), async () => false, 5),
     /no free port from 6066/,
   );
-});
-
-test('the change throttle runs at most once per interval and coalesces bursts', () => {
-  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-  try {
-    let runs = 0;
-    const throttle = new ChangeThrottle(250, () => (runs += 1));
-    throttle.request();
-    mock.timers.tick(0);
-    assert.equal(runs, 1);
-    for (let i = 0; i < 10; i += 1) {
-      throttle.request();
-      mock.timers.tick(20);
-    }
-    assert.equal(runs, 1);
-    mock.timers.tick(50);
-    assert.equal(runs, 2);
-    mock.timers.tick(1_000);
-    assert.equal(runs, 2);
-    throttle.request();
-    throttle.cancel();
-    mock.timers.tick(1_000);
-    assert.equal(runs, 2);
-  } finally {
-    mock.timers.reset();
-  }
 });
