@@ -1,6 +1,7 @@
 // `npm test`: starts one real Kafka broker through the broker manager (free port, temporary
 // data dir), runs every compiled test file with Node's test runner against it, and always
-// stops the broker. Arguments filter test files by substring: `npm test -- producer`.
+// stops the broker. Suites: unit, integration, faults (fault injection: killed, frozen and
+// restarted processes) and e2e. Arguments filter test files by substring: `npm test -- producer`.
 // PS_TEST_BROKERS set beforehand means "use that cluster" and no broker is started.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, LocalBroker } from '../main/broker/localBroker';
 
-const SUITES = ['unit', 'integration', 'e2e'];
+const SUITES = ['unit', 'integration', 'faults', 'e2e'];
 
 function testFiles(filters: string[]): string[] {
   const files: string[] = [];
