@@ -1,7 +1,8 @@
 // The Electron preload: exposes the engine API to the sandboxed page as `window.parquetStreamer`
 // — one named method per contract command, `on(event, listener)` returning its unsubscribe
-// function, and the File > Open… menu hook. ipcRenderer itself never reaches the page.
-import { contextBridge, ipcRenderer } from 'electron';
+// function, the File > Open… menu hook, and the local path of a file dropped on the window.
+// ipcRenderer itself never reaches the page.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import {
   commandNames,
   eventNames,
@@ -52,6 +53,9 @@ const api = {
     return () => {
       menuListeners.delete(listener);
     };
+  },
+  pathForFile(file: File) {
+    return webUtils.getPathForFile(file);
   },
 } as ParquetStreamerApi & ShellMenuApi;
 

@@ -12,6 +12,7 @@ import type { ChartData } from '../charts/chartData';
 import type { PipelineRates } from '../charts/pipelineRates';
 import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
 import { producerSettingsSchema } from '../producer/producerSettings';
+import type { FolderListing } from './folderBrowser';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
 export type { PipelineRates, TimeSeries } from '../charts/pipelineRates';
@@ -30,6 +31,16 @@ export {
   type OutputField,
   type OutputFieldType,
 } from '../charts/chartSpec';
+
+export type { FolderEntry, FolderListing } from './folderBrowser';
+export { DEFAULT_PRESET, findPreset, PRESETS, type TransformPreset } from '../pipelines/presets';
+export {
+  CONDITION_OPS,
+  STEP_TYPES,
+  type TransformReference,
+  type TransformSpec,
+  type TransformStep,
+} from '../pipelines/transformSpec';
 
 export const streamConfigSchema = z.object({
   /** a Parquet file or a folder of Parquet parts, on the machine that runs the engine */
@@ -63,6 +74,8 @@ export const commandSchemas = {
     transform: transformReferenceSchema,
     limit: z.number().int().min(1).max(10_000).optional(),
   }),
+  /** the dashboard's file browser: one folder under the user's home (default: home itself) */
+  listFolder: z.object({ path: z.string().optional() }),
   /** the charts to show, in order: adds, edits, removes and reorders them, while streaming too */
   setCharts: z.object({ charts: chartListSchema }),
   /** one chart's window as CSV (a header, then one column per field of the chart) */
@@ -132,6 +145,8 @@ export interface StreamProgress {
   detail?: string;
   /** the stream option a failure is about (its message names it as the CLI flag) */
   field?: keyof StreamConfig;
+  /** the transform the stream's workers run: a preset or file name, or the spec's name */
+  transform?: string;
 }
 
 export type WorkerState = 'starting' | 'running' | 'stopping' | 'exited' | 'restarting';
@@ -178,8 +193,9 @@ export interface CommandResults {
   resumeStream: StreamProgress;
   stopStream: StreamProgress;
   scaleWorkers: WorkerInfo[];
-  /** the output rows and what each step did */
-  previewTransform: { rows: Row[]; steps: StepTally };
+  /** the output rows, what each step did, and the fields reaching each step (null: unknown) */
+  previewTransform: { rows: Row[]; steps: StepTally; stepFields: (string[] | null)[] };
+  listFolder: FolderListing;
   setCharts: ChartSpec[];
   chartCsv: string;
   /** the folder written to, or null when the user cancelled */
@@ -273,6 +289,8 @@ export const ipcChannels = {
 export interface ShellMenuApi {
   /** File > Open… in the native menu; returns the unsubscribe function */
   onMenuOpenDataset(listener: () => void): () => void;
+  /** the local path of a file or folder dropped on the window ('' when it has none) */
+  pathForFile(file: File): string;
 }
 
 /** The dashboard page sends {id, command, args}. */

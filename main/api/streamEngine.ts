@@ -3,6 +3,7 @@
 // Plain Node: the Electron shell, the browser dashboard and the tests all run it the same way.
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { readFirstRows } from '../parquet/firstRows';
 import { ParquetDataset } from '../parquet/parquetDataset';
@@ -10,11 +11,13 @@ import { RowCodec } from '../parquet/rowCodec';
 import { writeDemoDataset } from '../parquet/demoDataset';
 import { previewTransform } from '../pipelines/previewTransform';
 import { loadTransform } from '../pipelines/transformSource';
-import type { TransformReference } from '../pipelines/transformSpec';
+import type { TransformReference, TransformSpec } from '../pipelines/transformSpec';
+import { validateTransform } from '../pipelines/validateTransform';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import type { LaunchWorker } from '../supervisor/workerSupervisor';
 import { BrokerConnection } from './brokerConnection';
+import { listFolder } from './folderBrowser';
 import type { PartitionLag } from '../charts/consumerLag';
 import { PipelineRatesMeter } from '../charts/pipelineRates';
 import { DEFAULT_PRESET, presetCharts } from '../pipelines/presets';
@@ -48,6 +51,8 @@ export interface StreamEngineOptions {
   logger?: Logger;
   /** how worker processes are started (default: Node's fork) */
   launchWorker?: LaunchWorker;
+  /** the folder the dashboard's file browser is confined to (default: the user's home) */
+  homeDir?: string;
 }
 
 const PREVIEW_ROWS = 10;
@@ -89,6 +94,7 @@ export class StreamEngine implements EngineHost {
       stopStream: () => this.requireSession().stopProducer(),
       scaleWorkers: ({ count }) => this.requireSession().scaleWorkers(count),
       previewTransform: ({ transform, limit }) => this.previewTransform(transform, limit),
+      listFolder: ({ path: folder }) => listFolder(options.homeDir ?? os.homedir(), folder),
       setCharts: async ({ charts }) => this.setCharts(charts),
       chartCsv: async ({ id }) => this.requireSession().chartCsv(id),
       saveExportFiles: async () => {
@@ -149,11 +155,10 @@ export class StreamEngine implements EngineHost {
   private async previewTransform(reference: TransformReference, limit = PREVIEW_TRANSFORM_ROWS) {
     if (!this.dataset) throw new InputError('no dataset is open — open a Parquet file first');
     const dataset = await ParquetDataset.open(this.dataset.path);
-    const { transform } = await loadTransform(reference, {
-      inputFields: dataset.fields().map((field) => field.name),
-    });
+    const inputFields = dataset.fields().map((field) => field.name);
+    const { transform, spec } = await loadTransform(reference, { inputFields });
     const { rows, tally } = previewTransform(transform, await readFirstRows(dataset, limit));
-    return { rows, steps: tally };
+    return { rows, steps: tally, stepFields: fieldsBeforeSteps(spec, inputFields) };
   }
 
   private async createDemoDataset(rows: number): Promise<DatasetSummary> {
@@ -200,7 +205,9 @@ export class StreamEngine implements EngineHost {
       logger: this.logger.child('stream'),
       launchWorker: this.options.launchWorker,
     });
-    session.on('progress', (progress: StreamProgress) => {
+    const transformName = nameOfTransform(config.transform ?? DEFAULT_PRESET);
+    session.on('progress', (streamProgress: StreamProgress) => {
+      const progress = { ...streamProgress, transform: transformName };
       this.lastProgress = progress;
       this.publish('streamProgress', progress);
       if (progress.state === 'running' && rates.producer(Date.now(), progress.rowsPerSecond)) {
@@ -231,7 +238,7 @@ export class StreamEngine implements EngineHost {
     this.outputFields = [];
     this.publish('outputFields', []);
     try {
-      return await session.start();
+      return { ...(await session.start()), transform: transformName };
     } catch (error) {
       await session.close().catch(() => undefined);
       this.session = null;
@@ -276,4 +283,18 @@ export class StreamEngine implements EngineHost {
   private publish<E extends EventName>(event: E, payload: EventPayloads[E]): void {
     for (const listener of this.listeners) listener(event, payload);
   }
+}
+
+/** How the workers' table names a transform: the preset or file as given, else the spec's name. */
+function nameOfTransform(reference: TransformReference): string {
+  return typeof reference === 'string' ? reference : (reference.name ?? 'custom transform');
+}
+
+/** The fields reaching each step (null once a module step hides them), from the input's fields. */
+function fieldsBeforeSteps(spec: TransformSpec, inputFields: string[]): (string[] | null)[] {
+  return spec.steps.map((_, index) =>
+    index === 0
+      ? inputFields
+      : validateTransform({ steps: spec.steps.slice(0, index) }, inputFields),
+  );
 }

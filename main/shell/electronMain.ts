@@ -23,6 +23,7 @@ import { StreamEngine } from '../api/streamEngine';
 import { describeError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { writeExportFolder, type ExportFile } from './exportFolder';
+import { pickDatasetPath } from './datasetDialog';
 import { handleAppProtocol, registerAppScheme } from './appProtocol';
 import { APP_INDEX_URL } from './appRequest';
 import { UtilityWorker } from './utilityWorkerProcess';
@@ -44,37 +45,6 @@ function fromOwnWindow(event: IpcMainInvokeEvent): boolean {
   if (!window || window.isDestroyed() || !frame) return false;
   if (event.sender.id !== window.webContents.id || frame.parent !== null) return false;
   return frame.url.split(/[?#]/)[0] === APP_INDEX_URL;
-}
-
-async function pickDataset(): Promise<string | null> {
-  let properties: OpenDialogOptions['properties'] = ['openFile', 'openDirectory'];
-  // Windows and Linux dialogs pick files or folders, never both: ask which first
-  if (process.platform !== 'darwin') {
-    const options = {
-      type: 'question' as const,
-      message: 'Open a Parquet file, or a folder of Parquet parts?',
-      buttons: ['File…', 'Folder…', 'Cancel'],
-      defaultId: 0,
-      cancelId: 2,
-    };
-    const { response } = mainWindow
-      ? await dialog.showMessageBox(mainWindow, options)
-      : await dialog.showMessageBox(options);
-    if (response === 2) return null;
-    properties = response === 0 ? ['openFile'] : ['openDirectory'];
-  }
-  const options: OpenDialogOptions = {
-    title: 'Open Parquet data',
-    properties,
-    filters: [
-      { name: 'Parquet', extensions: ['parquet'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
-  };
-  const result = mainWindow
-    ? await dialog.showOpenDialog(mainWindow, options)
-    : await dialog.showOpenDialog(options);
-  return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 /** "Export all": asks for a folder, then writes the charts' files into a new folder inside it. */
@@ -99,7 +69,7 @@ function shellHost(streamEngine: StreamEngine): EngineHost {
       ...(await streamEngine.handlers.getSnapshot(args)),
       nativeDialogs: true,
     }),
-    pickDataset: () => pickDataset(),
+    pickDataset: () => pickDatasetPath(dialog, mainWindow),
     saveExportFiles: ({ files }) => saveExportFiles(files),
   };
   return { handlers, subscribe: (listener) => streamEngine.subscribe(listener) };

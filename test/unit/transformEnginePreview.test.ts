@@ -52,7 +52,13 @@ describe('previewTransform command', () => {
       limit: 40,
     });
     assert.ok(outcome.ok, JSON.stringify(outcome));
-    const { rows, steps } = outcome.value as CommandResults['previewTransform'];
+    const { rows, steps, stepFields } = outcome.value as CommandResults['previewTransform'];
+    // the builder's field pickers: the dataset's fields, then what select and derive left
+    assert.ok(stepFields[0]!.includes('Violation County Name'));
+    assert.deepEqual(stepFields.slice(1), [
+      ['Summons Number', 't'],
+      ['Summons Number', 't'],
+    ]);
     assert.deepEqual(steps[0], {
       step: 1,
       type: 'select',
