@@ -1,5 +1,6 @@
 // The single page: broker badge and notices on top, then dataset, stream, charts and workers.
 import { useCallback, useState } from 'react';
+import { DEFAULT_PRESET, type DatasetSummary } from '../main/api/contract';
 import type { RendererApi } from './api/connectApi';
 import { BrokerPanel } from './components/BrokerPanel';
 import { ChartPanel } from './components/ChartPanel';
@@ -8,7 +9,10 @@ import { NoticeArea } from './components/NoticeArea';
 import { PipelineCharts } from './components/PipelineCharts';
 import { isStreamActive, StreamPanel } from './components/StreamPanel';
 import { WorkersPanel } from './components/WorkersPanel';
+import { useDatasetChooser } from './dataset/useDatasetChooser';
 import { useEngine } from './state/useEngine';
+import { ProcessingPanel } from './transform/ProcessingPanel';
+import { presetDraft, referenceOfDraft } from './transform/transformDraft';
 
 const DEFAULT_WORKERS = 2;
 
@@ -16,6 +20,9 @@ export function App({ api }: { api: RendererApi }) {
   const { snapshot, notices, notify, dismiss, update, run } = useEngine(api);
   const [workerCount, setWorkerCount] = useState(DEFAULT_WORKERS);
   const reportError = useCallback((message: string) => notify('error', message), [notify]);
+  const onDataset = useCallback((dataset: DatasetSummary) => update({ dataset }), [update]);
+  const chooser = useDatasetChooser(run, snapshot?.dataset ?? null, onDataset);
+  const [transform, setTransform] = useState(() => presetDraft(DEFAULT_PRESET));
 
   return (
     <div className="app">
@@ -38,12 +45,23 @@ export function App({ api }: { api: RendererApi }) {
             dataset={snapshot.dataset}
             nativeDialogs={snapshot.nativeDialogs}
             run={run}
-            onDataset={(dataset) => update({ dataset })}
+            onDataset={onDataset}
+            chooser={chooser}
+            listFolder={api.listFolder}
+            pathForFile={api.pathForFile}
             onMenuOpen={api.onMenuOpenDataset}
+          />
+          <ProcessingPanel
+            dataset={snapshot.dataset}
+            draft={transform}
+            onDraft={setTransform}
+            previewTransform={api.previewTransform}
           />
           <StreamPanel
             stream={snapshot.stream}
             dataset={snapshot.dataset}
+            ensureDataset={chooser.ensureOpen}
+            transform={referenceOfDraft(transform)}
             workers={workerCount}
             onWorkersChange={setWorkerCount}
             run={run}
@@ -61,6 +79,7 @@ export function App({ api }: { api: RendererApi }) {
           <PipelineCharts rates={snapshot.pipelineRates} onError={reportError} />
           <WorkersPanel
             workers={snapshot.workers}
+            transform={snapshot.stream.transform}
             count={workerCount}
             onCountChange={setWorkerCount}
             live={

@@ -1,7 +1,10 @@
-// Choosing the data: a path box with Browse… (native dialog, Electron only) and Open, a demo
+// Choosing the data: a path box with Browse… (the native dialog in Electron, the engine's file
+// browser in the dashboard) and Open, a file or folder dropped on the panel (Electron), a demo
 // data generator, then the dataset's schema and its first rows exactly as they will be sent.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { DatasetSummary } from '../../main/api/contract';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import type { DatasetSummary, ParquetStreamerApi } from '../../main/api/contract';
+import { FileBrowser } from '../dataset/FileBrowser';
+import type { DatasetChooser } from '../dataset/useDatasetChooser';
 import { formatBytes, formatCell, formatCount } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 import { describedBy, Field } from './Field';
@@ -13,37 +16,46 @@ export function DatasetPanel(props: {
   nativeDialogs: boolean;
   run: RunCommand;
   onDataset: (dataset: DatasetSummary) => void;
+  /** the path field, shared with the Stream button */
+  chooser: DatasetChooser;
+  /** the engine's file browser (the dashboard's Browse…) */
+  listFolder: ParquetStreamerApi['listFolder'];
+  /** the local path of a dropped file, when the shell can tell it (Electron) */
+  pathForFile?: (file: File) => string;
   /** subscribes to the native menu's File > Open…, when there is one */
   onMenuOpen?: (listener: () => void) => () => void;
 }) {
-  const { run, onDataset } = props;
-  const [path, setPath] = useState(props.dataset?.path ?? '');
-  const [pathError, setPathError] = useState<string>();
+  const { run, onDataset, chooser, pathForFile } = props;
+  const { path, setPath, error: pathError, setError: setPathError } = chooser;
   const [demoRows, setDemoRows] = useState('200000');
   const [demoError, setDemoError] = useState<string>();
-  const [busy, setBusy] = useState<'open' | 'demo' | null>(null);
+  const [generating, setGenerating] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
+  const [dropping, setDropping] = useState(false);
+  const busy = chooser.opening ? 'open' : generating ? 'demo' : null;
   const pathInput = useRef<HTMLInputElement>(null);
 
-  async function open(chosen: string) {
-    setPathError(undefined);
-    if (chosen.trim() === '') {
-      setPathError('type the path of a Parquet file or folder');
-      pathInput.current?.focus();
-      return;
-    }
-    setBusy('open');
-    const result = await run('openDataset', { path: chosen.trim() });
-    setBusy(null);
-    if (result.ok) onDataset(result.value);
-    else setPathError(result.error);
+  async function open(chosen?: string) {
+    if (!(await chooser.open(chosen))) pathInput.current?.focus();
   }
 
   async function browse() {
-    const result = await run('pickDataset', {});
-    if (result.ok && result.value) {
-      setPath(result.value);
-      await open(result.value);
+    if (!props.nativeDialogs) {
+      setBrowsing(true);
+      return;
     }
+    const result = await run('pickDataset', {});
+    if (result.ok && result.value) await open(result.value);
+  }
+
+  function drop(event: DragEvent) {
+    event.preventDefault();
+    setDropping(false);
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    const dropped = pathForFile?.(file) ?? '';
+    if (dropped) void open(dropped);
+    else setPathError('a dropped file has no path here — use Browse… or type the path');
   }
 
   const browseRef = useRef(browse);
@@ -61,9 +73,9 @@ export function DatasetPanel(props: {
       return;
     }
     setDemoError(undefined);
-    setBusy('demo');
+    setGenerating(true);
     const result = await run('createDemoDataset', { rows });
-    setBusy(null);
+    setGenerating(false);
     if (!result.ok) {
       setDemoError(result.error);
       return;
@@ -74,19 +86,38 @@ export function DatasetPanel(props: {
   }
 
   return (
-    <section className="panel" aria-labelledby="dataset-title">
+    <section
+      className={dropping ? 'panel dataset-drop-target' : 'panel'}
+      aria-labelledby="dataset-title"
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={drop}
+    >
       <h2 id="dataset-title">Dataset</h2>
       <form
         className="row-form"
         onSubmit={(event) => {
           event.preventDefault();
-          void open(path);
+          void open();
         }}
       >
-        <Field id="dataset-path" label="Parquet file or folder" error={pathError}>
+        <Field
+          id="dataset-path"
+          label="Parquet file or folder"
+          error={pathError}
+          hint={pathForFile ? 'or drop a file or folder here' : undefined}
+        >
           <input
             ref={pathInput}
-            {...describedBy('dataset-path', pathError)}
+            {...describedBy(
+              'dataset-path',
+              pathError,
+              pathForFile ? 'or drop a file or folder here' : undefined,
+            )}
             type="text"
             value={path}
             placeholder="/data/parking-violations.parquet"
@@ -95,16 +126,25 @@ export function DatasetPanel(props: {
           />
         </Field>
         <span className="button-row">
-          {props.nativeDialogs && (
-            <button type="button" disabled={busy !== null} onClick={() => void browse()}>
-              Browse…
-            </button>
-          )}
+          <button type="button" disabled={busy !== null} onClick={() => void browse()}>
+            Browse…
+          </button>
           <button type="submit" className="primary" disabled={busy !== null}>
             {busy === 'open' ? 'Opening…' : 'Open'}
           </button>
         </span>
       </form>
+      {browsing && (
+        <FileBrowser
+          start={path}
+          listFolder={props.listFolder}
+          onChoose={(chosen) => {
+            setBrowsing(false);
+            void open(chosen);
+          }}
+          onClose={() => setBrowsing(false)}
+        />
+      )}
       <form className="row-form" onSubmit={(event) => void generateDemo(event)}>
         <Field
           id="demo-rows"

@@ -1,7 +1,12 @@
 // The stream form (topics, partitions, workers, rate, and the collapsible producer settings), the
 // Stream / Pause / Resume / Stop buttons and the progress bar with rows acked, rate and ETA.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { DatasetSummary, StreamConfig, StreamProgress } from '../../main/api/contract';
+import type {
+  DatasetSummary,
+  StreamConfig,
+  StreamProgress,
+  TransformReference,
+} from '../../main/api/contract';
 import { fieldOfError, type FieldErrors } from '../forms/fieldErrors';
 import {
   describeProducerSettings,
@@ -54,6 +59,10 @@ function revealField(form: HTMLFormElement | null, field: StreamField, focus: bo
 export function StreamPanel(props: {
   stream: StreamProgress;
   dataset: DatasetSummary | null;
+  /** opens the path in the Dataset field first when it is not the dataset shown; null: it failed */
+  ensureDataset: () => Promise<DatasetSummary | null>;
+  /** the Processing step's transform */
+  transform: TransformReference;
   workers: number;
   onWorkersChange: (count: number) => void;
   run: RunCommand;
@@ -96,7 +105,17 @@ export function StreamPanel(props: {
   async function start(event: FormEvent) {
     event.preventDefault();
     setFormError(undefined);
-    const config = streamConfigOf(values, props.dataset, props.workers);
+    setBusy(true);
+    const dataset = await props.ensureDataset();
+    setBusy(false);
+    if (!dataset) {
+      setFormError('the dataset could not be opened — see the message under its path, above');
+      return;
+    }
+    const config = {
+      ...streamConfigOf(values, dataset, props.workers),
+      transform: props.transform,
+    };
     const found = streamFormErrors(values, config);
     setErrors(found);
     if (found.path) setFormError('open a Parquet file or folder first (Dataset, above)');

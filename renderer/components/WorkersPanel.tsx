@@ -11,6 +11,8 @@ const SCALE_DELAY_MS = 300;
 
 export function WorkersPanel(props: {
   workers: WorkerInfo[];
+  /** the transform the workers run (the last stream's) */
+  transform?: string;
   count: number;
   onCountChange: (count: number) => void;
   /** true while a stream or its workers run: moving the slider scales the pool */
@@ -55,6 +57,11 @@ export function WorkersPanel(props: {
           {props.live ? 'scales the running pool' : 'used when the next stream starts'}
         </small>
       </div>
+      {props.transform && (
+        <p className="field-hint" data-testid="workers-transform">
+          Transform: <code>{props.transform}</code>
+        </p>
+      )}
       <div className="table-scroll">
         <table className="workers" data-testid="workers-table">
           <thead>

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { StreamEngine } from '../../main/api/streamEngine';
+import { StreamEngine, type StreamEngineOptions } from '../../main/api/streamEngine';
 import { startDashboardServer, type DashboardServer } from '../../main/server/dashboardServer';
 import { builtRendererDir } from '../../main/server/staticFiles';
 import { createLogger } from '../../main/shared/logger';
@@ -35,8 +35,14 @@ export interface DashboardSession {
   close(): Promise<void>;
 }
 
-/** Opens the dashboard in Chromium and waits until it shows the broker; `name` labels the temp folder. */
-export async function openDashboardSession(name: string): Promise<DashboardSession> {
+/**
+ * Opens the dashboard in Chromium and waits until it shows the broker; `name` labels the temp
+ * folder, `engineOptions` adds to the engine's (a home folder for the file browser, say).
+ */
+export async function openDashboardSession(
+  name: string,
+  engineOptions: Partial<StreamEngineOptions> = {},
+): Promise<DashboardSession> {
   const staticDir = builtRendererDir();
   assert.ok(
     existsSync(path.join(staticDir, 'index.html')),
@@ -45,7 +51,7 @@ export async function openDashboardSession(name: string): Promise<DashboardSessi
   const appDataDir = await mkdtemp(path.join(tmpdir(), `ps-e2e-${name}-`));
   const logger = createLogger('e2e');
   const brokers = testBrokers();
-  const engine = new StreamEngine({ appDataDir, brokers, logger });
+  const engine = new StreamEngine({ appDataDir, brokers, logger, ...engineOptions });
   let server: DashboardServer | undefined;
   let browser: Browser | undefined;
   const close = async () => {
