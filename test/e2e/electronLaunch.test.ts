@@ -57,8 +57,8 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     });
     assert.deepEqual(
       exposed.methods,
-      [...commandNames, 'on', 'onMenuOpenDataset'].sort(),
-      'exactly the contract plus the menu hook',
+      [...commandNames, 'on', 'onMenuOpenDataset', 'pathForFile'].sort(),
+      'exactly the contract plus the menu hook and the dropped-file path',
     );
     assert.equal(exposed.require, 'undefined');
     assert.equal(exposed.process, 'undefined');
