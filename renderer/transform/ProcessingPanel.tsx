@@ -276,7 +276,11 @@ export function ProcessingPanel(props: {
       <TransformPreview
         dataset={dataset}
         preview={preview}
-        error={errorStep === null ? previewError : undefined}
+        error={
+          errorStep === null
+            ? previewError
+            : previewError && `the preview waits for step ${errorStep + 1} (see its message above)`
+        }
         busy={previewing}
       />
     </section>
@@ -286,7 +290,7 @@ export function ProcessingPanel(props: {
 function TransformPreview(props: {
   dataset: DatasetSummary | null;
   preview: Preview | null;
-  /** an error not about one step (those show beside their step) */
+  /** an error not about one step (those show beside their step, and this points there) */
   error?: string;
   busy: boolean;
 }) {

@@ -72,9 +72,13 @@ export function referenceOfDraft(draft: TransformDraft): TransformReference {
   return draft.preset ?? specOfDraft(draft);
 }
 
-/** The draft with its steps replaced; no longer the preset it came from. */
+/**
+ * The draft with its steps replaced; no longer the preset it came from, nor named like it (the
+ * workers' table shows the name).
+ */
 export function editedDraft(draft: TransformDraft, steps: TransformDraft['steps']): TransformDraft {
-  return { ...draft, preset: null, steps };
+  const name = draft.preset === null ? draft.name : `${draft.name}-edited`;
+  return { ...draft, preset: null, name, steps };
 }
 
 export function appendStep(draft: TransformDraft, step: DraftStep): TransformDraft {

@@ -1,10 +1,10 @@
 // End to end in headless Chromium over a file that is not parking data: choose it in the engine's
 // file browser (confined to a temporary home folder), see the default preset fail on its fields
 // beside the step, build a filter + derive transform in the builder and check the preview's
-// per-step counts and rows against a hand count, export the spec as JSON, have a changed but
-// unopened path block the stream with the error beside the field, stream another file typed into
-// the field (opened first), see which transform the workers run, and fill a histogram and a bar
-// chart of the output's fields.
+// per-step counts and rows against a hand count, export the spec as JSON and import it back,
+// have a changed but unopened path block the stream with the error beside the field, stream
+// another file typed into the field (opened first), see which transform the workers run, and
+// fill a histogram and a bar chart of the output's fields.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
@@ -135,13 +135,30 @@ test(
         page.getByRole('button', { name: 'Export JSON' }).click(),
       ]);
       assert.equal(exported.suggestedFilename(), 'long-trips.json');
-      assert.deepEqual(JSON.parse(await readFile(await exported.path(), 'utf8')), {
+      const exportedText = await readFile(await exported.path(), 'utf8');
+      assert.deepEqual(JSON.parse(exportedText), {
         name: 'long-trips',
         steps: [
           { type: 'filter', where: { field: 'distance_km', op: 'gt', value: 5 } },
           { type: 'derive', field: 'fare', expr: 'round(distance_km * 2.5 + 3, 2)' },
         ],
       });
+      // import: a spec file replaces the steps; the exported one comes back as the same forms
+      await page.getByRole('button', { name: 'Remove step 2' }).click();
+      await page.getByLabel('Transform spec file').setInputFiles({
+        name: 'long-trips.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(exportedText),
+      });
+      await page.locator('#step-2-expr').waitFor();
+      assert.equal(await page.locator('#step-1-field').inputValue(), 'distance_km');
+      assert.equal(await page.locator('#step-1-value').inputValue(), '5');
+      assert.equal(
+        await page.locator('#step-2-expr').inputValue(),
+        'round(distance_km * 2.5 + 3, 2)',
+      );
+      await preview.and(page.locator('[data-state="ready"]')).waitFor();
+      assert.equal(await page.getByTestId('transform-step-counts').locator('tbody tr').count(), 2);
 
       await page.getByLabel('Input topic').fill(uniqueName('e2e-trips'));
       await page.getByLabel('Output topic').fill(uniqueName('e2e-long-trips'));

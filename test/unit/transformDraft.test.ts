@@ -31,7 +31,9 @@ describe('transform draft', () => {
       type: 'filter',
       where: { field: 'city', op: 'not-null' },
     });
-    assert.equal(specOfDraft(edited).name, 'counts-per-minute:city');
+    assert.equal(specOfDraft(edited).name, 'counts-per-minute:city-edited');
+    const again = appendStep(edited, newStep('derive', []));
+    assert.equal(again.name, 'counts-per-minute:city-edited', 'renamed once');
   });
 
   it('imports a spec, and refuses in one line what is not one', () => {
