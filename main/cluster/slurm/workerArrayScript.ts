@@ -116,6 +116,8 @@ export function workerArrayScript(spec: WorkerArraySpec): string {
     ...directives.map((directive) => `#SBATCH ${directive}`),
     '# written by `parquet-streamer cluster slurm submit`: one worker per array task',
     'set -eu',
+    // a batch job's environment is the submitter's, which need not have USER
+    'USER=${USER:-$(id -un)}',
     `data_dir=${dataDirWord(spec.dataDirPattern)}`,
     'mkdir -p "$data_dir"',
     `exec ${worker.join(' ')} \\`,
