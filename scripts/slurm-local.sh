@@ -2,7 +2,8 @@
 # A single-node SLURM cluster on this machine for the SLURM tests: munged, slurmctld and slurmd
 # (as root) with a minimal slurm.conf. `start` uses a cluster that already answers (sinfo) or
 # writes the config and starts the daemons, then checks that `sbatch --wrap hostname` runs;
-# `stop` ends the daemons this script started. Needs Debian's slurm-wlm and munge (apt).
+# `stop` ends the daemons this script started (munged only when it started it too).
+# Needs Debian's slurm-wlm and munge (apt).
 # Environment: PS_SLURM_STATE (state dir, default /var/lib/ps-slurm-local), PS_SLURM_CTLD_PORT
 # and PS_SLURM_D_PORT (default 6817 and 6818), PS_SLURM_CPUS (slots on the node, default 16:
 # worker tasks mostly wait on Kafka, so the node is oversubscribed on purpose).
@@ -70,6 +71,8 @@ start_munge() {
   }
   install -d -o munge -g munge -m 0755 /run/munge
   runuser -u munge -- munged
+  mkdir -p "$state"
+  touch "$state/started-munge"
 }
 
 wait_until() {
@@ -108,6 +111,10 @@ stop() {
     local pid_file=$state/$daemon.pid
     [[ -s $pid_file ]] && kill "$(cat "$pid_file")" 2>/dev/null || true
   done
+  if [[ -e $state/started-munge ]]; then
+    munged --stop 2>/dev/null || true
+    rm -f "$state/started-munge"
+  fi
 }
 
 case ${1:-start} in
