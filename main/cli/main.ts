@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_CODE, exitCodeOf, isUserError } from '../shared/errors';
 import { registerBrokerCommand } from './commands/broker';
+import { registerClusterSlurmCommand } from './commands/clusterSlurm';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerDemoDataCommand } from './commands/demoData';
 import { registerInspectCommand } from './commands/inspect';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerDashboardCommand(program);
   registerStorageCommand(program);
+  registerClusterSlurmCommand(program);
   return program;
 }
 

@@ -45,6 +45,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       options.webPort,
       () => this.snapshot(),
       logger.child('web'),
+      options.webToken,
     );
     this.processor = new TransactionalProcessor({
       kafka,

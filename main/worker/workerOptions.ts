@@ -1,6 +1,7 @@
 // The worker's options, one definition for every way it starts: `parquet-streamer worker`,
 // the child-process entry the supervisor forks, and standalone runs on other machines.
 // Validated once here; every mistake is a one-line message naming the flag.
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   dataDir: string;
   webPort: number;
   webHost: string;
+  /** when set, every request to the web port must carry `Authorization: Bearer <token>` */
+  webToken: string | null;
   logLevel: LogLevel;
   workerId: string;
   sessionTimeoutMs: number;
@@ -38,6 +41,7 @@ const rawOptionsSchema = z.object({
   dataDir: z.string().min(1, 'give a directory'),
   webPort: wholeNumber(0, 65535, 'must be a port number from 0 to 65535'),
   webHost: z.string().min(1),
+  webTokenFile: z.string().min(1, 'give a file').optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   workerId: z
     .string()
@@ -55,6 +59,7 @@ const FLAGS: Record<string, string> = {
   dataDir: '--data-dir',
   webPort: '--web-port',
   webHost: '--web-host',
+  webTokenFile: '--web-token-file',
   logLevel: '--log-level',
   workerId: '--worker-id',
   sessionTimeout: '--session-timeout',
@@ -71,6 +76,10 @@ export function addWorkerOptions(command: Command): Command {
     .requiredOption('--data-dir <dir>', 'directory the worker locks and keeps its state in')
     .requiredOption('--web-port <port>', 'HTTP port for /health, /stats, /metrics and /assignment')
     .option('--web-host <host>', 'address the HTTP port listens on', '127.0.0.1')
+    .option(
+      '--web-token-file <file>',
+      `file (mode 0600) holding the token the web port requires as "Authorization: Bearer"; or set ${WEB_TOKEN_ENV}`,
+    )
     .addOption(
       new Option('-l, --log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -88,8 +97,35 @@ export function addWorkerOptions(command: Command): Command {
     );
 }
 
+/** The environment variable a worker reads its web token from (never a command-line argument). */
+export const WEB_TOKEN_ENV = 'PS_WORKER_WEB_TOKEN';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** The web token from --web-token-file (readable by its owner only) or the environment. */
+function webTokenFrom(file: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  if (file === undefined) return env[WEB_TOKEN_ENV]?.trim() || null;
+  let token: string;
+  try {
+    if ((statSync(file).mode & 0o077) !== 0) {
+      throw new InputError(`--web-token-file: ${file} is readable by others — chmod 600 it`);
+    }
+    token = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`--web-token-file: cannot read ${file} — check the path`);
+  }
+  if (token.length < 16) {
+    throw new InputError(`--web-token-file: ${file} holds no token of 16 characters or more`);
+  }
+  return token;
+}
+
 /** Validates the parsed flags; throws an InputError naming the flag. */
-export function workerOptionsFrom(raw: Record<string, unknown>): WorkerOptions {
+export function workerOptionsFrom(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkerOptions {
   const parsed = rawOptionsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -105,6 +141,12 @@ export function workerOptionsFrom(raw: Record<string, unknown>): WorkerOptions {
   }
   if (brokers.length === 0) throw new InputError('--brokers: give at least one host:port');
   const dataDir = path.resolve(options.dataDir);
+  const webToken = webTokenFrom(options.webTokenFile, env);
+  if (webToken === null && !LOOPBACK.test(options.webHost)) {
+    throw new InputError(
+      `--web-host: ${options.webHost} opens the web port to other hosts — give a token with --web-token-file or ${WEB_TOKEN_ENV}`,
+    );
+  }
   return {
     brokers,
     group: options.group,
@@ -113,6 +155,7 @@ export function workerOptionsFrom(raw: Record<string, unknown>): WorkerOptions {
     dataDir,
     webPort: options.webPort,
     webHost: options.webHost,
+    webToken,
     logLevel: options.logLevel,
     workerId:
       options.workerId ??
@@ -122,8 +165,11 @@ export function workerOptionsFrom(raw: Record<string, unknown>): WorkerOptions {
   };
 }
 
-/** The command-line arguments that start a worker with these options (used by the supervisor). */
-export function workerArguments(options: WorkerOptions): string[] {
+/**
+ * The command-line arguments that start a worker with these options (used by the supervisor).
+ * The web token is not among them: hand it over in WEB_TOKEN_ENV.
+ */
+export function workerArguments(options: Omit<WorkerOptions, 'webToken'>): string[] {
   return [
     '--brokers',
     options.brokers.join(','),

@@ -1,5 +1,7 @@
 // The worker's HTTP port, as Faust workers had: GET /health (200 consuming, 503 otherwise),
 // /stats (JSON), /metrics (Prometheus text), /assignment (topic → partitions) and / (an index).
+// With a token, every request must carry `Authorization: Bearer <token>` (a port other hosts reach).
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvironmentError } from '../shared/errors';
@@ -29,6 +31,7 @@ export class WorkerWebServer implements Service {
     private readonly port: number,
     private readonly snapshot: () => WorkerSnapshot,
     private readonly logger: Logger,
+    private readonly token: string | null = null,
   ) {}
 
   /** The port actually bound (differs from the requested one only when it was 0). */
@@ -75,6 +78,10 @@ export class WorkerWebServer implements Service {
       this.send(response, 405, 'application/json', { error: 'only GET is supported' });
       return;
     }
+    if (!this.authorized(request.headers.authorization)) {
+      this.send(response, 401, 'application/json', { error: 'send Authorization: Bearer <token>' });
+      return;
+    }
     const snapshot = this.snapshot();
     switch (route) {
       case '/':
@@ -107,6 +114,13 @@ export class WorkerWebServer implements Service {
           error: `no such endpoint; try ${ENDPOINTS.join(', ')}`,
         });
     }
+  }
+
+  private authorized(header: string | undefined): boolean {
+    if (this.token === null) return true;
+    const given = Buffer.from(header ?? '');
+    const wanted = Buffer.from(`Bearer ${this.token}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
 
   private send(

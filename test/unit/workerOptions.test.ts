@@ -1,6 +1,7 @@
 // The worker's flags: parsed the same for the CLI and the child process, with one-line errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -9,12 +10,13 @@ import {
   addWorkerOptions,
   workerArguments,
   workerOptionsFrom,
+  WEB_TOKEN_ENV,
 } from '../../main/worker/workerOptions';
 
-function parse(args: string[]) {
+function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
   const command = addWorkerOptions(new Command('worker')).exitOverride();
   command.parse(args, { from: 'user' });
-  return workerOptionsFrom(command.opts());
+  return workerOptionsFrom(command.opts(), env);
 }
 
 const required = [
@@ -38,6 +40,7 @@ test('parses the Faust-like flags with defaults', () => {
     dataDir: path.resolve('worker1'),
     webPort: 6066,
     webHost: '127.0.0.1',
+    webToken: null,
     logLevel: 'info',
     workerId: `${os.hostname()}-worker1`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     sessionTimeoutMs: 10_000,
@@ -45,28 +48,60 @@ test('parses the Faust-like flags with defaults', () => {
   });
 });
 
-test('workerArguments round-trips through the parser', () => {
-  const options = parse([
-    ...required,
-    '--data-dir',
-    '/tmp/w2',
-    '--web-port',
-    '6067',
-    '--web-host',
-    '0.0.0.0',
-    '-l',
-    'debug',
-    '--worker-id',
-    'worker2',
-    '--session-timeout',
-    '6000',
-    '--transform',
-    '{"steps":[{"type":"select","fields":["a"]}]}',
-  ]);
+test('workerArguments round-trips through the parser (the token travels in the environment)', () => {
+  const env = { [WEB_TOKEN_ENV]: 'a-token-of-sixteen-or-more' };
+  const options = parse(
+    [
+      ...required,
+      '--data-dir',
+      '/tmp/w2',
+      '--web-port',
+      '6067',
+      '--web-host',
+      '0.0.0.0',
+      '-l',
+      'debug',
+      '--worker-id',
+      'worker2',
+      '--session-timeout',
+      '6000',
+      '--transform',
+      '{"steps":[{"type":"select","fields":["a"]}]}',
+    ],
+    env,
+  );
+  assert.equal(options.webToken, 'a-token-of-sixteen-or-more');
+  assert.ok(!workerArguments(options).some((arg) => arg.includes('a-token')));
   assert.equal(options.logLevel, 'debug');
   assert.equal(options.transform, '{"steps":[{"type":"select","fields":["a"]}]}');
   assert.equal(options.workerId, 'worker2');
-  assert.deepEqual(parse(workerArguments(options)), options);
+  assert.deepEqual(parse(workerArguments(options), env), options);
+});
+
+test('a web port open to other hosts needs a token, read from a file only its owner reads', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-token-'));
+  const file = path.join(dir, 'token');
+  const open = [...required, '--data-dir', 'd', '--web-port', '1', '--web-host', '0.0.0.0'];
+  try {
+    assert.throws(
+      () => parse(open),
+      /^InputError: --web-host: 0\.0\.0\.0 opens the web port to other hosts — give a token/,
+    );
+    writeFileSync(file, 'secret-token-0123456789\n', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    assert.throws(
+      () => parse([...open, '--web-token-file', file]),
+      /--web-token-file: .* is readable by others — chmod 600 it/,
+    );
+    chmodSync(file, 0o600);
+    assert.equal(parse([...open, '--web-token-file', file]).webToken, 'secret-token-0123456789');
+    assert.throws(
+      () => parse([...open, '--web-token-file', path.join(dir, 'none')]),
+      /--web-token-file: cannot read/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a bad value is a one-line InputError naming the flag', () => {

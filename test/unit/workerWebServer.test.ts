@@ -84,3 +84,27 @@ test('a port in use is a one-line error naming the port', async () => {
     await first.stop();
   }
 });
+
+test('with a token, every endpoint wants Authorization: Bearer <token>', async () => {
+  const token = 'token-for-this-test-only';
+  const server = new WorkerWebServer('127.0.0.1', 0, () => snapshotWith('consuming'), quiet, token);
+  await server.start();
+  const base = `http://127.0.0.1:${server.boundPort()}`;
+  try {
+    for (const endpoint of ['/', '/health', '/stats', '/metrics', '/assignment']) {
+      const bare = await fetch(base + endpoint);
+      assert.equal(bare.status, 401, endpoint);
+      await bare.text();
+      const wrong = await fetch(base + endpoint, {
+        headers: { authorization: `Bearer ${token.slice(0, -1)}x` },
+      });
+      assert.equal(wrong.status, 401, endpoint);
+      await wrong.text();
+    }
+    const stats = await fetch(`${base}/stats`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(stats.status, 200);
+    assert.equal(((await stats.json()) as { workerId: string }).workerId, 'worker1');
+  } finally {
+    await server.stop();
+  }
+});
