@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import type { RendererApi } from './api/connectApi';
 import { BrokerPanel } from './components/BrokerPanel';
 import { ChartPanel } from './components/ChartPanel';
+import { ConnectionForm } from './components/ConnectionForm';
 import { DatasetPanel } from './components/DatasetPanel';
 import { NoticeArea } from './components/NoticeArea';
 import { PipelineCharts } from './components/PipelineCharts';
@@ -29,6 +30,7 @@ export function App({ api }: { api: RendererApi }) {
           />
         )}
       </header>
+      {snapshot && <ConnectionForm run={run} />}
       <NoticeArea notices={notices} onDismiss={dismiss} />
       {!snapshot ? (
         <p className="loading">Connecting to the engine…</p>

@@ -133,11 +133,25 @@ export function clientConfigFrom(
   file: string,
   environment: NodeJS.ProcessEnv = {},
 ): ClientConfig {
-  const name = path.basename(file);
+  return clientConfigFromEntries(
+    parseProperties(text),
+    { source: path.basename(file), baseDir: path.dirname(file) },
+    environment,
+  );
+}
+
+/**
+ * The client configuration of Kafka properties from any source (a file, the app's connection
+ * form): `source` names it in messages, `baseDir` anchors relative certificate paths.
+ */
+export function clientConfigFromEntries(
+  properties: Map<string, string>,
+  origin: { source: string; baseDir: string },
+  environment: NodeJS.ProcessEnv = {},
+): ClientConfig {
   const fail: (problem: string) => never = (problem) => {
-    throw new InputError(`${name}: ${problem}`, { field: 'clientConfig' });
+    throw new InputError(`${origin.source}: ${problem}`, { field: 'clientConfig' });
   };
-  const properties = parseProperties(text);
   const unknown = [...properties.keys()].filter(
     (key) => !(SUPPORTED as readonly string[]).includes(key),
   );
@@ -193,7 +207,7 @@ export function clientConfigFrom(
   if (usesTls) {
     const location = (key: string) => {
       const value = properties.get(key)?.trim();
-      return value ? path.resolve(path.dirname(file), value) : undefined;
+      return value ? path.resolve(origin.baseDir, value) : undefined;
     };
     const certificateFile = location('ssl.certificate.location');
     const keyFile = location('ssl.key.location');

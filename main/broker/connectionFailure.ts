@@ -1,7 +1,7 @@
 // Why a client could not talk to the cluster, in one line: a refused login and an untrusted
 // certificate say so and what to change; anything else reads as an unreachable broker.
 import { EnvironmentError, InputError, type UserError } from '../shared/errors';
-import { clusterSecurity } from './clusterSecurity';
+import { clusterSecurity, type ClusterSecurity } from './clusterSecurity';
 
 interface FailureLike {
   name?: string;
@@ -21,7 +21,11 @@ const UNTRUSTED = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
-export function connectionFailure(brokers: string[], cause: unknown): UserError {
+export function connectionFailure(
+  brokers: string[],
+  cause: unknown,
+  security: ClusterSecurity = clusterSecurity(),
+): UserError {
   const where = brokers.join(',');
   const chain = causes(cause);
   const login = chain.find(
@@ -30,10 +34,10 @@ export function connectionFailure(brokers: string[], cause: unknown): UserError 
       /SASL .*authentication failed|Invalid username or password/.test(error.message ?? ''),
   );
   if (login) {
-    const sasl = clusterSecurity().sasl;
+    const sasl = security.sasl;
     const who = sasl ? ` as "${sasl.username}" (${sasl.mechanism})` : '';
     return new InputError(
-      `authentication to ${where}${who} failed: wrong username or password — check sasl.jaas.config (or sasl.username/sasl.password) in the client config`,
+      `authentication to ${where}${who} failed: wrong username or password — check them (sasl.jaas.config, or sasl.username and sasl.password)`,
       { cause, field: 'clientConfig' },
     );
   }

@@ -6,7 +6,7 @@ import { Kafka, logLevel } from './kafkajs';
 import { InputError } from '../shared/errors';
 import { filterKafkaLog, KAFKA_CALLER_HANDLED_RULES } from '../shared/kafkaLogFilter';
 import { createLogger, type Logger } from '../shared/logger';
-import { clusterSecurity, kafkajsSecurity } from './clusterSecurity';
+import { clusterSecurity, kafkajsSecurity, type ClusterSecurity } from './clusterSecurity';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -25,6 +25,8 @@ export interface KafkaClientOptions {
   level?: logLevel;
   /** how often a failed request is retried before the error reaches the caller (default 8) */
   retries?: number;
+  /** TLS and SASL (default: the process's, clusterSecurity()) */
+  security?: ClusterSecurity;
 }
 
 export function createKafka(options: KafkaClientOptions): Kafka {
@@ -35,7 +37,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    ...kafkajsSecurity(clusterSecurity()),
+    ...kafkajsSecurity(options.security ?? clusterSecurity()),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: options.retries ?? 8, maxRetryTime: 5_000 },

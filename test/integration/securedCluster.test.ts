@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { dispatchCommand } from '../../main/api/commandDispatcher';
+import { StreamEngine } from '../../main/api/streamEngine';
 import { loadClientConfig } from '../../main/broker/clientProperties';
 import { useClusterSecurity } from '../../main/broker/clusterSecurity';
 import { readCommitted } from '../../main/broker/committedTopicReader';
@@ -206,7 +208,7 @@ test('a wrong password is one line naming authentication', async () => {
   assert.equal(
     produced.stderr,
     `error: authentication to 127.0.0.1:${securedPort} as "${USER}" (SCRAM-SHA-512) failed: ` +
-      'wrong username or password — check sasl.jaas.config (or sasl.username/sasl.password) in the client config\n',
+      'wrong username or password — check them (sasl.jaas.config, or sasl.username and sasl.password)\n',
   );
   const worker = cli(
     ...['worker', '--client-config', config, '--group', 'g', '--input', 'secured-in'],
@@ -237,6 +239,42 @@ test('a CA that did not sign the broker certificate is one line naming the certi
     `error: the certificate of the broker at 127.0.0.1:${securedPort} is not trusted ` +
       '(SELF_SIGNED_CERT_IN_CHAIN) — set ssl.ca.location to the CA certificate that signed it\n',
   );
+});
+
+test('"Test connection" lists the brokers, or names what failed in one line', async () => {
+  const engine = new StreamEngine({ appDataDir: path.join(dir, 'app'), autoStartBroker: false });
+  const form = {
+    bootstrapServers: `127.0.0.1:${securedPort}`,
+    securityProtocol: 'SASL_SSL',
+    saslMechanism: 'SCRAM-SHA-512',
+    username: USER,
+    password: PASSWORD,
+    caFile: path.join(dir, 'ca.pem'),
+  };
+  try {
+    assert.deepEqual(await dispatchCommand(engine, 'testConnection', form), {
+      ok: true,
+      value: [`127.0.0.1:${securedPort}`],
+    });
+    assert.deepEqual(
+      await dispatchCommand(engine, 'testConnection', { ...form, password: 'wrong' }),
+      {
+        ok: false,
+        error:
+          `authentication to 127.0.0.1:${securedPort} as "${USER}" (SCRAM-SHA-512) failed: ` +
+          'wrong username or password — check them (sasl.jaas.config, or sasl.username and sasl.password)',
+      },
+    );
+    const untrusted = { ...form, caFile: path.join(dir, 'other-ca.pem') };
+    const outcome = await dispatchCommand(engine, 'testConnection', untrusted);
+    assert.equal(outcome.ok, false);
+    assert.match(
+      !outcome.ok ? outcome.error : '',
+      /^the certificate of the broker at .* is not trusted/,
+    );
+  } finally {
+    await engine.close();
+  }
 });
 
 /** The worker's /stats text once it has written `rows` rows. */
