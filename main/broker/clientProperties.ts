@@ -1,6 +1,7 @@
 // A Kafka client properties file (Kafka's own property names) → the brokers and the security the
-// engine connects with. Pure: the file's text, its path (for messages and relative paths) and
-// the environment are handed in. Every mistake is one line naming the file and the property.
+// engine connects with. loadClientConfig reads the file; the rest is pure, with the text, its
+// origin (for messages and relative paths) and the environment handed in. Every mistake is one
+// line naming the file and the property.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../shared/errors';
