@@ -4,6 +4,7 @@ import { DEFAULT_PRESET, type DatasetSummary } from '../main/api/contract';
 import type { RendererApi } from './api/connectApi';
 import { BrokerPanel } from './components/BrokerPanel';
 import { ChartPanel } from './components/ChartPanel';
+import { ConnectionForm } from './components/ConnectionForm';
 import { DatasetPanel } from './components/DatasetPanel';
 import { NoticeArea } from './components/NoticeArea';
 import { PipelineCharts } from './components/PipelineCharts';
@@ -36,6 +37,7 @@ export function App({ api }: { api: RendererApi }) {
           />
         )}
       </header>
+      {snapshot && <ConnectionForm run={run} />}
       <NoticeArea notices={notices} onDismiss={dismiss} />
       {!snapshot ? (
         <p className="loading">Connecting to the engine…</p>

@@ -56,11 +56,25 @@ export const streamConfigSchema = z.object({
 export type StreamConfig = z.infer<typeof streamConfigSchema>;
 export type { ProducerSettings } from '../producer/producerSettings';
 
+/** The app's connection form: Kafka client settings for an existing, possibly secured cluster. */
+export const clusterConnectionSchema = z.object({
+  bootstrapServers: z.string().trim().min(1, 'give host:port,… of the cluster'),
+  securityProtocol: z.enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']),
+  saslMechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** absolute path of a PEM CA file on the engine's machine; empty: the system's CAs */
+  caFile: z.string().optional(),
+});
+export type ClusterConnection = z.infer<typeof clusterConnectionSchema>;
+
 /** Command name → argument schema. The response types are in CommandResults below. */
 export const commandSchemas = {
   getSnapshot: z.object({}),
   startBroker: z.object({}),
   stopBroker: z.object({}),
+  /** connects with the form's settings and lists the cluster's brokers; changes nothing */
+  testConnection: clusterConnectionSchema,
   pickDataset: z.object({}),
   openDataset: z.object({ path: z.string().min(1, 'choose a Parquet file or folder') }),
   createDemoDataset: z.object({ rows: z.number().int().min(1).max(50_000_000) }),
@@ -184,6 +198,8 @@ export interface CommandResults {
   getSnapshot: Snapshot;
   startBroker: BrokerStatus;
   stopBroker: BrokerStatus;
+  /** host:port of every broker the cluster describes */
+  testConnection: string[];
   /** the chosen path, or null when the user cancelled or no dialog exists */
   pickDataset: string | null;
   openDataset: DatasetSummary;

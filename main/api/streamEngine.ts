@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { testConnection } from '../broker/connectionTest';
 import { readFirstRows } from '../parquet/firstRows';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec } from '../parquet/rowCodec';
@@ -85,6 +86,7 @@ export class StreamEngine implements EngineHost {
       getSnapshot: async () => this.snapshot(),
       startBroker: () => this.broker.start(),
       stopBroker: () => this.stopBroker(),
+      testConnection: (form) => testConnection(form),
       pickDataset: async () => null,
       openDataset: ({ path: datasetPath }) => this.openDataset(datasetPath),
       createDemoDataset: ({ rows }) => this.createDemoDataset(rows),

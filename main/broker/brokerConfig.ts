@@ -1,11 +1,27 @@
 // The settings of the single-node KRaft broker (one combined broker + controller) and the
 // log4j2 configuration that sends its log to stdout, which the broker manager writes to a file.
+// An optional second listener speaks SASL_SSL with SCRAM, as managed clusters do.
+
+export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+/** A SASL_SSL listener beside the PLAINTEXT one (which brokers and tools keep using). */
+export interface SecuredListener {
+  port: number;
+  /** PKCS#12 keystore holding the broker's certificate chain and private key */
+  keystoreFile: string;
+  keystorePassword: string;
+  /** users stored when the storage is formatted, each for every mechanism */
+  scramUsers: { username: string; password: string }[];
+}
+
+export const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 export interface BrokerConfigOptions {
   dataDir: string;
   host: string;
   port: number;
   controllerPort: number;
+  securedListener?: SecuredListener;
 }
 
 export function renderServerProperties(options: BrokerConfigOptions): string {
@@ -35,10 +51,46 @@ export function renderServerProperties(options: BrokerConfigOptions): string {
     'log.retention.hours': 24,
     'log.segment.bytes': 256 * 1024 * 1024,
   };
+  if (options.securedListener) addSecuredListener(settings, host, options.securedListener);
   return (
     Object.entries(settings)
       .map(([key, value]) => `${key}=${value}`)
       .join('\n') + '\n'
+  );
+}
+
+/** The SASL_SSL listener's settings added to the broker's (SCRAM over TLS, no authorizer). */
+function addSecuredListener(
+  settings: Record<string, string | number>,
+  host: string,
+  listener: SecuredListener,
+): void {
+  const prefix = 'listener.name.sasl_ssl';
+  Object.assign(settings, {
+    listeners: `${settings.listeners},SASL_SSL://${host}:${listener.port}`,
+    'advertised.listeners': `${settings['advertised.listeners']},SASL_SSL://${host}:${listener.port}`,
+    'listener.security.protocol.map': `${settings['listener.security.protocol.map']},SASL_SSL:SASL_SSL`,
+    [`${prefix}.sasl.enabled.mechanisms`]: SCRAM_MECHANISMS.join(','),
+    ...Object.fromEntries(
+      SCRAM_MECHANISMS.map((mechanism) => [
+        `${prefix}.${mechanism.toLowerCase()}.sasl.jaas.config`,
+        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      ]),
+    ),
+    [`${prefix}.ssl.keystore.type`]: 'PKCS12',
+    [`${prefix}.ssl.keystore.location`]: listener.keystoreFile,
+    [`${prefix}.ssl.keystore.password`]: listener.keystorePassword,
+    [`${prefix}.ssl.key.password`]: listener.keystorePassword,
+  });
+}
+
+/** `kafka-storage format` arguments that store the listener's SCRAM users. */
+export function scramFormatArguments(listener: SecuredListener | undefined): string[] {
+  return (listener?.scramUsers ?? []).flatMap(({ username, password }) =>
+    SCRAM_MECHANISMS.flatMap((mechanism) => [
+      '--add-scram',
+      `${mechanism}=[name=${username},password=${password}]`,
+    ]),
   );
 }
 

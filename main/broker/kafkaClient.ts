@@ -1,9 +1,12 @@
 // One place that builds kafkajs clients: our logger instead of kafkajs' console output,
-// bounded connection and request timeouts, and retries that give up instead of hanging.
+// bounded connection and request timeouts, retries that give up instead of hanging, and the
+// process's TLS and SASL settings (clusterSecurity.ts).
 import type { LogEntry } from 'kafkajs';
 import { Kafka, logLevel } from './kafkajs';
 import { InputError } from '../shared/errors';
+import { filterKafkaLog, KAFKA_CALLER_HANDLED_RULES } from '../shared/kafkaLogFilter';
 import { createLogger, type Logger } from '../shared/logger';
+import { clusterSecurity, kafkajsSecurity, type ClusterSecurity } from './clusterSecurity';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -22,16 +25,19 @@ export interface KafkaClientOptions {
   level?: logLevel;
   /** how often a failed request is retried before the error reaches the caller (default 8) */
   retries?: number;
+  /** TLS and SASL (default: the process's, clusterSecurity()) */
+  security?: ClusterSecurity;
 }
 
-/** Failures kafkajs logs and then retries or throws to the caller, which reports them. */
-const CALLER_HANDLED = /^(Connection error|Failed to connect to seed broker|Response )/;
-
 export function createKafka(options: KafkaClientOptions): Kafka {
-  const logger = options.logger ?? createLogger('kafka');
+  const logger = filterKafkaLog(
+    options.logger ?? createLogger('kafka'),
+    KAFKA_CALLER_HANDLED_RULES,
+  );
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...kafkajsSecurity(options.security ?? clusterSecurity()),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: options.retries ?? 8, maxRetryTime: 5_000 },
@@ -40,10 +46,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, namespace, log }: LogEntry) => {
         const { message, ...fields } = log;
-        const name = CALLER_HANDLED.test(String(message))
-          ? 'debug'
-          : (LEVEL_NAMES[level] ?? 'info');
-        logger[name](`${namespace}: ${message}`, fields);
+        logger[LEVEL_NAMES[level] ?? 'info'](`${namespace}: ${message}`, fields);
       },
   });
 }

@@ -13,7 +13,12 @@ import { writeJsonAtomically } from '../shared/atomicJson';
 import { assertDiskDirectory } from '../shared/diskDirectory';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
-import { LOG4J2_CONFIG, renderServerProperties } from './brokerConfig';
+import {
+  LOG4J2_CONFIG,
+  renderServerProperties,
+  scramFormatArguments,
+  type SecuredListener,
+} from './brokerConfig';
 import { isKafkaProcess, sleep, terminate } from './brokerProcess';
 import { watchBroker } from './brokerWatchdog';
 import { javaCommand } from './javaToolchain';
@@ -35,6 +40,8 @@ export interface LocalBrokerOptions {
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
   logger?: Logger;
+  /** a SASL_SSL listener besides the PLAINTEXT one, its SCRAM users added at format time */
+  securedListener?: SecuredListener;
 }
 
 /** What <dataDir>/broker.json records about a running broker. */
@@ -47,8 +54,11 @@ export interface BrokerRecord {
 }
 
 export class LocalBroker extends EventEmitter {
-  private readonly options: Required<Omit<LocalBrokerOptions, 'logger' | 'controllerPort'>>;
+  private readonly options: Required<
+    Omit<LocalBrokerOptions, 'logger' | 'controllerPort' | 'securedListener'>
+  >;
   private readonly controllerPort: number | undefined;
+  private readonly securedListener: SecuredListener | undefined;
   private readonly logger: Logger;
   private child: ChildProcess | null = null;
   private watchdog: ChildProcess | null = null;
@@ -65,6 +75,7 @@ export class LocalBroker extends EventEmitter {
       dataDir: path.resolve(options.dataDir),
     };
     this.controllerPort = options.controllerPort;
+    this.securedListener = options.securedListener;
     this.logger = options.logger ?? createLogger('broker');
   }
 
@@ -96,6 +107,9 @@ export class LocalBroker extends EventEmitter {
       }
       if (this.controllerPort !== undefined) {
         await assertPortFree(this.controllerPort, '--controller-port');
+      }
+      if (this.securedListener) {
+        await assertPortFree(this.securedListener.port, 'the SASL_SSL listener port');
       }
       const controllerPort = this.controllerPort ?? (await freePort());
       this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'formatting storage' });
@@ -164,7 +178,13 @@ export class LocalBroker extends EventEmitter {
     const propertiesFile = path.join(dataDir, 'server.properties');
     await fs.writeFile(
       propertiesFile,
-      renderServerProperties({ dataDir, host: HOST, port, controllerPort }),
+      renderServerProperties({
+        dataDir,
+        host: HOST,
+        port,
+        controllerPort,
+        securedListener: this.securedListener,
+      }),
     );
     await fs.writeFile(path.join(dataDir, 'log4j2.yaml'), LOG4J2_CONFIG);
     return propertiesFile;
@@ -180,7 +200,14 @@ export class LocalBroker extends EventEmitter {
     const { code, output } = await runJava(
       distribution,
       // `=`: one id in 64 starts with '-', which would read as an option
-      ['kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile],
+      [
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId}`,
+        '-c',
+        propertiesFile,
+        ...scramFormatArguments(this.securedListener),
+      ],
       60_000,
     );
     if (code !== 0) {

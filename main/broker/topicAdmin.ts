@@ -1,8 +1,9 @@
 // Topic administration against any cluster: create, list, describe (with offsets), grow.
 // Errors from the cluster become one-line messages that say what to do.
 import type { Admin } from 'kafkajs';
-import { EnvironmentError, InputError } from '../shared/errors';
+import { InputError } from '../shared/errors';
 import { checkTopicName } from '../shared/topicName';
+import { connectionFailure } from './connectionFailure';
 import { createKafka } from './kafkaClient';
 import { retryRetriable } from './retryRetriable';
 
@@ -35,21 +36,13 @@ export async function withAdmin<T>(
   try {
     await admin.connect();
   } catch (error) {
-    throw unreachable(brokers, error);
+    throw connectionFailure(brokers, error);
   }
   try {
     return await work(admin);
   } finally {
     await admin.disconnect();
   }
-}
-
-export function unreachable(brokers: string[], cause: unknown): EnvironmentError {
-  return new EnvironmentError(
-    `broker at ${brokers.join(',')} is not reachable — start the local broker ` +
-      '(`parquet-streamer broker start`) or check the address',
-    { cause },
-  );
 }
 
 export async function createTopic(

@@ -1,6 +1,8 @@
 // Parsers for CLI option values, shared by every command: each rejects bad input with a
 // one-line error that names the flag.
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
+import { loadClientConfig } from '../broker/clientProperties';
+import { useClusterSecurity } from '../broker/clusterSecurity';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { InputError } from '../shared/errors';
 import { checkTopicName } from '../shared/topicName';
@@ -60,4 +62,26 @@ export function brokersOption(): Option {
   return new Option('--brokers <list>', 'host:port,… of the cluster')
     .argParser(parseBrokers)
     .default(parseBrokers(DEFAULT_BROKERS), DEFAULT_BROKERS);
+}
+
+/**
+ * `--client-config FILE` on a command that talks to Kafka. Before the command runs, the file's
+ * TLS and SASL settings apply to every client of the process (and to the workers it starts),
+ * and its bootstrap.servers stand in for a --brokers not given.
+ */
+export function addClientConfigOption(command: Command): Command {
+  return command
+    .option(
+      '--client-config <file>',
+      'Kafka client properties for a secured cluster (bootstrap.servers, security.protocol, sasl.*, ssl.*)',
+    )
+    .hook('preAction', (_command, action) => {
+      const file = action.getOptionValue('clientConfig') as string | undefined;
+      if (!file) return;
+      const config = loadClientConfig(file);
+      useClusterSecurity(config.security);
+      if (action.getOptionValueSource('brokers') !== 'cli') {
+        action.setOptionValueWithSource('brokers', config.brokers, 'config');
+      }
+    });
 }

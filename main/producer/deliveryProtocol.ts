@@ -2,6 +2,7 @@
 // key and value bytes in one transferred buffer, a fixed-width layout per message, and the
 // dataset row numbers, so handing a request to a thread copies nothing.
 
+import type { ClusterSecurity } from '../broker/clusterSecurity';
 import type { PartitionAck } from './inflightChunks';
 
 /** Int32 fields per message in DeliveryBatch.layout */
@@ -18,6 +19,8 @@ export const enum Layout {
 
 export interface DeliveryConfig {
   brokers: string[];
+  /** the main thread's TLS and SASL settings: a thread has its own module state */
+  security: ClusterSecurity;
   topic: string;
   /** how long to wait for the brokers' acknowledgement of one request */
   requestTimeoutMs: number;

@@ -5,6 +5,7 @@
 // Several threads encode Kafka records in parallel; each owns its partitions exclusively.
 import { parentPort } from 'node:worker_threads';
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import { useClusterSecurity } from '../broker/clusterSecurity';
 import { createKafka } from '../broker/kafkaClient';
 import { createLogger, type Logger } from '../shared/logger';
 import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
@@ -51,6 +52,7 @@ async function handle(message: ToDeliveryThread): Promise<void> {
   switch (message.kind) {
     case 'connect':
       config = message.config;
+      useClusterSecurity(config.security);
       producer = createKafka({
         brokers: config.brokers,
         clientId: 'parquet-streamer-producer',

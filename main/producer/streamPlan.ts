@@ -5,7 +5,9 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
-import { createTopic, partitionCount, topicExists, unreachable } from '../broker/topicAdmin';
+import { clusterSecurity } from '../broker/clusterSecurity';
+import { connectionFailure } from '../broker/connectionFailure';
+import { createTopic, partitionCount, topicExists } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec } from '../parquet/rowCodec';
 import { defaultAppDataDir } from '../shared/appPaths';
@@ -94,6 +96,7 @@ export async function planStream(
   const opening = DeliveryPool.open(
     {
       brokers: options.brokers,
+      security: clusterSecurity(),
       topic: options.topic,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       sendDeadlineMs: SEND_DEADLINE_MS,
@@ -115,7 +118,7 @@ export async function planStream(
     lock = await holdStream(options, file, logger);
     const plan = await planRows(options, { dataset, kafka, maxMessageBytes, file }, logger);
     const pool = await opening.catch((error: unknown) => {
-      throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
+      throw isConnectionFailure(error) ? connectionFailure(options.brokers, error) : error;
     });
     return {
       ...plan,
@@ -221,7 +224,7 @@ async function planRows(
     },
     logger,
   ).catch((error: unknown) => {
-    throw isConnectionFailure(error) ? unreachable(options.brokers, error) : error;
+    throw isConnectionFailure(error) ? connectionFailure(options.brokers, error) : error;
   });
   // rows before the resume point are acknowledged already; a shuffled run's first slice
   // still holds some, removed when that slice's order is known
@@ -324,5 +327,5 @@ function offsetsMap(record: Record<string, string>): Map<number, bigint> {
 
 function isConnectionFailure(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? '';
-  return /Connection|NumberOfRetriesExceeded|BrokerNotFound/.test(name);
+  return /Connection|NumberOfRetriesExceeded|BrokerNotFound|SASLAuthentication/.test(name);
 }

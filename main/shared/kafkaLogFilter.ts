@@ -34,6 +34,11 @@ export const KAFKA_CALLER_HANDLED_RULES: readonly KafkaLogRule[] = [
     pattern: /^[\w ]*: (Connection error|Failed to connect to seed broker|Response )/,
     level: 'debug',
   },
+  // a wrong username or password: the caller names authentication in its one line
+  {
+    pattern: /^[\w -]*: SASL .*(authentication failed|Invalid username or password)/,
+    level: 'debug',
+  },
 ];
 
 /** `logger` with kafkajs lines matching a rule (the first that matches) lowered to its level. */

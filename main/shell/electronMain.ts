@@ -3,7 +3,8 @@
 // dialog, and the IPC wiring that hands every request from that window to the engine through
 // the shared command dispatcher.
 // PS_DATA_DIR overrides where the app keeps its data; PS_BROKERS=host:port,… uses an existing
-// cluster instead of the local broker.
+// cluster instead of the local broker; PS_CLIENT_CONFIG=FILE, a Kafka client properties file,
+// uses a secured one (its bootstrap.servers unless PS_BROKERS is set).
 import path from 'node:path';
 import {
   app,
@@ -16,6 +17,8 @@ import {
   type MenuItemConstructorOptions,
   type OpenDialogOptions,
 } from 'electron';
+import { loadClientConfig } from '../broker/clientProperties';
+import { useClusterSecurity } from '../broker/clusterSecurity';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { dispatchCommand } from '../api/commandDispatcher';
 import { ipcChannels, type CommandHandlers, type EngineHost } from '../api/contract';
@@ -142,7 +145,13 @@ async function start(): Promise<void> {
   handleAppProtocol(rendererDir);
   lockDownWebContents();
   Menu.setApplicationMenu(buildMenu());
-  const brokers = process.env.PS_BROKERS ? parseBrokerList(process.env.PS_BROKERS) : undefined;
+  const clientConfig = process.env.PS_CLIENT_CONFIG
+    ? loadClientConfig(process.env.PS_CLIENT_CONFIG)
+    : undefined;
+  if (clientConfig) useClusterSecurity(clientConfig.security);
+  const brokers = process.env.PS_BROKERS
+    ? parseBrokerList(process.env.PS_BROKERS)
+    : clientConfig?.brokers;
   const appDataDir = process.env.PS_DATA_DIR
     ? path.resolve(process.env.PS_DATA_DIR)
     : app.getPath('userData');

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { WorkerInfo, WorkerState } from '../api/contract';
+import { childSecurityEnvironment, clusterSecurity } from '../broker/clusterSecurity';
 import { DEFAULT_PRESET } from '../pipelines/presets';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger, type LogLevel } from '../shared/logger';
@@ -265,7 +266,12 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
     const child = (options.launchWorker ?? forkWorker)(
       script,
       args,
-      withMallocTuning({ ...process.env, PS_LOG_LEVEL: options.logLevel ?? 'info' }),
+      withMallocTuning({
+        ...process.env,
+        PS_LOG_LEVEL: options.logLevel ?? 'info',
+        // secrets travel in the environment, which only this user can read, never in argv
+        ...childSecurityEnvironment(clusterSecurity()),
+      }),
     );
     slot.child = child;
     slot.state = 'starting';

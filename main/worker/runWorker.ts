@@ -2,6 +2,7 @@
 // `parquet-streamer worker` and the child-process entry the supervisor forks. The transform is
 // resolved first, so a bad one ends the worker (exit code 2) before it joins the group. A
 // failure is one line on stderr; the exit code tells the supervisor what kind of failure it was.
+import { useClusterSecurity } from '../broker/clusterSecurity';
 import type { CompiledTransform } from '../pipelines/pipeline';
 import { loadTransform } from '../pipelines/transformSource';
 import { describeError, EXIT_CODE, InputError } from '../shared/errors';
@@ -41,6 +42,7 @@ export async function runWorker(
   hooks: RunWorkerHooks = {},
 ): Promise<number> {
   process.env.PS_LOG_LEVEL = options.logLevel;
+  if (options.security) useClusterSecurity(options.security);
   const logger = createLogger(`worker.${options.workerId}`);
   let transform: CompiledTransform;
   try {

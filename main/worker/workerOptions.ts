@@ -1,11 +1,15 @@
 // The worker's options, one definition for every way it starts: `parquet-streamer worker`,
 // the child-process entry the supervisor forks, and standalone runs on other machines.
-// Validated once here; every mistake is a one-line message naming the flag.
+// Validated once here; every mistake is a one-line message naming the flag. A secured cluster's
+// settings come from --client-config FILE or, for a forked worker, from its parent's
+// environment (clusterSecurity.ts): never from a flag, so no secret shows in the process list.
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { loadClientConfig } from '../broker/clientProperties';
+import { inheritedSecurity, type ClusterSecurity } from '../broker/clusterSecurity';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { DEFAULT_PRESET, presetList } from '../pipelines/presets';
 import { InputError } from '../shared/errors';
@@ -27,6 +31,10 @@ export interface WorkerOptions {
   sessionTimeoutMs: number;
   /** a preset, a .json spec, a .js/.cjs/.mjs module or JSON text; resolved when the worker starts */
   transform: string;
+  /** the client properties file given with --client-config */
+  clientConfig?: string;
+  /** TLS and SASL for a secured cluster, from clientConfig or the parent's environment */
+  security?: ClusterSecurity;
 }
 
 /** A whole number from min to max given as text or number; any other value gets `message`. */
@@ -34,7 +42,8 @@ const wholeNumber = (min: number, max: number, message: string) =>
   z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 
 const rawOptionsSchema = z.object({
-  brokers: z.string().min(1, 'give at least one host:port'),
+  brokers: z.string().min(1, 'give at least one host:port').optional(),
+  clientConfig: z.string().min(1, 'give the path of a client properties file').optional(),
   group: z.string().min(1, 'give a consumer group name'),
   input: topicNameSchema,
   output: topicNameSchema,
@@ -53,6 +62,7 @@ const rawOptionsSchema = z.object({
 
 const FLAGS: Record<string, string> = {
   brokers: '--brokers',
+  clientConfig: '--client-config',
   group: '--group',
   input: '--input',
   output: '--output',
@@ -69,7 +79,11 @@ const FLAGS: Record<string, string> = {
 /** Adds the worker's flags to a commander command. */
 export function addWorkerOptions(command: Command): Command {
   return command
-    .requiredOption('--brokers <list>', 'Kafka bootstrap servers, host:port,…')
+    .option('--brokers <list>', 'Kafka bootstrap servers, host:port,… (default: --client-config)')
+    .option(
+      '--client-config <file>',
+      'Kafka client properties (bootstrap.servers, security.protocol, sasl.*, ssl.*) for a secured cluster',
+    )
     .requiredOption('--group <name>', 'consumer group the worker joins (the Faust app id)')
     .requiredOption('--input <topic>', 'topic to read rows from')
     .requiredOption('--output <topic>', 'topic to write transformed rows to')
@@ -121,10 +135,13 @@ function webTokenFrom(file: string | undefined, env: NodeJS.ProcessEnv): string 
   return token;
 }
 
-/** Validates the parsed flags; throws an InputError naming the flag. */
+/**
+ * Validates the parsed flags; throws an InputError naming the flag. Reads --client-config, or
+ * the security a parent put in `environment`.
+ */
 export function workerOptionsFrom(
   raw: Record<string, unknown>,
-  env: NodeJS.ProcessEnv = process.env,
+  environment: NodeJS.ProcessEnv = process.env,
 ): WorkerOptions {
   const parsed = rawOptionsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -133,15 +150,21 @@ export function workerOptionsFrom(
     throw new InputError(`${FLAGS[key] ?? key}: ${issue?.message ?? 'invalid'}`);
   }
   const options = parsed.data;
+  const clientConfig = options.clientConfig
+    ? loadClientConfig(options.clientConfig, environment)
+    : undefined;
   let brokers: string[];
   try {
-    brokers = parseBrokerList(options.brokers);
+    brokers = options.brokers ? parseBrokerList(options.brokers) : (clientConfig?.brokers ?? []);
   } catch (error) {
     throw new InputError(`--brokers: ${(error as Error).message}`);
   }
-  if (brokers.length === 0) throw new InputError('--brokers: give at least one host:port');
+  if (brokers.length === 0) {
+    throw new InputError('--brokers: give at least one host:port (or --client-config FILE)');
+  }
+  const security = clientConfig ? clientConfig.security : inheritedSecurity(environment);
   const dataDir = path.resolve(options.dataDir);
-  const webToken = webTokenFrom(options.webTokenFile, env);
+  const webToken = webTokenFrom(options.webTokenFile, environment);
   if (webToken === null && !LOOPBACK.test(options.webHost)) {
     throw new InputError(
       `--web-host: ${options.webHost} opens the web port to other hosts — give a token with --web-token-file or ${WEB_TOKEN_ENV}`,
@@ -162,12 +185,15 @@ export function workerOptionsFrom(
       `${os.hostname()}-${path.basename(dataDir)}`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     sessionTimeoutMs: options.sessionTimeout,
     transform: options.transform,
+    ...(options.clientConfig ? { clientConfig: path.resolve(options.clientConfig) } : {}),
+    ...(security ? { security } : {}),
   };
 }
 
 /**
  * The command-line arguments that start a worker with these options (used by the supervisor).
- * The web token is not among them: hand it over in WEB_TOKEN_ENV.
+ * Neither the web token nor the cluster security is among them: hand them over in
+ * WEB_TOKEN_ENV and childSecurityEnvironment.
  */
 export function workerArguments(options: Omit<WorkerOptions, 'webToken'>): string[] {
   return [
@@ -193,5 +219,6 @@ export function workerArguments(options: Omit<WorkerOptions, 'webToken'>): strin
     String(options.sessionTimeoutMs),
     '--transform',
     options.transform,
+    ...(options.clientConfig ? ['--client-config', options.clientConfig] : []),
   ];
 }

@@ -10,7 +10,7 @@ import { builtRendererDir } from '../../server/staticFiles';
 import { defaultAppDataDir } from '../../shared/appPaths';
 import { assertDiskDirectory } from '../../shared/diskDirectory';
 import { EnvironmentError } from '../../shared/errors';
-import { parseBrokers, parsePort } from '../cliOptions';
+import { addClientConfigOption, parseBrokers, parsePort } from '../cliOptions';
 
 interface DashboardFlags {
   port: number;
@@ -31,8 +31,7 @@ function untilStopSignal(): Promise<string> {
 }
 
 export function registerDashboardCommand(program: Command): void {
-  program
-    .command('dashboard')
+  addClientConfigOption(program.command('dashboard'))
     .description(
       'serve the app to a browser on 127.0.0.1: the same screens and API as the desktop app',
     )

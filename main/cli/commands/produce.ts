@@ -9,7 +9,12 @@ import {
 } from '../../producer/parquetProducer';
 import { addProducerSettingFlags, producerSettingsFromFlags } from '../../producer/producerFlags';
 import { InputError } from '../../shared/errors';
-import { brokersOption, parseTopicName, parseWholeNumber } from '../cliOptions';
+import {
+  addClientConfigOption,
+  brokersOption,
+  parseTopicName,
+  parseWholeNumber,
+} from '../cliOptions';
 
 interface ProduceFlags {
   topic: string;
@@ -28,8 +33,7 @@ interface ProduceFlags {
 const MAX_DELIVERY_THREADS = 8;
 
 export function registerProduceCommand(program: Command): void {
-  const command = program
-    .command('produce <path>')
+  const command = addClientConfigOption(program.command('produce <path>'))
     .description('stream a Parquet file or dataset folder into a topic, one JSON message per row')
     .requiredOption('--topic <name>', 'topic to write to', parseTopicName('--topic'))
     .addOption(brokersOption())

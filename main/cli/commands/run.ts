@@ -13,7 +13,12 @@ import { runPipeline, type RunProgress, type RunSummary } from '../../run/pipeli
 import { brokerDataDir } from '../../shared/appPaths';
 import { EXIT_CODE, InputError } from '../../shared/errors';
 import { createLogger } from '../../shared/logger';
-import { parseBrokers, parsePositiveNumber, parseWholeNumber } from '../cliOptions';
+import {
+  addClientConfigOption,
+  parseBrokers,
+  parsePositiveNumber,
+  parseWholeNumber,
+} from '../cliOptions';
 import { stepTable } from './transform';
 
 interface RunFlags {
@@ -28,8 +33,7 @@ interface RunFlags {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  addClientConfigOption(program.command('run'))
     .description(
       'stream a dataset through N workers and check the committed output row by row (exit 0 only when exact)',
     )

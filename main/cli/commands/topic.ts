@@ -6,7 +6,7 @@ import {
   increasePartitions,
   listTopics,
 } from '../../broker/topicAdmin';
-import { brokersOption, parseWholeNumber } from '../cliOptions';
+import { addClientConfigOption, brokersOption, parseWholeNumber } from '../cliOptions';
 
 interface TopicFlags {
   brokers: string[];
@@ -18,8 +18,7 @@ interface TopicFlags {
 export function registerTopicCommand(program: Command): void {
   const topic = program.command('topic').description('create, list and describe topics');
 
-  topic
-    .command('create <name>')
+  addClientConfigOption(topic.command('create <name>'))
     .description('create a topic (does nothing when it exists)')
     .requiredOption('--partitions <n>', 'number of partitions', parseWholeNumber('--partitions'))
     .option(
@@ -42,16 +41,14 @@ export function registerTopicCommand(program: Command): void {
       );
     });
 
-  topic
-    .command('list')
+  addClientConfigOption(topic.command('list'))
     .description('list the topics (internal ones hidden)')
     .addOption(brokersOption())
     .action(async (flags: TopicFlags) => {
       for (const name of await listTopics(flags.brokers)) console.log(name);
     });
 
-  topic
-    .command('describe <name>')
+  addClientConfigOption(topic.command('describe <name>'))
     .description('partitions, leaders, replicas and earliest/latest offsets')
     .addOption(brokersOption())
     .option('--json', 'print JSON')
@@ -77,8 +74,7 @@ export function registerTopicCommand(program: Command): void {
       }
     });
 
-  topic
-    .command('add-partitions <name>')
+  addClientConfigOption(topic.command('add-partitions <name>'))
     .description('raise the partition count of a topic (Kafka cannot lower it)')
     .requiredOption('--partitions <n>', 'new total', parseWholeNumber('--partitions'))
     .addOption(brokersOption())

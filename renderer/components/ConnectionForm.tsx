@@ -1,0 +1,146 @@
+// The connection form for an existing, possibly secured cluster (managed Kafka, a company
+// cluster): bootstrap servers, security protocol, SASL mechanism and credentials, the CA file,
+// and "Test connection", which lists the cluster's brokers or says in one line what failed.
+import { useState } from 'react';
+import type { ClusterConnection } from '../../main/api/contract';
+import type { RunCommand } from '../state/useEngine';
+import { Field } from './Field';
+
+const PROTOCOLS: ClusterConnection['securityProtocol'][] = [
+  'PLAINTEXT',
+  'SSL',
+  'SASL_PLAINTEXT',
+  'SASL_SSL',
+];
+const MECHANISMS: NonNullable<ClusterConnection['saslMechanism']>[] = [
+  'PLAIN',
+  'SCRAM-SHA-256',
+  'SCRAM-SHA-512',
+];
+
+export function ConnectionForm(props: { run: RunCommand }) {
+  const [form, setForm] = useState<ClusterConnection>({
+    bootstrapServers: '',
+    securityProtocol: 'SASL_SSL',
+    saslMechanism: 'SCRAM-SHA-512',
+    username: '',
+    password: '',
+    caFile: '',
+  });
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const sasl = form.securityProtocol.startsWith('SASL_');
+  const tls = form.securityProtocol.endsWith('SSL');
+  const set = (change: Partial<ClusterConnection>) => setForm({ ...form, ...change });
+
+  async function test() {
+    setBusy(true);
+    setOutcome(null);
+    const result = await props.run('testConnection', {
+      ...form,
+      caFile: form.caFile?.trim() || undefined,
+    });
+    setBusy(false);
+    setOutcome(
+      result.ok
+        ? { ok: true, text: `connected: brokers ${result.value.join(', ')}` }
+        : { ok: false, text: result.error },
+    );
+  }
+
+  return (
+    <details className="connection-form">
+      <summary>Connect to a secured cluster</summary>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void test();
+        }}
+      >
+        <Field id="connection-servers" label="Bootstrap servers">
+          <input
+            id="connection-servers"
+            placeholder="broker-1.example.com:9093,broker-2.example.com:9093"
+            value={form.bootstrapServers}
+            onChange={(event) => set({ bootstrapServers: event.target.value })}
+          />
+        </Field>
+        <Field id="connection-protocol" label="Security protocol">
+          <select
+            id="connection-protocol"
+            value={form.securityProtocol}
+            onChange={(event) =>
+              set({ securityProtocol: event.target.value as ClusterConnection['securityProtocol'] })
+            }
+          >
+            {PROTOCOLS.map((protocol) => (
+              <option key={protocol}>{protocol}</option>
+            ))}
+          </select>
+        </Field>
+        {sasl && (
+          <>
+            <Field id="connection-mechanism" label="SASL mechanism">
+              <select
+                id="connection-mechanism"
+                value={form.saslMechanism}
+                onChange={(event) =>
+                  set({
+                    saslMechanism: event.target.value as ClusterConnection['saslMechanism'],
+                  })
+                }
+              >
+                {MECHANISMS.map((mechanism) => (
+                  <option key={mechanism}>{mechanism}</option>
+                ))}
+              </select>
+            </Field>
+            <Field id="connection-username" label="Username">
+              <input
+                id="connection-username"
+                autoComplete="username"
+                value={form.username}
+                onChange={(event) => set({ username: event.target.value })}
+              />
+            </Field>
+            <Field id="connection-password" label="Password">
+              <input
+                id="connection-password"
+                type="password"
+                autoComplete="current-password"
+                value={form.password}
+                onChange={(event) => set({ password: event.target.value })}
+              />
+            </Field>
+          </>
+        )}
+        {tls && (
+          <Field
+            id="connection-ca"
+            label="CA file"
+            hint="PEM file on the engine's machine; empty trusts the system's CAs"
+          >
+            <input
+              id="connection-ca"
+              placeholder="/etc/kafka/ca.pem"
+              value={form.caFile}
+              onChange={(event) => set({ caFile: event.target.value })}
+            />
+          </Field>
+        )}
+        <button type="submit" disabled={busy || form.bootstrapServers.trim() === ''}>
+          {busy ? 'Testing…' : 'Test connection'}
+        </button>
+        {outcome && (
+          <p
+            className={outcome.ok ? 'connection-ok' : 'connection-failed'}
+            role="status"
+            data-testid="connection-result"
+          >
+            {outcome.text}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
