@@ -134,3 +134,40 @@ export class PipelineRatesMeter {
     );
   }
 }
+
+/** What the worker table shows beside a worker's counts. */
+export interface WorkerRate {
+  /** consumed rows/s at the latest point, null before the first one */
+  rowsPerSecond: number | null;
+  /** rows behind on the partitions it holds at the latest reading, null before one */
+  lag: number | null;
+}
+
+const latest = (series: TimeSeries | undefined): number | null =>
+  series && series.values.length > 0 ? series.values[series.values.length - 1]! : null;
+
+/**
+ * Each worker's current rate (its own series) and lag (the latest lag of every partition it is
+ * assigned, added up). A worker that is not running has neither: its last rate would be stale.
+ */
+export function workerRates(
+  rates: PipelineRates,
+  workers: readonly WorkerInfo[],
+): Map<string, WorkerRate> {
+  const rateOf = new Map(rates.perWorker.map((series) => [series.name, latest(series)]));
+  const lagOf = new Map(rates.lag.map((series) => [series.name, latest(series)]));
+  return new Map(
+    workers.map((worker) => {
+      if (worker.state !== 'running') return [worker.id, { rowsPerSecond: null, lag: null }];
+      const lags = worker.partitions.map((partition) => lagOf.get(`p${partition}`) ?? null);
+      const known = lags.filter((lag): lag is number => lag !== null);
+      return [
+        worker.id,
+        {
+          rowsPerSecond: rateOf.get(worker.id) ?? null,
+          lag: known.length > 0 ? known.reduce((sum, lag) => sum + lag, 0) : null,
+        },
+      ];
+    }),
+  );
+}
