@@ -1,21 +1,30 @@
 // The single page: broker badge and notices on top, then dataset, stream, charts and workers.
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { RendererApi } from './api/connectApi';
 import { BrokerPanel } from './components/BrokerPanel';
 import { ChartPanel } from './components/ChartPanel';
 import { DatasetPanel } from './components/DatasetPanel';
 import { NoticeArea } from './components/NoticeArea';
-import { PipelineCharts } from './components/PipelineCharts';
+import { PipelineCharts, type PipelineChartsHandle } from './components/PipelineCharts';
 import { isStreamActive, StreamPanel } from './components/StreamPanel';
 import { WorkersPanel } from './components/WorkersPanel';
+import type { StreamSettings } from './forms/streamForm';
 import { useEngine } from './state/useEngine';
 
 const DEFAULT_WORKERS = 2;
 
 export function App({ api }: { api: RendererApi }) {
   const { snapshot, notices, notify, dismiss, update, run } = useEngine(api);
-  const [workerCount, setWorkerCount] = useState(DEFAULT_WORKERS);
+  // the slider's count: as moved, else as the settings file kept it
+  const [movedCount, setWorkerCount] = useState<number | null>(null);
+  const workerCount = movedCount ?? snapshot?.settings.workers ?? DEFAULT_WORKERS;
   const reportError = useCallback((message: string) => notify('error', message), [notify]);
+  const pipelineCharts = useRef<PipelineChartsHandle>(null);
+  const pipelineExports = useCallback(() => pipelineCharts.current?.exports() ?? [], []);
+  const saveStreamSettings = useCallback(
+    (stream: StreamSettings) => void run('saveSettings', { stream }),
+    [run],
+  );
 
   return (
     <div className="app">
@@ -45,7 +54,8 @@ export function App({ api }: { api: RendererApi }) {
             stream={snapshot.stream}
             dataset={snapshot.dataset}
             workers={workerCount}
-            onWorkersChange={setWorkerCount}
+            saved={snapshot.settings.stream}
+            onSave={saveStreamSettings}
             run={run}
             onProgress={(stream) => update({ stream })}
           />
@@ -57,10 +67,16 @@ export function App({ api }: { api: RendererApi }) {
             run={run}
             onCharts={(charts) => update({ charts })}
             notify={notify}
+            pipelineExports={pipelineExports}
           />
-          <PipelineCharts rates={snapshot.pipelineRates} onError={reportError} />
+          <PipelineCharts
+            ref={pipelineCharts}
+            rates={snapshot.pipelineRates}
+            onError={reportError}
+          />
           <WorkersPanel
             workers={snapshot.workers}
+            rates={snapshot.pipelineRates}
             count={workerCount}
             onCountChange={setWorkerCount}
             live={

@@ -1,4 +1,4 @@
-// The stream form (topics, partitions, workers, rate, and the collapsible producer settings), the
+// The stream form (topics, partitions, rate, and the collapsible producer settings), the
 // Stream / Pause / Resume / Stop buttons and the progress bar with rows acked, rate and ETA.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DatasetSummary, StreamConfig, StreamProgress } from '../../main/api/contract';
@@ -9,9 +9,12 @@ import {
   producerSettingsOf,
   streamConfigOf,
   streamFormErrors,
+  streamFormOf,
+  streamSettingsOf,
   configFieldsOf,
   withRate,
   type StreamForm,
+  type StreamSettings,
 } from '../forms/streamForm';
 import { formatCount, formatDuration } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
@@ -19,12 +22,12 @@ import { describedBy, Field } from './Field';
 import { ProducerSettings } from './ProducerSettings';
 
 type StreamField = keyof StreamConfig;
+const SAVE_DELAY_MS = 500;
 /** Every field in tab order; the first invalid one gets the focus. */
 const FORM_FIELDS: readonly StreamField[] = [
   'inputTopic',
   'outputTopic',
   'partitions',
-  'workers',
   'ratePerSecond',
   'keyColumn',
   'partitioner',
@@ -54,18 +57,24 @@ function revealField(form: HTMLFormElement | null, field: StreamField, focus: bo
 export function StreamPanel(props: {
   stream: StreamProgress;
   dataset: DatasetSummary | null;
+  /** the worker slider's count (Workers panel): the one worker control */
   workers: number;
-  onWorkersChange: (count: number) => void;
+  /** the form as the settings file kept it */
+  saved: StreamSettings | undefined;
+  onSave: (settings: StreamSettings) => void;
   run: RunCommand;
   onProgress: (stream: StreamProgress) => void;
 }) {
   const { stream, run, onProgress } = props;
   const [values, setValues] = useState<StreamForm>(() =>
-    initialStreamForm(
-      stream.inputTopic ?? 'parking-violations',
-      stream.outputTopic ?? 'parking-violations-by-borough',
-    ),
+    props.saved
+      ? streamFormOf(props.saved)
+      : initialStreamForm(
+          stream.inputTopic ?? 'parking-violations',
+          stream.outputTopic ?? 'parking-violations-by-borough',
+        ),
   );
+  const edited = useRef(false);
   const [errors, setErrors] = useState<FieldErrors<StreamField>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -74,6 +83,7 @@ export function StreamPanel(props: {
   const fields = props.dataset?.fields ?? [];
   /** Applies a change to the form; the errors of the fields it touches no longer apply. */
   const edit = (key: keyof StreamForm, change: (current: StreamForm) => StreamForm) => {
+    edited.current = true;
     setValues(change);
     setErrors((current) => {
       const next = { ...current };
@@ -83,6 +93,17 @@ export function StreamPanel(props: {
   };
   const set = <K extends keyof StreamForm>(key: K, value: StreamForm[K]) =>
     edit(key, (current) => ({ ...current, [key]: value }));
+
+  // the settings file keeps the form once the user has changed it and it is valid; typing is one save
+  const { dataset, onSave } = props;
+  useEffect(() => {
+    if (!edited.current) return;
+    const config = streamConfigOf(values, dataset, 0);
+    const invalid = Object.keys(streamFormErrors(values, config)).filter((key) => key !== 'path');
+    if (invalid.length > 0) return;
+    const timer = setTimeout(() => onSave(streamSettingsOf(values, dataset)), SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [values, dataset, onSave]);
 
   // a stream that failed because of a producer option shows its message beside that option
   const failedField = stream.state === 'failed' ? stream.field : undefined;
@@ -165,17 +186,6 @@ export function StreamPanel(props: {
             onChange={(event) => set('partitions', event.target.value)}
           />
         </Field>
-        <Field id="stream-workers" label="Workers" error={errors.workers}>
-          <input
-            {...describedBy('stream-workers', errors.workers)}
-            type="number"
-            min={0}
-            max={64}
-            value={props.workers}
-            disabled={active}
-            onChange={(event) => props.onWorkersChange(Number(event.target.value))}
-          />
-        </Field>
         <Field
           id="stream-ratePerSecond"
           label="Rate (rows/s)"
@@ -241,8 +251,14 @@ export function StreamPanel(props: {
           <span>
             {formatCount(stream.rowsAcked)} / {formatCount(stream.rowsTotal)} rows acked
           </span>
-          <span>{formatCount(stream.rowsPerSecond)} rows/s</span>
-          <span>ETA {formatDuration(stream.etaSeconds)}</span>
+          {stream.state === 'paused' ? (
+            <span>paused: no rows are sent until Resume</span>
+          ) : (
+            <>
+              <span>{formatCount(stream.rowsPerSecond)} rows/s</span>
+              <span>ETA {formatDuration(stream.etaSeconds)}</span>
+            </>
+          )}
         </div>
         <progress aria-label="Rows acked" value={fraction} max={1} />
         {stream.detail && <p className="progress-detail">{stream.detail}</p>}
