@@ -146,6 +146,13 @@ export function StreamPanel(props: {
     else setFormError(result.error);
   }
 
+  // a partition is read by one worker of the group: workers beyond the partition count idle
+  const partitionCount = Number(values.partitions);
+  const tooFewPartitions = Number.isInteger(partitionCount) && props.workers > partitionCount;
+  const partitionsHint = tooFewPartitions
+    ? `${props.workers} workers, ${partitionCount} partitions: ${props.workers - partitionCount} would idle` +
+      (active ? ' (add partitions for the next stream)' : '')
+    : undefined;
   const replaying = values.pace === 'replay';
   const rateHint = replaying
     ? 'pace: replay by event time (Producer settings)'
@@ -175,9 +182,14 @@ export function StreamPanel(props: {
             onChange={(event) => set('outputTopic', event.target.value)}
           />
         </Field>
-        <Field id="stream-partitions" label="Partitions" error={errors.partitions}>
+        <Field
+          id="stream-partitions"
+          label="Partitions"
+          error={errors.partitions}
+          hint={partitionsHint}
+        >
           <input
-            {...describedBy('stream-partitions', errors.partitions)}
+            {...describedBy('stream-partitions', errors.partitions, partitionsHint)}
             type="number"
             min={1}
             max={1000}
@@ -186,6 +198,13 @@ export function StreamPanel(props: {
             onChange={(event) => set('partitions', event.target.value)}
           />
         </Field>
+        {tooFewPartitions && !active && (
+          <div className="partition-offer" data-testid="partition-offer">
+            <button type="button" onClick={() => set('partitions', String(props.workers))}>
+              Add partitions: use {props.workers}
+            </button>
+          </div>
+        )}
         <Field
           id="stream-ratePerSecond"
           label="Rate (rows/s)"

@@ -35,14 +35,24 @@ export interface DashboardSession {
   close(): Promise<void>;
 }
 
+export interface DashboardSessionOptions {
+  /** the engine's app data folder, kept on close (a restart opens a new session on it) */
+  appDataDir?: string;
+  /** the OS colour scheme the page sees (default light) */
+  colorScheme?: 'light' | 'dark';
+}
+
 /** Opens the dashboard in Chromium and waits until it shows the broker; `name` labels the temp folder. */
-export async function openDashboardSession(name: string): Promise<DashboardSession> {
+export async function openDashboardSession(
+  name: string,
+  options: DashboardSessionOptions = {},
+): Promise<DashboardSession> {
   const staticDir = builtRendererDir();
   assert.ok(
     existsSync(path.join(staticDir, 'index.html')),
     `${staticDir}/index.html is missing: run \`npm run build\` first`,
   );
-  const appDataDir = await mkdtemp(path.join(tmpdir(), `ps-e2e-${name}-`));
+  const appDataDir = options.appDataDir ?? (await mkdtemp(path.join(tmpdir(), `ps-e2e-${name}-`)));
   const logger = createLogger('e2e');
   const brokers = testBrokers();
   const engine = new StreamEngine({ appDataDir, brokers, logger });
@@ -52,7 +62,7 @@ export async function openDashboardSession(name: string): Promise<DashboardSessi
     await browser?.close();
     await server?.close();
     await engine.close();
-    await rm(appDataDir, { recursive: true, force: true });
+    if (!options.appDataDir) await rm(appDataDir, { recursive: true, force: true });
   };
   try {
     server = await startDashboardServer({ host: engine, port: 0, staticDir, logger });
@@ -60,6 +70,7 @@ export async function openDashboardSession(name: string): Promise<DashboardSessi
     const context = await browser.newContext({
       viewport: { width: 1400, height: 1000 },
       acceptDownloads: true,
+      colorScheme: options.colorScheme ?? 'light',
     });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
