@@ -120,7 +120,6 @@ export class StreamSession extends EventEmitter {
     this.startingStep('creating topics…');
     await ensureTopic(brokers, { topic: config.inputTopic, partitions: config.partitions });
     await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
-    this.startingStep('starting the chart feed…');
     await this.chartFeed.start();
     await this.writeTransformSpec();
     this.startingStep(`starting ${config.workers} worker${config.workers === 1 ? '' : 's'}…`);

@@ -75,7 +75,8 @@ export class PipelineRatesMeter {
 
   /**
    * The workers' counts; a point is added once a second has passed since the last one. A worker
-   * whose count went down was restarted: its whole count is new.
+   * whose count went down was restarted: its whole count is new. A worker no longer listed was
+   * scaled away: its series goes.
    */
   workers(at: number, workers: readonly WorkerInfo[]): boolean {
     if (this.baselineAt === null) {
@@ -100,6 +101,9 @@ export class PipelineRatesMeter {
       if (!series) this.perWorker.set(worker.id, (series = new Series(worker.id)));
       series.add(at, rowsIn / seconds, this.keepMs);
     }
+    // a worker scaled away leaves the per-worker chart (a restarted one keeps its id and series)
+    const listed = new Set(workers.map((worker) => worker.id));
+    for (const id of this.perWorker.keys()) if (!listed.has(id)) this.perWorker.delete(id);
     this.consumed.add(at, consumed / seconds, this.keepMs);
     this.output.add(at, output / seconds, this.keepMs);
     this.rebase(at, workers);

@@ -29,6 +29,18 @@ test('workers: rates from count deltas, per worker and summed; a restart counts 
   ]);
 });
 
+test('a worker scaled away leaves the per-worker series; the others keep theirs', () => {
+  const meter = new PipelineRatesMeter();
+  meter.workers(0, [worker('w1', 0, 0), worker('w2', 0, 0), worker('w3', 0, 0)]);
+  meter.workers(1000, [worker('w1', 10, 10), worker('w2', 20, 20), worker('w3', 30, 30)]);
+  assert.deepEqual(
+    meter.rates().perWorker.map((series) => series.name),
+    ['w1', 'w2', 'w3'],
+  );
+  meter.workers(2000, [worker('w1', 40, 40)]);
+  assert.deepEqual(meter.rates().perWorker, [{ name: 'w1', t: [1000, 2000], values: [10, 30] }]);
+});
+
 test('producer: one point a second at most, and only the last keepSeconds', () => {
   const meter = new PipelineRatesMeter(2);
   for (const [at, rate] of [
