@@ -122,6 +122,7 @@ export function ChartCard(props: {
         data-type={spec.type}
         data-series={figure.seriesNames.join(',')}
         data-rows-seen={data?.rowsSeen ?? 0}
+        data-newest-source-row={data?.newestSourceRow}
         role="figure"
         aria-label={`${spec.title}${hasData ? ': ' + figure.seriesNames.join(', ') : ''}`}
       />
