@@ -1,6 +1,6 @@
 // `node scripts/screenshots.js` (after `npm run build`): re-makes the README's screenshots in
-// docs/ — the dashboard ready to stream and streaming demo data through two workers, each in the
-// light and the dark theme (Chromium told the OS prefers one or the other). It uses the cluster
+// docs/ — the dashboard ready to stream, and its charts, pipeline and workers while it streams
+// demo data through two workers, each in the light and the dark theme (Chromium told the OS prefers one or the other). It uses the cluster
 // in PS_BROKERS (host:port,…) or starts a throwaway local broker; PS_SCREENSHOT_PORT picks the
 // dashboard's port (default: a free one).
 const { mkdtemp, rm } = require('node:fs/promises');
@@ -14,7 +14,7 @@ const { builtRendererDir } = require('../dist/main/server/staticFiles');
 const { createLogger } = require('../dist/main/shared/logger');
 
 const docsDir = path.resolve(__dirname, '..', 'docs');
-const VIEWPORT = { width: 1200, height: 900 };
+const VIEWPORT = { width: 1000, height: 800 };
 const BOROUGHS = 'Bronx,Brooklyn,Manhattan,Queens,Staten Island';
 
 async function cluster(scratch) {
@@ -24,16 +24,17 @@ async function cluster(scratch) {
   return { brokers: broker.brokers, stop: () => broker.stop() };
 }
 
-/** Screenshots of the part of the page from the header to the bottom of `last`. */
-async function shoot(page, name, last) {
+/** A screenshot from the top of `first` (the page's top when null) to the bottom of `last`. */
+async function shoot(page, name, first, last) {
   await page.evaluate('document.activeElement && document.activeElement.blur()');
+  const top = first ? Math.max(0, Math.floor((await page.locator(first).boundingBox()).y) - 12) : 0;
   const box = await page.locator(last).boundingBox();
-  const height = Math.min(2400, Math.ceil((box?.y ?? 0) + (box?.height ?? VIEWPORT.height)) + 16);
+  const height = Math.min(2400, Math.ceil(box.y + box.height) + 12 - top);
   const file = path.join(docsDir, `${name}.png`);
   await page.screenshot({
     path: file,
     fullPage: true,
-    clip: { x: 0, y: 0, width: VIEWPORT.width, height },
+    clip: { x: 0, y: top, width: VIEWPORT.width, height },
   });
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
@@ -70,8 +71,12 @@ async function main() {
     // the other page shows the same engine: reload it to see the dataset and the saved form
     await dark.reload();
     await dark.getByTestId('dataset-summary').waitFor();
-    await shoot(light, 'screenshot-ready-light', '[aria-labelledby="stream-title"]');
-    await shoot(dark, 'screenshot-ready-dark', '[aria-labelledby="stream-title"]');
+    for (const notice of await light.getByRole('button', { name: 'Dismiss' }).all()) {
+      await notice.click();
+    }
+    await dark.getByLabel('Demo rows').fill('40000');
+    await shoot(light, 'screenshot-ready-light', null, '[aria-labelledby="stream-title"]');
+    await shoot(dark, 'screenshot-ready-dark', null, '[aria-labelledby="stream-title"]');
 
     await light.getByRole('button', { name: 'Stream', exact: true }).click();
     for (const page of [light, dark]) {
@@ -84,8 +89,10 @@ async function main() {
     }
     // a few rate points, so the pipeline's lines have a shape
     await light.waitForTimeout(8000);
-    await shoot(light, 'screenshot-streaming-light', '[aria-labelledby="workers-title"]');
-    await shoot(dark, 'screenshot-streaming-dark', '[aria-labelledby="workers-title"]');
+    const charts = '[aria-labelledby="charts-title"]';
+    const workers = '[aria-labelledby="workers-title"]';
+    await shoot(light, 'screenshot-streaming-light', charts, workers);
+    await shoot(dark, 'screenshot-streaming-dark', charts, workers);
     await engine.handlers.stopStream({});
   } finally {
     await browser.close();
