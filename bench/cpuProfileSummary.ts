@@ -30,6 +30,7 @@ function owner(node: ProfileNode): string {
   if (url.includes('/main/producer/')) return 'producer (partitioning, batching, pacing)';
   if (url.includes('/main/pipelines/')) return 'transform steps and windows (main/pipelines)';
   if (url.includes('/main/worker/')) return 'worker (batches, transactions, state)';
+  if (url.includes('/main/charts/')) return 'chart feed (main/charts: windows, figures)';
   if (url.startsWith('node:') || url === '') return 'Node internals (Buffer, streams, sockets)';
   return 'other';
 }

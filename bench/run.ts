@@ -1,11 +1,13 @@
 // `npm run bench -- NAME…`: runs the named benchmarks (all of them without a name) and prints
 // their figures. Benchmarks measure; they are not tests and assert nothing.
+import { runChartsBench } from './chartsBench';
 import { runProducerBench } from './producerBench';
 import { runWorkerBench } from './workerBench';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   producer: runProducerBench,
   worker: runWorkerBench,
+  charts: runChartsBench,
 };
 
 async function main(names: string[]): Promise<number> {

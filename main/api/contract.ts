@@ -15,7 +15,12 @@ import { producerSettingsSchema } from '../producer/producerSettings';
 import type { FolderListing } from './folderBrowser';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
-export type { PipelineRates, TimeSeries } from '../charts/pipelineRates';
+export {
+  workerRates,
+  type PipelineRates,
+  type TimeSeries,
+  type WorkerRate,
+} from '../charts/pipelineRates';
 export {
   chartAggregates,
   chartFieldRoles,
@@ -67,6 +72,24 @@ export const clusterConnectionSchema = z.object({
   caFile: z.string().optional(),
 });
 export type ClusterConnection = z.infer<typeof clusterConnectionSchema>;
+/**
+ * What the app remembers between launches, in the engine's settings file (so the desktop app and
+ * the dashboard share it). Every part is optional: a part never saved is the app's default.
+ */
+export const appSettingsSchema = z.object({
+  /** the dataset last opened; reopened at launch */
+  datasetPath: z.string().min(1).optional(),
+  /** the stream form: topics, partitions and producer settings */
+  stream: streamConfigSchema.omit({ path: true, workers: true, transform: true }).optional(),
+  /** the worker slider */
+  workers: z.number().int().min(0).max(64).optional(),
+  /** the transform as the Processing step holds it: opaque JSON, its shape is the builder's */
+  transform: z.json().optional(),
+  /** the charts and, as JSON, the transform they were made for (a stream with it keeps them) */
+  charts: chartListSchema.optional(),
+  chartsTransform: z.string().optional(),
+});
+export type AppSettings = z.infer<typeof appSettingsSchema>;
 
 /** Command name → argument schema. The response types are in CommandResults below. */
 export const commandSchemas = {
@@ -94,6 +117,8 @@ export const commandSchemas = {
   setCharts: z.object({ charts: chartListSchema }),
   /** one chart's window as CSV (a header, then one column per field of the chart) */
   chartCsv: z.object({ id: z.string().min(1, 'name a chart') }),
+  /** merges the given parts into the saved settings (a part given replaces that part) */
+  saveSettings: appSettingsSchema.omit({ chartsTransform: true }),
   /** desktop app only: asks for a folder and writes the files into it */
   saveExportFiles: z.object({
     files: z
@@ -192,6 +217,8 @@ export interface Snapshot {
   pipelineRates: PipelineRates;
   /** true only inside Electron: "Browse…" opens a native file dialog */
   nativeDialogs: boolean;
+  /** what the app remembers between launches */
+  settings: AppSettings;
 }
 
 export interface CommandResults {
@@ -214,6 +241,7 @@ export interface CommandResults {
   listFolder: FolderListing;
   setCharts: ChartSpec[];
   chartCsv: string;
+  saveSettings: AppSettings;
   /** the folder written to, or null when the user cancelled */
   saveExportFiles: string | null;
 }

@@ -19,10 +19,13 @@ import { createLogger, type Logger } from '../shared/logger';
 import type { LaunchWorker } from '../supervisor/workerSupervisor';
 import { BrokerConnection } from './brokerConnection';
 import { listFolder } from './folderBrowser';
+import { DroppedEverythingWatch } from './droppedEverything';
+import { SettingsStore, settingsFile } from '../storage/appSettings';
 import type { PartitionLag } from '../charts/consumerLag';
 import { PipelineRatesMeter } from '../charts/pipelineRates';
 import { DEFAULT_PRESET, presetCharts } from '../pipelines/presets';
 import type {
+  AppSettings,
   ChartData,
   ChartSpec,
   CommandHandlers,
@@ -72,6 +75,11 @@ export class StreamEngine implements EngineHost {
   private chartData: Record<string, ChartData> = {};
   private outputFields: OutputField[] = [];
   private rates = new PipelineRatesMeter();
+  private readonly settings: SettingsStore;
+  /** the transform (as JSON) the charts shown were made for: a stream with it keeps them */
+  private chartsTransform: string | undefined;
+  /** reopening the saved dataset at launch; the first snapshot waits for it */
+  private readonly restored: Promise<void>;
 
   constructor(private readonly options: StreamEngineOptions) {
     this.logger = options.logger ?? createLogger('engine');
@@ -82,8 +90,19 @@ export class StreamEngine implements EngineHost {
       logger: this.logger.child('broker'),
     });
     this.broker.on('status', (status) => this.publish('brokerStatus', status));
+    this.settings = new SettingsStore(
+      settingsFile(options.appDataDir),
+      this.logger.child('settings'),
+    );
+    const saved = this.settings.get();
+    this.charts = saved.charts ?? [];
+    this.chartsTransform = saved.chartsTransform;
+    this.restored = this.restoreDataset(saved.datasetPath);
     this.handlers = {
-      getSnapshot: async () => this.snapshot(),
+      getSnapshot: async () => {
+        await this.restored;
+        return this.snapshot();
+      },
       startBroker: () => this.broker.start(),
       stopBroker: () => this.stopBroker(),
       testConnection: (form) => testConnection(form),
@@ -99,6 +118,7 @@ export class StreamEngine implements EngineHost {
       listFolder: ({ path: folder }) => listFolder(options.homeDir ?? os.homedir(), folder),
       setCharts: async ({ charts }) => this.setCharts(charts),
       chartCsv: async ({ id }) => this.requireSession().chartCsv(id),
+      saveSettings: (patch) => this.settings.save(patch),
       saveExportFiles: async () => {
         throw new InputError('saving into a folder needs the desktop app — use the ZIP download');
       },
@@ -131,7 +151,23 @@ export class StreamEngine implements EngineHost {
       outputFields: this.outputFields,
       pipelineRates: this.rates.rates(),
       nativeDialogs: false,
+      settings: this.settings.get(),
     };
+  }
+
+  /** Reopens the dataset of the last launch; one that is gone or unreadable is left closed. */
+  private async restoreDataset(datasetPath: string | undefined): Promise<void> {
+    if (datasetPath === undefined) return;
+    try {
+      await this.openDataset(datasetPath);
+    } catch (error) {
+      this.logger.info(`the last dataset was not reopened: ${describeError(error)}`);
+    }
+  }
+
+  /** Saves a part of the settings; a failed write is logged, the app keeps its state. */
+  private remember(patch: Partial<AppSettings>): void {
+    this.settings.save(patch).catch((error: unknown) => this.notifyError(error));
   }
 
   private async openDataset(datasetPath: string): Promise<DatasetSummary> {
@@ -151,6 +187,7 @@ export class StreamEngine implements EngineHost {
       fields: dataset.fields(),
       preview,
     };
+    this.remember({ datasetPath: dataset.path });
     return this.dataset;
   }
 
@@ -189,16 +226,37 @@ export class StreamEngine implements EngineHost {
     ) {
       throw new InputError('a stream is already running — stop it before starting another');
     }
-    await this.session?.close();
-    const brokers = await this.broker.ready();
+    // the page shows "starting" at once: closing the last session and reaching the broker take time
+    this.lastProgress = {
+      ...idleProgress(),
+      state: 'starting',
+      inputTopic: config.inputTopic,
+      outputTopic: config.outputTopic,
+      detail: 'starting: connecting to the broker…',
+    };
+    this.publish('streamProgress', this.lastProgress);
+    let brokers: string[];
+    try {
+      await this.session?.close();
+      brokers = await this.broker.ready();
+    } catch (error) {
+      this.failStart(error);
+      throw error;
+    }
     this.chartData = {};
     const rates = (this.rates = new PipelineRatesMeter());
     this.publish('pipelineRates', rates.rates());
-    this.showCharts(
-      (this.options.chartsFor ?? ((stream) => presetCharts(stream.transform ?? DEFAULT_PRESET)))(
-        config,
-      ),
-    );
+    this.remember({ transform: config.transform as AppSettings['transform'] });
+    // the charts shown stay when they were made for this transform; else the stream's defaults
+    const chartsTransform = JSON.stringify(config.transform ?? DEFAULT_PRESET);
+    if (this.charts.length === 0 || chartsTransform !== this.chartsTransform) {
+      this.chartsTransform = chartsTransform;
+      this.showCharts(
+        (this.options.chartsFor ?? ((stream) => presetCharts(stream.transform ?? DEFAULT_PRESET)))(
+          config,
+        ),
+      );
+    }
     const session = new StreamSession({
       config,
       charts: this.charts,
@@ -207,11 +265,20 @@ export class StreamEngine implements EngineHost {
       logger: this.logger.child('stream'),
       launchWorker: this.options.launchWorker,
     });
+    const dropped = new DroppedEverythingWatch();
+    const sayIfAllDropped = () => {
+      const message = dropped.check(this.lastProgress);
+      if (message === null) return;
+      this.lastProgress = { ...this.lastProgress, detail: message };
+      this.publish('streamProgress', this.lastProgress);
+      this.publish('notice', { level: 'error', message });
+    };
     const transformName = nameOfTransform(config.transform ?? DEFAULT_PRESET);
     session.on('progress', (streamProgress: StreamProgress) => {
       const progress = { ...streamProgress, transform: transformName };
       this.lastProgress = progress;
       this.publish('streamProgress', progress);
+      sayIfAllDropped();
       if (progress.state === 'running' && rates.producer(Date.now(), progress.rowsPerSecond)) {
         this.publish('pipelineRates', rates.rates());
       }
@@ -222,6 +289,8 @@ export class StreamEngine implements EngineHost {
     session.on('workers', (workers: WorkerInfo[]) => {
       this.lastWorkers = workers;
       this.publish('workers', workers);
+      dropped.workers(workers);
+      sayIfAllDropped();
       if (rates.workers(Date.now(), workers)) this.publish('pipelineRates', rates.rates());
     });
     session.on('lag', (at: number, partitions: PartitionLag[]) => {
@@ -244,10 +313,14 @@ export class StreamEngine implements EngineHost {
     } catch (error) {
       await session.close().catch(() => undefined);
       this.session = null;
-      this.lastProgress = { ...idleProgress(), state: 'failed', detail: describeError(error) };
-      this.publish('streamProgress', this.lastProgress);
+      this.failStart(error);
       throw error;
     }
+  }
+
+  private failStart(error: unknown): void {
+    this.lastProgress = { ...idleProgress(), state: 'failed', detail: describeError(error) };
+    this.publish('streamProgress', this.lastProgress);
   }
 
   private setCharts(charts: ChartSpec[]): ChartSpec[] {
@@ -259,6 +332,7 @@ export class StreamEngine implements EngineHost {
   /** Keeps and publishes the chart list; figures of charts no longer listed are dropped. */
   private showCharts(charts: ChartSpec[]): void {
     this.charts = charts;
+    this.remember({ charts, chartsTransform: this.chartsTransform });
     const ids = new Set(charts.map((chart) => chart.id));
     this.chartData = Object.fromEntries(
       Object.entries(this.chartData).filter(([id]) => ids.has(id)),

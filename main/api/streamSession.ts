@@ -117,12 +117,15 @@ export class StreamSession extends EventEmitter {
   /** Creates topics, starts consumers, then runs the producer to the end in the background. */
   async start(): Promise<StreamProgress> {
     const { config, brokers, appDataDir, logger } = this.options;
+    this.startingStep('creating topics…');
     await ensureTopic(brokers, { topic: config.inputTopic, partitions: config.partitions });
     await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
     await this.chartFeed.start();
     await this.writeTransformSpec();
+    this.startingStep(`starting ${config.workers} worker${config.workers === 1 ? '' : 's'}…`);
     await this.supervisor.scaleTo(config.workers);
     await this.lagPoller.start();
+    this.startingStep('starting the producer…');
     this.producer = new ParquetProducer(
       {
         ...pickProducerSettings(config),
@@ -134,7 +137,7 @@ export class StreamSession extends EventEmitter {
       logger.child('producer'),
     );
     this.producer.on('progress', (progress: ProduceProgress) => this.onProducerProgress(progress));
-    this.update({ state: 'running' });
+    this.update({ state: 'running', detail: undefined });
     void this.producer.run().then(
       (summary) =>
         this.update({
@@ -156,9 +159,10 @@ export class StreamSession extends EventEmitter {
     return this.current;
   }
 
+  /** Pauses the producer; a paused stream has no rate and no ETA (the last ones would be stale). */
   pause(): StreamProgress {
     this.producer?.pause();
-    return this.update({ state: 'paused' });
+    return this.update({ state: 'paused', rowsPerSecond: 0, etaSeconds: null });
   }
 
   resume(): StreamProgress {
@@ -205,14 +209,21 @@ export class StreamSession extends EventEmitter {
   private onProducerProgress(progress: ProduceProgress): void {
     const state = this.current.state === 'stopping' ? 'stopping' : progress.state;
     if (state === 'done' || state === 'failed') return; // the run's own outcome reports these
+    const paused = state === 'paused';
     this.update({
       state,
       rowsTotal: progress.rowsTotal,
       rowsAcked: progress.rowsAcked,
-      rowsPerSecond: progress.rowsPerSecond,
-      etaSeconds: progress.etaSeconds,
+      rowsPerSecond: paused ? 0 : progress.rowsPerSecond,
+      etaSeconds: paused ? null : progress.etaSeconds,
       detail: stallDetail(progress.stalledSeconds),
     });
+  }
+
+  /** "starting: creating topics…, starting 2 workers…": each step of start() as it begins. */
+  private startingStep(step: string): void {
+    const done = this.current.detail?.replace(/^starting: /, '');
+    this.update({ state: 'starting', detail: `starting: ${done ? `${done}, ` : ''}${step}` });
   }
 
   private update(change: Partial<StreamProgress>): StreamProgress {

@@ -59,4 +59,6 @@ export interface ChartData {
   rowsSeen: number;
   /** window rows the figure could not use (a missing or non-numeric value) */
   skipped: number;
+  /** the highest source.row among the output rows seen: how far into the dataset the chart is */
+  newestSourceRow?: number;
 }

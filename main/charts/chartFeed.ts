@@ -20,6 +20,7 @@ import { proposeFirstChart } from './firstChart';
 import { LiveChart } from './liveChart';
 import { PushThrottle } from './pushThrottle';
 import { RollingRows } from './rollingRows';
+import { SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 export interface ChartFeedOptions {
   brokers: string[];
   topic: string;
@@ -71,6 +72,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   private starting: Promise<void> | null = null;
   private expiry: NodeJS.Timeout | null = null;
   private stopped = false;
+  private newestSourceRow: number | null = null;
 
   constructor(private readonly options: ChartFeedOptions) {
     super();
@@ -155,6 +157,14 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     for (const { chart } of this.entries.values()) chart.push(fields, arrivedAt);
   }
 
+  /** Keeps the highest source.row header seen: how far into the dataset the charts have got. */
+  private noteSourceRow(header: Buffer | string | (Buffer | string)[] | undefined): void {
+    const row = Number((Array.isArray(header) ? header[0] : header)?.toString());
+    if (Number.isInteger(row) && (this.newestSourceRow === null || row > this.newestSourceRow)) {
+      this.newestSourceRow = row;
+    }
+  }
+
   start(): Promise<void> {
     this.starting ??= this.consume();
     return this.starting;
@@ -178,7 +188,10 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     await consumer.run({
       eachBatch: async ({ batch }) => {
         const now = Date.now();
-        for (const message of batch.messages) this.add(message.value, now);
+        for (const message of batch.messages) {
+          this.add(message.value, now);
+          this.noteSourceRow(message.headers?.[SOURCE_ROW_HEADER]);
+        }
         for (const id of this.entries.keys()) this.schedulePush(id);
       },
     });
@@ -271,7 +284,9 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
         return;
       }
       entry.throttle.markPushed(Date.now(), entry.chart.version());
-      this.emit('chartData', { id, data: entry.chart.data() });
+      const data = entry.chart.data();
+      if (this.newestSourceRow !== null) data.newestSourceRow = this.newestSourceRow;
+      this.emit('chartData', { id, data });
     }, delay);
   }
 }

@@ -75,7 +75,8 @@ export class PipelineRatesMeter {
 
   /**
    * The workers' counts; a point is added once a second has passed since the last one. A worker
-   * whose count went down was restarted: its whole count is new.
+   * whose count went down was restarted: its whole count is new. A worker no longer listed was
+   * scaled away: its series goes.
    */
   workers(at: number, workers: readonly WorkerInfo[]): boolean {
     if (this.baselineAt === null) {
@@ -100,6 +101,9 @@ export class PipelineRatesMeter {
       if (!series) this.perWorker.set(worker.id, (series = new Series(worker.id)));
       series.add(at, rowsIn / seconds, this.keepMs);
     }
+    // a worker scaled away leaves the per-worker chart (a restarted one keeps its id and series)
+    const listed = new Set(workers.map((worker) => worker.id));
+    for (const id of this.perWorker.keys()) if (!listed.has(id)) this.perWorker.delete(id);
     this.consumed.add(at, consumed / seconds, this.keepMs);
     this.output.add(at, output / seconds, this.keepMs);
     this.rebase(at, workers);
@@ -133,4 +137,41 @@ export class PipelineRatesMeter {
       workers.map((worker) => [worker.id, { rowsIn: worker.rowsIn, rowsOut: worker.rowsOut }]),
     );
   }
+}
+
+/** What the worker table shows beside a worker's counts. */
+export interface WorkerRate {
+  /** consumed rows/s at the latest point, null before the first one */
+  rowsPerSecond: number | null;
+  /** rows behind on the partitions it holds at the latest reading, null before one */
+  lag: number | null;
+}
+
+const latest = (series: TimeSeries | undefined): number | null =>
+  series && series.values.length > 0 ? series.values[series.values.length - 1]! : null;
+
+/**
+ * Each worker's current rate (its own series) and lag (the latest lag of every partition it is
+ * assigned, added up). A worker that is not running has neither: its last rate would be stale.
+ */
+export function workerRates(
+  rates: PipelineRates,
+  workers: readonly WorkerInfo[],
+): Map<string, WorkerRate> {
+  const rateOf = new Map(rates.perWorker.map((series) => [series.name, latest(series)]));
+  const lagOf = new Map(rates.lag.map((series) => [series.name, latest(series)]));
+  return new Map(
+    workers.map((worker) => {
+      if (worker.state !== 'running') return [worker.id, { rowsPerSecond: null, lag: null }];
+      const lags = worker.partitions.map((partition) => lagOf.get(`p${partition}`) ?? null);
+      const known = lags.filter((lag): lag is number => lag !== null);
+      return [
+        worker.id,
+        {
+          rowsPerSecond: rateOf.get(worker.id) ?? null,
+          lag: known.length > 0 ? known.reduce((sum, lag) => sum + lag, 0) : null,
+        },
+      ];
+    }),
+  );
 }

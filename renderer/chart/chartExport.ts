@@ -7,11 +7,16 @@ import { dataUrlBytes } from './exportFiles';
 
 export type ImageFormat = 'png' | 'svg';
 
-export async function chartImage(element: HTMLElement, format: ImageFormat): Promise<Uint8Array> {
+/** The drawn chart as PNG or SVG at its size on the page (`height`: its layout's height). */
+export async function chartImage(
+  element: HTMLElement,
+  format: ImageFormat,
+  height = CHART_HEIGHT,
+): Promise<Uint8Array> {
   const url = await Plotly.toImage(element, {
     format,
     width: element.clientWidth || 900,
-    height: CHART_HEIGHT,
+    height,
   });
   return dataUrlBytes(url);
 }

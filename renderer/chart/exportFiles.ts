@@ -42,3 +42,18 @@ export function toBase64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
+
+/** A pipeline chart's points as CSV: time (ISO-8601 UTC), the series, and its value in `unit`. */
+export function timeSeriesCsv(
+  series: readonly { name: string; t: number[]; values: number[] }[],
+  unit: string,
+): string {
+  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  const lines = [`time,series,${quote(unit)}`];
+  for (const line of series) {
+    line.t.forEach((at, i) => {
+      lines.push(`${new Date(at).toISOString()},${quote(line.name)},${line.values[i]}`);
+    });
+  }
+  return lines.join('\n') + '\n';
+}

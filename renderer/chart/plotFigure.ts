@@ -3,6 +3,7 @@
 // lines and window results. Axis titles come from the spec; nothing here knows any dataset.
 import type * as Plotly from 'plotly.js-dist-min';
 import type { ChartData, ChartSpec } from '../../main/api/contract';
+import { CHART_THEMES, type ChartTheme } from './chartTheme';
 
 export const CHART_HEIGHT = 400;
 export const WAITING_TEXT = 'Waiting for output rows — start a stream';
@@ -146,7 +147,11 @@ function xAxisType(data: ChartData | undefined): Plotly.AxisType | undefined {
   return figure.type === 'bar' || figure.type === 'box' ? 'category' : undefined;
 }
 
-export function plotFigure(spec: ChartSpec, data: ChartData | undefined): PlotFigure {
+export function plotFigure(
+  spec: ChartSpec,
+  data: ChartData | undefined,
+  theme: ChartTheme = CHART_THEMES.light,
+): PlotFigure {
   const titles = axisTitles(spec);
   const drawn = data ? traces(spec, data) : { traces: [], names: [] };
   const type = data?.figure.type;
@@ -156,22 +161,22 @@ export function plotFigure(spec: ChartSpec, data: ChartData | undefined): PlotFi
     title: { text: spec.title, x: 0.02, xanchor: 'left' },
     height: CHART_HEIGHT,
     margin: { l: 64, r: 16, t: 48, b: 56 },
-    paper_bgcolor: '#ffffff',
-    plot_bgcolor: '#ffffff',
-    font: { family: 'system-ui, sans-serif', size: 13 },
+    paper_bgcolor: theme.background,
+    plot_bgcolor: theme.background,
+    font: { family: 'system-ui, sans-serif', size: 13, color: theme.text },
     showlegend: type === 'box' ? groupedBoxes : drawn.traces.length > 1,
     barmode: type === 'histogram' ? 'overlay' : 'group',
     // one trace per box: 'group' would give every category a slot for every box
     boxmode: groupedBoxes ? 'group' : 'overlay',
     xaxis: { title: { text: titles.x }, type: xAxisType(data) },
-    yaxis: { title: { text: titles.y }, zeroline: false, gridcolor: '#e6e8eb' },
+    yaxis: { title: { text: titles.y }, zeroline: false, gridcolor: theme.grid },
   };
   if (type === 'histogram') layout.bargap = 0;
   if (drawn.traces.length === 0) {
     layout.xaxis = { visible: false };
     layout.yaxis = { visible: false };
     layout.annotations = [
-      { text: emptyText(spec, data), showarrow: false, font: { size: 15, color: '#5d6675' } },
+      { text: emptyText(spec, data), showarrow: false, font: { size: 15, color: theme.muted } },
     ];
   }
   return { traces: drawn.traces, layout, seriesNames: drawn.names };

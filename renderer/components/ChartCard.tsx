@@ -6,6 +6,7 @@ import * as Plotly from 'plotly.js-dist-min';
 import type { ChartData, ChartSpec } from '../../main/api/contract';
 import { chartImage, downloadBytes, MIME_TYPES, type ImageFormat } from '../chart/chartExport';
 import { plotFigure } from '../chart/plotFigure';
+import { useChartTheme } from '../chart/chartTheme';
 import { formatCount } from '../format/units';
 
 const config: Partial<Plotly.Config> = {
@@ -39,17 +40,18 @@ export function ChartCard(props: {
 }) {
   const { spec, data, onError, onElement } = props;
   const element = useRef<HTMLDivElement>(null);
-  const figure = plotFigure(spec, data);
+  const theme = useChartTheme();
+  const figure = plotFigure(spec, data, theme);
   const hasData = figure.traces.length > 0;
 
   useEffect(() => {
     const target = element.current;
     if (!target) return;
-    const { traces, layout } = plotFigure(spec, data);
+    const { traces, layout } = plotFigure(spec, data, theme);
     Plotly.react(target, traces, layout, config).catch((error: unknown) =>
       onError(`the chart ${spec.title} could not be drawn: ${String(error)}`),
     );
-  }, [spec, data, onError]);
+  }, [spec, data, theme, onError]);
 
   useEffect(() => {
     const target = element.current;
@@ -120,6 +122,7 @@ export function ChartCard(props: {
         data-type={spec.type}
         data-series={figure.seriesNames.join(',')}
         data-rows-seen={data?.rowsSeen ?? 0}
+        data-newest-source-row={data?.newestSourceRow}
         role="figure"
         aria-label={`${spec.title}${hasData ? ': ' + figure.seriesNames.join(', ') : ''}`}
       />

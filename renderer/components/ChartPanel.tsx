@@ -1,6 +1,7 @@
 // The charts of the output: one card per chart in the engine's order, "Add chart" (a form over
-// the fields the chart feed discovered), edit / move / remove per card, and "Export all" — a ZIP
-// download in the browser, a folder chosen in a dialog in the desktop app.
+// the fields the chart feed discovered), edit / move / remove per card, and "Export all" — every
+// chart and the pipeline's own charts (PNG, SVG, CSV each), a ZIP download in the browser, a
+// folder chosen in a dialog in the desktop app.
 import { useCallback, useRef, useState } from 'react';
 import type { ChartData, ChartSpec, OutputField } from '../../main/api/contract';
 import { chartImage, downloadBytes, MIME_TYPES } from '../chart/chartExport';
@@ -9,6 +10,7 @@ import { zipStored, type ZipEntry } from '../chart/zipArchive';
 import type { Notice, RunCommand } from '../state/useEngine';
 import { ChartCard } from './ChartCard';
 import { ChartForm } from './ChartForm';
+import type { PipelineExport } from './PipelineCharts';
 
 let idCounter = 0;
 function newChartId(): string {
@@ -25,6 +27,8 @@ export function ChartPanel(props: {
   run: RunCommand;
   onCharts: (charts: ChartSpec[]) => void;
   notify: (level: Notice['level'], message: string) => void;
+  /** the pipeline's own charts, which "Export all" includes */
+  pipelineExports: () => PipelineExport[];
 }) {
   const { charts, data, fields, run, onCharts, notify } = props;
   const [editing, setEditing] = useState<string | 'new' | null>(null);
@@ -74,8 +78,10 @@ export function ChartPanel(props: {
     try {
       const entries: ZipEntry[] = [];
       const encoder = new TextEncoder();
+      const pipeline = props.pipelineExports();
+      const names = uniqueBaseNames([...charts, ...pipeline]);
       for (const [index, spec] of charts.entries()) {
-        const base = baseNames[index]!;
+        const base = names[index]!;
         const element = elements.current.get(spec.id);
         if (element && data[spec.id]) {
           entries.push({ name: `${base}.png`, bytes: await chartImage(element, 'png') });
@@ -83,6 +89,14 @@ export function ChartPanel(props: {
         }
         const csv = await csvOf(spec);
         if (csv !== null) entries.push({ name: `${base}.csv`, bytes: encoder.encode(csv) });
+      }
+      for (const [index, chart] of pipeline.entries()) {
+        const base = names[charts.length + index]!;
+        for (const format of ['png', 'svg'] as const) {
+          const bytes = await chartImage(chart.element, format, chart.height);
+          entries.push({ name: `${base}.${format}`, bytes });
+        }
+        entries.push({ name: `${base}.csv`, bytes: encoder.encode(chart.csv) });
       }
       if (entries.length === 0) {
         notify('error', 'nothing to export yet — start a stream first');
@@ -122,11 +136,7 @@ export function ChartPanel(props: {
           >
             Add chart
           </button>
-          <button
-            type="button"
-            disabled={exporting || charts.length === 0}
-            onClick={() => void exportAll()}
-          >
+          <button type="button" disabled={exporting} onClick={() => void exportAll()}>
             {exporting ? 'Exporting…' : 'Export all'}
           </button>
         </span>

@@ -1,4 +1,4 @@
-// The stream form (topics, partitions, workers, rate, and the collapsible producer settings), the
+// The stream form (topics, partitions, rate, and the collapsible producer settings), the
 // Stream / Pause / Resume / Stop buttons and the progress bar with rows acked, rate and ETA.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type {
@@ -14,9 +14,12 @@ import {
   producerSettingsOf,
   streamConfigOf,
   streamFormErrors,
+  streamFormOf,
+  streamSettingsOf,
   configFieldsOf,
   withRate,
   type StreamForm,
+  type StreamSettings,
 } from '../forms/streamForm';
 import { formatCount, formatDuration } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
@@ -24,12 +27,12 @@ import { describedBy, Field } from './Field';
 import { ProducerSettings } from './ProducerSettings';
 
 type StreamField = keyof StreamConfig;
+const SAVE_DELAY_MS = 500;
 /** Every field in tab order; the first invalid one gets the focus. */
 const FORM_FIELDS: readonly StreamField[] = [
   'inputTopic',
   'outputTopic',
   'partitions',
-  'workers',
   'ratePerSecond',
   'keyColumn',
   'partitioner',
@@ -63,18 +66,24 @@ export function StreamPanel(props: {
   ensureDataset: () => Promise<DatasetSummary | null>;
   /** the Processing step's transform */
   transform: TransformReference;
+  /** the worker slider's count (Workers panel): the one worker control */
   workers: number;
-  onWorkersChange: (count: number) => void;
+  /** the form as the settings file kept it */
+  saved: StreamSettings | undefined;
+  onSave: (settings: StreamSettings) => void;
   run: RunCommand;
   onProgress: (stream: StreamProgress) => void;
 }) {
   const { stream, run, onProgress } = props;
   const [values, setValues] = useState<StreamForm>(() =>
-    initialStreamForm(
-      stream.inputTopic ?? 'parking-violations',
-      stream.outputTopic ?? 'parking-violations-by-borough',
-    ),
+    props.saved
+      ? streamFormOf(props.saved)
+      : initialStreamForm(
+          stream.inputTopic ?? 'parking-violations',
+          stream.outputTopic ?? 'parking-violations-by-borough',
+        ),
   );
+  const edited = useRef(false);
   const [errors, setErrors] = useState<FieldErrors<StreamField>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -83,6 +92,7 @@ export function StreamPanel(props: {
   const fields = props.dataset?.fields ?? [];
   /** Applies a change to the form; the errors of the fields it touches no longer apply. */
   const edit = (key: keyof StreamForm, change: (current: StreamForm) => StreamForm) => {
+    edited.current = true;
     setValues(change);
     setErrors((current) => {
       const next = { ...current };
@@ -92,6 +102,17 @@ export function StreamPanel(props: {
   };
   const set = <K extends keyof StreamForm>(key: K, value: StreamForm[K]) =>
     edit(key, (current) => ({ ...current, [key]: value }));
+
+  // the settings file keeps the form once the user has changed it and it is valid; typing is one save
+  const { dataset, onSave } = props;
+  useEffect(() => {
+    if (!edited.current) return;
+    const config = streamConfigOf(values, dataset, 0);
+    const invalid = Object.keys(streamFormErrors(values, config)).filter((key) => key !== 'path');
+    if (invalid.length > 0) return;
+    const timer = setTimeout(() => onSave(streamSettingsOf(values, dataset)), SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [values, dataset, onSave]);
 
   // a stream that failed because of a producer option shows its message beside that option
   const failedField = stream.state === 'failed' ? stream.field : undefined;
@@ -144,6 +165,13 @@ export function StreamPanel(props: {
     else setFormError(result.error);
   }
 
+  // a partition is read by one worker of the group: workers beyond the partition count idle
+  const partitionCount = Number(values.partitions);
+  const tooFewPartitions = Number.isInteger(partitionCount) && props.workers > partitionCount;
+  const partitionsHint = tooFewPartitions
+    ? `${props.workers} workers, ${partitionCount} partitions: ${props.workers - partitionCount} would idle` +
+      (active ? ' (add partitions for the next stream)' : '')
+    : undefined;
   const replaying = values.pace === 'replay';
   const rateHint = replaying
     ? 'pace: replay by event time (Producer settings)'
@@ -173,9 +201,14 @@ export function StreamPanel(props: {
             onChange={(event) => set('outputTopic', event.target.value)}
           />
         </Field>
-        <Field id="stream-partitions" label="Partitions" error={errors.partitions}>
+        <Field
+          id="stream-partitions"
+          label="Partitions"
+          error={errors.partitions}
+          hint={partitionsHint}
+        >
           <input
-            {...describedBy('stream-partitions', errors.partitions)}
+            {...describedBy('stream-partitions', errors.partitions, partitionsHint)}
             type="number"
             min={1}
             max={1000}
@@ -184,17 +217,13 @@ export function StreamPanel(props: {
             onChange={(event) => set('partitions', event.target.value)}
           />
         </Field>
-        <Field id="stream-workers" label="Workers" error={errors.workers}>
-          <input
-            {...describedBy('stream-workers', errors.workers)}
-            type="number"
-            min={0}
-            max={64}
-            value={props.workers}
-            disabled={active}
-            onChange={(event) => props.onWorkersChange(Number(event.target.value))}
-          />
-        </Field>
+        {tooFewPartitions && !active && (
+          <div className="partition-offer" data-testid="partition-offer">
+            <button type="button" onClick={() => set('partitions', String(props.workers))}>
+              Add partitions: use {props.workers}
+            </button>
+          </div>
+        )}
         <Field
           id="stream-ratePerSecond"
           label="Rate (rows/s)"
@@ -260,8 +289,14 @@ export function StreamPanel(props: {
           <span>
             {formatCount(stream.rowsAcked)} / {formatCount(stream.rowsTotal)} rows acked
           </span>
-          <span>{formatCount(stream.rowsPerSecond)} rows/s</span>
-          <span>ETA {formatDuration(stream.etaSeconds)}</span>
+          {stream.state === 'paused' ? (
+            <span>paused: no rows are sent until Resume</span>
+          ) : (
+            <>
+              <span>{formatCount(stream.rowsPerSecond)} rows/s</span>
+              <span>ETA {formatDuration(stream.etaSeconds)}</span>
+            </>
+          )}
         </div>
         <progress aria-label="Rows acked" value={fraction} max={1} />
         {stream.detail && <p className="progress-detail">{stream.detail}</p>}

@@ -1,18 +1,23 @@
 // The worker pool: a slider (0–16) that scales the running pool, and a table of the worker
-// processes as the supervisor reports them.
+// processes as the supervisor reports them, with each one's current rows/s and lag.
 import { useEffect, useRef } from 'react';
-import type { WorkerInfo } from '../../main/api/contract';
+import { workerRates, type PipelineRates, type WorkerInfo } from '../../main/api/contract';
 import { formatCount } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 
 const SLIDER_MAX = 16;
-/** a drag or a held arrow key becomes one scale request after it settles */
+/** a drag or a held arrow key becomes one scale request (and one save) after it settles */
 const SCALE_DELAY_MS = 300;
+
+const formatOptional = (value: number | null | undefined) =>
+  value === null || value === undefined ? '—' : formatCount(value);
 
 export function WorkersPanel(props: {
   workers: WorkerInfo[];
   /** the transform the workers run (the last stream's) */
   transform?: string;
+  /** the pipeline's rates: each worker's rows/s and the lag of its partitions */
+  rates: PipelineRates;
   count: number;
   onCountChange: (count: number) => void;
   /** true while a stream or its workers run: moving the slider scales the pool */
@@ -23,12 +28,15 @@ export function WorkersPanel(props: {
   const { run, onWorkers } = props;
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
+  const current = workerRates(props.rates, props.workers);
 
   function change(count: number) {
     props.onCountChange(count);
-    if (!props.live) return;
     clearTimeout(timer.current);
+    const live = props.live;
     timer.current = setTimeout(() => {
+      void run('saveSettings', { workers: count });
+      if (!live) return;
       void run('scaleWorkers', { count }).then((result) => {
         if (result.ok) onWorkers(result.value);
       });
@@ -77,6 +85,12 @@ export function WorkersPanel(props: {
               <th scope="col" className="number">
                 Rows out
               </th>
+              <th scope="col" className="number">
+                Rows/s
+              </th>
+              <th scope="col" className="number">
+                Lag
+              </th>
               <th scope="col">Partitions</th>
               <th scope="col" className="number">
                 Restarts
@@ -86,7 +100,7 @@ export function WorkersPanel(props: {
           <tbody>
             {props.workers.length === 0 && (
               <tr>
-                <td colSpan={9} className="empty">
+                <td colSpan={11} className="empty">
                   No workers running.
                 </td>
               </tr>
@@ -104,6 +118,12 @@ export function WorkersPanel(props: {
                 </td>
                 <td className="number">{formatCount(worker.rowsIn)}</td>
                 <td className="number">{formatCount(worker.rowsOut)}</td>
+                <td className="number" data-column="rate">
+                  {formatOptional(current.get(worker.id)?.rowsPerSecond)}
+                </td>
+                <td className="number" data-column="lag">
+                  {formatOptional(current.get(worker.id)?.lag)}
+                </td>
                 <td>{worker.partitions.length > 0 ? worker.partitions.join(', ') : '—'}</td>
                 <td className="number">{worker.restarts}</td>
               </tr>

@@ -2,7 +2,12 @@
 // Producer settings left empty or at their default are omitted, so the engine's defaults apply.
 // Pace is one choice (as fast as possible, a fixed rate, replay by event time): rate and replay
 // can never both be set.
-import type { FieldInfo, ProducerSettings, StreamConfig } from '../../main/api/contract';
+import type {
+  AppSettings,
+  FieldInfo,
+  ProducerSettings,
+  StreamConfig,
+} from '../../main/api/contract';
 import { formatCount } from '../format/units';
 import { streamConfigErrors, type FieldErrors } from './fieldErrors';
 
@@ -50,6 +55,50 @@ export function initialStreamForm(inputTopic: string, outputTopic: string): Stre
     timestamps: 'iso',
     resume: false,
   };
+}
+
+export type StreamSettings = NonNullable<AppSettings['stream']>;
+
+const text = (value: number | null | undefined) =>
+  value === null || value === undefined ? '' : String(value);
+
+/** The form for saved stream settings: the inverse of streamSettingsOf. */
+export function streamFormOf(saved: StreamSettings): StreamForm {
+  const defaults = initialStreamForm(saved.inputTopic, saved.outputTopic);
+  const pace: Pace =
+    saved.replayColumn !== undefined
+      ? 'replay'
+      : saved.ratePerSecond !== null && saved.ratePerSecond !== undefined
+        ? 'rate'
+        : 'unthrottled';
+  return {
+    ...defaults,
+    partitions: String(saved.partitions),
+    pace,
+    rate: text(saved.ratePerSecond),
+    keyColumn: saved.keyColumn ?? '',
+    partitioner: saved.partitioner ?? defaults.partitioner,
+    replayColumn: saved.replayColumn ?? '',
+    speed: saved.speed === undefined ? defaults.speed : String(saved.speed),
+    shuffle: saved.shuffle ?? false,
+    seed: text(saved.seed),
+    offset: text(saved.offset),
+    limit: text(saved.limit),
+    timestamps: saved.timestamps ?? defaults.timestamps,
+    resume: saved.resume ?? false,
+  };
+}
+
+/** What the settings file keeps of a valid form (the dataset and worker count are kept apart). */
+export function streamSettingsOf(
+  form: StreamForm,
+  dataset: { path: string; fields: readonly FieldInfo[] } | null,
+): StreamSettings {
+  const settings: Partial<StreamConfig> = streamConfigOf(form, dataset, 0);
+  delete settings.path;
+  delete settings.workers;
+  delete settings.transform;
+  return settings as StreamSettings;
 }
 
 /** Typing a rate chooses the fixed-rate pace; clearing it goes back to as fast as possible. */

@@ -1,21 +1,11 @@
 // The page's view of the engine: the snapshot fetched at start, kept current by pushed events and
 // command results, plus the notice list. `run` calls a command and turns a failure into a notice.
 import { useCallback, useEffect, useState } from 'react';
-import type {
-  CommandArgs,
-  CommandName,
-  CommandResults,
-  EventPayloads,
-  Snapshot,
-} from '../../main/api/contract';
+import type { CommandArgs, CommandName, CommandResults, Snapshot } from '../../main/api/contract';
 import type { RendererApi } from '../api/connectApi';
+import { addNotice, type Notice } from './notices';
 
-export interface Notice {
-  id: number;
-  level: EventPayloads['notice']['level'];
-  message: string;
-  at: Date;
-}
+export type { Notice } from './notices';
 
 export type RunResult<C extends CommandName> =
   { ok: true; value: CommandResults[C] } | { ok: false; error: string };
@@ -25,15 +15,9 @@ export type RunCommand = <C extends CommandName>(
   args: CommandArgs<C>,
 ) => Promise<RunResult<C>>;
 
-const MAX_NOTICES = 5;
-/** info notices leave by themselves; errors stay until dismissed */
+/** info notices leave by themselves; errors stay until dismissed or replaced */
 const INFO_NOTICE_MS = 8_000;
 let noticeCounter = 0;
-
-function sameTopic(a: Notice, b: Notice): boolean {
-  const topic = (notice: Notice) => notice.message.split(': ')[0];
-  return a.level === b.level && a.message.includes(': ') && topic(a) === topic(b);
-}
 
 export function useEngine(api: RendererApi) {
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
@@ -41,13 +25,7 @@ export function useEngine(api: RendererApi) {
 
   const notify = useCallback((level: Notice['level'], message: string) => {
     const notice: Notice = { id: ++noticeCounter, level, message, at: new Date() };
-    setNotices((list) => {
-      const latest = list[0];
-      if (latest?.message === message) return list;
-      // "writing demo data: 66%" then "…: 100%": a progress line replaces its predecessor
-      const rest = latest && level === 'info' && sameTopic(latest, notice) ? list.slice(1) : list;
-      return [notice, ...rest].slice(0, MAX_NOTICES);
-    });
+    setNotices((list) => addNotice(list, notice));
     if (level === 'info') {
       setTimeout(
         () => setNotices((list) => list.filter((item) => item.id !== notice.id)),

@@ -60,6 +60,22 @@ export function importedDraft(text: string, source: string): TransformDraft {
   };
 }
 
+/**
+ * The draft of a transform the settings file kept (a preset reference or a spec); the default
+ * preset when there is none or it no longer loads (a preset renamed since, say).
+ */
+export function savedDraft(saved: unknown, fallback: string): TransformDraft {
+  try {
+    if (typeof saved === 'string') return presetDraft(saved);
+    if (typeof saved === 'object' && saved !== null) {
+      return importedDraft(JSON.stringify(saved), 'the saved transform');
+    }
+  } catch {
+    // falls back below: a stale setting is not worth an error at launch
+  }
+  return presetDraft(fallback);
+}
+
 /** The spec as the CLI and the engine take it (what "Export JSON" writes). */
 export function specOfDraft(draft: TransformDraft): TransformSpec {
   const spec = { steps: draft.steps.map(({ step }) => step) };

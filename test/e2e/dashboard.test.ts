@@ -2,9 +2,10 @@
 // the test broker. Generate demo data, stream it through two workers, wait until the NYC
 // pipeline's box plot shows all five boroughs, scale the pool with the slider, pause / resume /
 // stop, export the chart as CSV, PNG and SVG, add a histogram of a discovered field and see it
-// drawn, move it, export all charts as one ZIP, and remove it. The rate keeps the stream running
-// long enough that pause, resume and stop always happen, and the test checks they did. Any page
-// error or console error (a CSP violation, say) fails it.
+// drawn, move it, export all charts as one ZIP (the pipeline's charts too), and remove it. The
+// PNG has the chart's size; the CSV's rows are the drawn boxes' data. The rate keeps the stream
+// running long enough that pause, resume and stop always happen, and the test checks they did.
+// Any page error or console error (a CSP violation, say) fails it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,24 @@ async function download(page: Page, button: string): Promise<string> {
     page.getByRole('button', { name: button, exact: true }).click(),
   ]);
   return file.path();
+}
+
+interface DrawnBox {
+  name: string;
+  median: number;
+  /** "N values, M beyond the whiskers" */
+  hovertext: string;
+}
+
+/** The boxes Plotly drew (its data on the chart element). */
+async function drawnBoxes(page: Page): Promise<DrawnBox[]> {
+  return page.evaluate<DrawnBox[]>(
+    `[...document.querySelector('[data-testid="${BOX_CHART}"]').data].map((trace) => ({
+      name: trace.x[0],
+      median: trace.median[0],
+      hovertext: trace.hovertext,
+    }))`,
+  );
 }
 
 async function streamState(page: Page): Promise<string | null> {
@@ -127,18 +146,43 @@ test(
       const acked = await rowsAcked(page);
       assert.ok(acked > 0 && acked < 60_000, `Stop ended the stream early (${acked} rows acked)`);
 
-      const csvFile = await download(page, 'CSV');
-      const csv = await readFile(csvFile, 'utf8');
+      // the workers may still be draining after Stop: take the CSV and the drawn boxes from one
+      // unchanged window
+      let csv = '';
+      let boxes: DrawnBox[] = [];
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const seen = await page.getByTestId(BOX_CHART).getAttribute('data-rows-seen');
+        csv = await readFile(await download(page, 'CSV'), 'utf8');
+        boxes = await drawnBoxes(page);
+        if (seen === (await page.getByTestId(BOX_CHART).getAttribute('data-rows-seen'))) break;
+      }
       const lines = csv.trim().split('\n');
       assert.equal(lines[0], 'Violation County,Temperature', 'the chart fields, as a header');
       const rows = lines.slice(1).map((line) => line.split(','));
       assert.equal(rows.length, 1000, 'the window: the last 1000 output rows');
       assert.deepEqual([...new Set(rows.map(([borough]) => borough))].sort(), BOROUGHS);
       assert.ok(rows.every(([, t]) => t === '' || Number.isFinite(Number(t))));
+      // the CSV's rows are the drawn boxes' data: each borough's count and median, by hand
+      for (const box of boxes) {
+        const temperatures = rows
+          .filter(([borough, t]) => borough === box.name && t !== '')
+          .map(([, t]) => Number(t))
+          .sort((a, b) => a - b);
+        assert.equal(box.hovertext.split(' ')[0], String(temperatures.length), box.name);
+        const middle = (temperatures.length - 1) / 2;
+        const median = (temperatures[Math.floor(middle)]! + temperatures[Math.ceil(middle)]!) / 2;
+        assert.ok(Math.abs(box.median - median) < 1e-9, `${box.name}: ${box.median} ≠ ${median}`);
+      }
 
       const pngFile = await download(page, 'PNG');
       const png = await readFile(pngFile);
       assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+      // IHDR: width and height, big-endian, at bytes 16 and 20 — the chart's size on the page
+      const drawn = await page.getByTestId(BOX_CHART).boundingBox();
+      assert.deepEqual(
+        [png.readUInt32BE(16), png.readUInt32BE(20)],
+        [Math.round(drawn!.width), Math.round(drawn!.height)],
+      );
 
       const svgFile = await download(page, 'SVG');
       const svg = await readFile(svgFile, 'utf8');
@@ -176,6 +220,7 @@ test(
         ],
         { encoding: 'utf8' },
       );
+      // every chart's three files, the pipeline's own charts included
       assert.deepEqual(names.trim().split('\n'), [
         'temperatures.png',
         'temperatures.svg',
@@ -183,7 +228,28 @@ test(
         'temperature-by-borough.png',
         'temperature-by-borough.svg',
         'temperature-by-borough.csv',
+        'rows-per-second.png',
+        'rows-per-second.svg',
+        'rows-per-second.csv',
+        'rows-per-second-per-worker.png',
+        'rows-per-second-per-worker.svg',
+        'rows-per-second-per-worker.csv',
+        'consumer-lag-per-input-partition.png',
+        'consumer-lag-per-input-partition.svg',
+        'consumer-lag-per-input-partition.csv',
       ]);
+      const throughputCsv = execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())',
+          zipFile,
+          'rows-per-second.csv',
+        ],
+        { encoding: 'utf8' },
+      ).split('\n');
+      assert.equal(throughputCsv[0], 'time,series,rows/s');
+      assert.match(throughputCsv[1]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z,produced,[\d.]+$/);
 
       await page.getByRole('button', { name: 'Remove Temperatures' }).click();
       await histogram.waitFor({ state: 'detached' });

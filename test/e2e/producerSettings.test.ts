@@ -57,7 +57,8 @@ test(
       await page.getByLabel('Input topic').fill(inputTopic);
       await page.getByLabel('Output topic').fill(uniqueName('e2e-keyed-out'));
       await page.getByLabel('Partitions').fill(String(PARTITIONS));
-      await page.getByRole('spinbutton', { name: 'Workers', exact: true }).fill('0');
+      await page.getByLabel('Worker processes').focus();
+      await page.keyboard.press('Home'); // the slider, from the keyboard: no workers
 
       // closed by default, opened from the keyboard
       const settings = page.locator('details.producer-settings');

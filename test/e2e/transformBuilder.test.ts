@@ -62,7 +62,7 @@ test(
     await writeTrips(sample, 20);
     await writeTrips(full, 2_000);
     await writeFile(path.join(home, 'data', 'notes.txt'), 'not listed');
-    const session = await openDashboardSession('builder', { homeDir: home });
+    const session = await openDashboardSession('builder', { engine: { homeDir: home } });
     try {
       const { page, pageErrors } = session;
 

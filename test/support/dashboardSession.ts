@@ -35,30 +35,36 @@ export interface DashboardSession {
   close(): Promise<void>;
 }
 
-/**
- * Opens the dashboard in Chromium and waits until it shows the broker; `name` labels the temp
- * folder, `engineOptions` adds to the engine's (a home folder for the file browser, say).
- */
+export interface DashboardSessionOptions {
+  /** the engine's app data folder, kept on close (a restart opens a new session on it) */
+  appDataDir?: string;
+  /** the OS colour scheme the page sees (default light) */
+  colorScheme?: 'light' | 'dark';
+  /** added to the engine's options (a home folder for the file browser, say) */
+  engine?: Partial<StreamEngineOptions>;
+}
+
+/** Opens the dashboard in Chromium and waits until it shows the broker; `name` labels the temp folder. */
 export async function openDashboardSession(
   name: string,
-  engineOptions: Partial<StreamEngineOptions> = {},
+  options: DashboardSessionOptions = {},
 ): Promise<DashboardSession> {
   const staticDir = builtRendererDir();
   assert.ok(
     existsSync(path.join(staticDir, 'index.html')),
     `${staticDir}/index.html is missing: run \`npm run build\` first`,
   );
-  const appDataDir = await mkdtemp(path.join(tmpdir(), `ps-e2e-${name}-`));
+  const appDataDir = options.appDataDir ?? (await mkdtemp(path.join(tmpdir(), `ps-e2e-${name}-`)));
   const logger = createLogger('e2e');
   const brokers = testBrokers();
-  const engine = new StreamEngine({ appDataDir, brokers, logger, ...engineOptions });
+  const engine = new StreamEngine({ appDataDir, brokers, logger, ...options.engine });
   let server: DashboardServer | undefined;
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();
     await server?.close();
     await engine.close();
-    await rm(appDataDir, { recursive: true, force: true });
+    if (!options.appDataDir) await rm(appDataDir, { recursive: true, force: true });
   };
   try {
     server = await startDashboardServer({ host: engine, port: 0, staticDir, logger });
@@ -66,6 +72,7 @@ export async function openDashboardSession(
     const context = await browser.newContext({
       viewport: { width: 1400, height: 1000 },
       acceptDownloads: true,
+      colorScheme: options.colorScheme ?? 'light',
     });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);

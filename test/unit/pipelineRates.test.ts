@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkerInfo } from '../../main/api/contract';
 import { partitionLag } from '../../main/charts/consumerLag';
-import { PipelineRatesMeter } from '../../main/charts/pipelineRates';
+import { PipelineRatesMeter, workerRates } from '../../main/charts/pipelineRates';
 
 function worker(id: string, rowsIn: number, rowsOut: number): WorkerInfo {
   const base = { pid: 1, port: 6066, dataDir: '/tmp', state: 'running' as const };
@@ -27,6 +27,18 @@ test('workers: rates from count deltas, per worker and summed; a restart counts 
     { name: 'w1', t: [2000, 3000], values: [300, 50] },
     { name: 'w2', t: [2000, 3000], values: [100, 100] },
   ]);
+});
+
+test('a worker scaled away leaves the per-worker series; the others keep theirs', () => {
+  const meter = new PipelineRatesMeter();
+  meter.workers(0, [worker('w1', 0, 0), worker('w2', 0, 0), worker('w3', 0, 0)]);
+  meter.workers(1000, [worker('w1', 10, 10), worker('w2', 20, 20), worker('w3', 30, 30)]);
+  assert.deepEqual(
+    meter.rates().perWorker.map((series) => series.name),
+    ['w1', 'w2', 'w3'],
+  );
+  meter.workers(2000, [worker('w1', 40, 40)]);
+  assert.deepEqual(meter.rates().perWorker, [{ name: 'w1', t: [1000, 2000], values: [10, 30] }]);
 });
 
 test('producer: one point a second at most, and only the last keepSeconds', () => {
@@ -75,5 +87,33 @@ test('lag per partition: end offset minus the committed one, or minus the start 
       ['p1', [0]],
       ['p2', [30]],
     ],
+  );
+});
+
+test("worker table: a worker's latest rate and the lag of the partitions it holds, added up", () => {
+  const rates = {
+    throughput: [],
+    perWorker: [
+      { name: 'w1', t: [1000, 2000], values: [300, 250] },
+      { name: 'w2', t: [], values: [] },
+    ],
+    lag: [
+      { name: 'p0', t: [1000, 3000], values: [40, 10] },
+      { name: 'p1', t: [1000], values: [7] },
+      { name: 'p2', t: [1000], values: [5] },
+    ],
+  };
+  const w1 = { ...worker('w1', 10, 10), partitions: [0, 1] };
+  const w2 = { ...worker('w2', 0, 0), partitions: [2, 3] };
+  const w3 = { ...worker('w3', 5, 5), state: 'exited' as const, partitions: [] };
+  const w4 = { ...worker('w4', 0, 0), partitions: [9] };
+  assert.deepEqual(
+    workerRates(rates, [w1, w2, w3, w4]),
+    new Map([
+      ['w1', { rowsPerSecond: 250, lag: 17 }], // 10 (p0's latest) + 7
+      ['w2', { rowsPerSecond: null, lag: 5 }], // p3 not read yet
+      ['w3', { rowsPerSecond: null, lag: null }], // not running: nothing stale
+      ['w4', { rowsPerSecond: null, lag: null }],
+    ]),
   );
 });

@@ -11,6 +11,8 @@ import {
   producerSettingsOf,
   streamConfigOf,
   streamFormErrors,
+  streamFormOf,
+  streamSettingsOf,
   temporalColumns,
   withPace,
   withRate,
@@ -137,4 +139,44 @@ test('errors are reported on the field that caused them', () => {
 
   const speedless = { ...replay, speed: '0' };
   assert.ok(streamFormErrors(speedless, streamConfigOf(speedless, dataset, 1)).speed);
+});
+
+test('saved stream settings give back the form they were saved from', () => {
+  const forms: StreamForm[] = [
+    blank,
+    {
+      ...blank,
+      partitions: '8',
+      pace: 'rate',
+      rate: '500',
+      keyColumn: 'Plate ID',
+      partitioner: 'modulo',
+      shuffle: true,
+      seed: '7',
+      offset: '10',
+      limit: '1000',
+      timestamps: 'epoch-ms',
+      resume: true,
+    },
+    { ...blank, pace: 'replay', replayColumn: 'Day', speed: '60' },
+  ];
+  for (const form of forms) {
+    const saved = streamSettingsOf(form, dataset);
+    assert.equal('path' in saved || 'workers' in saved, false, 'kept apart from the form');
+    assert.deepEqual(streamFormOf(saved), form);
+  }
+  assert.deepEqual(streamSettingsOf(forms[1]!, dataset), {
+    inputTopic: 'in',
+    outputTopic: 'out',
+    partitions: 8,
+    ratePerSecond: 500,
+    keyColumn: 'Plate ID',
+    partitioner: 'modulo',
+    shuffle: true,
+    seed: 7,
+    offset: 10,
+    limit: 1000,
+    timestamps: 'epoch-ms',
+    resume: true,
+  });
 });

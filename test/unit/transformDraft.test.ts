@@ -9,6 +9,7 @@ import {
   newStep,
   presetDraft,
   referenceOfDraft,
+  savedDraft,
   specOfDraft,
   stepOfError,
   textOfValue,
@@ -62,5 +63,25 @@ describe('transform draft', () => {
     for (const value of [5, true, null, 'Lisbon', '5', 'two words']) {
       assert.deepEqual(valueOfText(textOfValue(value)), value);
     }
+  });
+
+  it('a saved transform comes back as the draft it was; a stale one falls back to the default', () => {
+    assert.equal(
+      referenceOfDraft(savedDraft('counts-per-minute:city', 'x')),
+      'counts-per-minute:city',
+    );
+    const spec = {
+      name: 'long-trips',
+      steps: [{ type: 'filter', field: 'km', op: 'gt', value: 5 }],
+    };
+    assert.deepEqual(referenceOfDraft(savedDraft(spec, 'nyc-parking-boroughs')), spec);
+    assert.equal(
+      referenceOfDraft(savedDraft('no-such-preset', 'nyc-parking-boroughs')),
+      'nyc-parking-boroughs',
+    );
+    assert.equal(
+      referenceOfDraft(savedDraft(undefined, 'nyc-parking-boroughs')),
+      'nyc-parking-boroughs',
+    );
   });
 });

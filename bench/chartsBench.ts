@@ -1,0 +1,280 @@
+// `npm run bench -- charts`: the live charts end to end. The 1M-row demo file streams at 50,000
+// rows/s through 2 workers (nyc-parking-boroughs) while the dashboard runs in headless Chromium
+// with the seed's box plot, a histogram and the throughput chart open. It reports:
+//   updates per second the page receives per chart (WebSocket frames, counted by Playwright);
+//   the page's frame times while updating (requestAnimationFrame deltas: p50, p95, p99);
+//   produce→render latency (p50, p99): when Plotly has drawn a chart (plotly_afterplot), the
+//     newest source.row it includes (data-newest-source-row) is looked up in the input topic,
+//     whose record timestamps the producer stamped when it sent each row;
+//   and, from the output records' timestamps (the worker's), the part after the workers;
+//   main-process CPU: the whole process, and the chart feed's share of a CPU profile of the
+//     main thread (main/charts plus kafkajs, which on that thread only the chart feed and the
+//     lag poller use).
+// A missed frame-time target prints where the page's time goes; a missed latency target, where
+// the main thread's time goes.
+import { Session } from 'node:inspector/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { ChartSpec, EventName, StreamProgress, WorkerInfo } from '../main/api/contract';
+import { StreamEngine } from '../main/api/streamEngine';
+import { readCommitted } from '../main/broker/committedTopicReader';
+import { startDashboardServer } from '../main/server/dashboardServer';
+import { builtRendererDir } from '../main/server/staticFiles';
+import { createLogger } from '../main/shared/logger';
+import { SOURCE_ROW_HEADER } from '../main/shared/sourceHeaders';
+import { benchBroker } from './benchBroker';
+import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
+import { figure, fmt, line } from './benchOutput';
+import { summariseCpuProfile } from './cpuProfileSummary';
+
+const ROWS = 1_000_000;
+const RATE = 50_000;
+const WORKERS = 2;
+const TARGET_UPDATES = 10;
+const TARGET_P95_FRAME_MS = 50;
+const TARGET_P99_LATENCY_MS = 250;
+/** how long to keep measuring after the producer is done while the workers catch up */
+const DRAIN_LIMIT_MS = 60_000;
+
+const HISTOGRAM: ChartSpec = {
+  id: 'bench-histogram',
+  type: 'histogram',
+  title: 'Temperatures',
+  x: 'Temperature',
+  window: { rows: 1000 },
+};
+
+/** Runs in the page before its scripts: frame deltas and every chart draw, while measuring. */
+const INSTRUMENT = `
+window.__bench = { measuring: false, frames: [], draws: [] };
+(function frame(last) {
+  requestAnimationFrame((now) => {
+    if (window.__bench.measuring && last !== undefined) window.__bench.frames.push(now - last);
+    frame(now);
+  });
+})();
+const hooked = new WeakSet();
+new MutationObserver(() => {
+  for (const element of document.querySelectorAll('.js-plotly-plot')) {
+    if (hooked.has(element) || typeof element.on !== 'function') continue;
+    hooked.add(element);
+    element.on('plotly_afterplot', () => {
+      if (!window.__bench.measuring) return;
+      const row = element.getAttribute('data-newest-source-row');
+      window.__bench.draws.push({
+        chart: element.getAttribute('data-testid'),
+        at: performance.timeOrigin + performance.now(),
+        row: row === null ? null : Number(row),
+      });
+    });
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+`;
+
+interface PageFigures {
+  frames: number[];
+  draws: { chart: string; at: number; row: number | null }[];
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export async function runChartsBench(): Promise<void> {
+  const file = await demoDataset(ROWS);
+  const broker = await benchBroker();
+  const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-bench-charts-'));
+  const logger = createLogger('bench', () => undefined);
+  const engine = new StreamEngine({ appDataDir, brokers: broker.brokers, logger });
+  const server = await startDashboardServer({
+    host: engine,
+    port: Number(process.env.PS_BENCH_PORT ?? 0),
+    staticDir: builtRendererDir(),
+    logger,
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    line(`broker: ${broker.description}`);
+    line(`${fmt(ROWS)} demo rows at ${fmt(RATE)} rows/s through ${WORKERS} workers\n`);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.addInitScript(INSTRUMENT);
+    const updates = new Map<string, number>();
+    let counting = false;
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        if (!counting) return;
+        const message = JSON.parse(payload.toString()) as { event?: EventName; payload?: unknown };
+        const chart =
+          message.event === 'chartData'
+            ? (message.payload as { id: string }).id
+            : message.event === 'pipelineRates'
+              ? 'pipeline-throughput'
+              : null;
+        if (chart) updates.set(chart, (updates.get(chart) ?? 0) + 1);
+      }),
+    );
+    await page.goto(server.url);
+    await page.getByText('Broker: external cluster').waitFor({ timeout: 120_000 });
+
+    let progress: StreamProgress | null = null;
+    let workers: WorkerInfo[] = [];
+    engine.subscribe((event, payload) => {
+      if (event === 'streamProgress') progress = payload as StreamProgress;
+      if (event === 'workers') workers = payload as WorkerInfo[];
+    });
+    const suffix = Date.now().toString(36);
+    const inputTopic = `bench-charts-in-${suffix}`;
+    const outputTopic = `bench-charts-out-${suffix}`;
+    await engine.handlers.startStream({
+      path: file,
+      inputTopic,
+      outputTopic,
+      partitions: 4,
+      workers: WORKERS,
+      ratePerSecond: RATE,
+      transform: 'nyc-parking-boroughs',
+    });
+    const { charts } = await engine.handlers.getSnapshot({});
+    await engine.handlers.setCharts({ charts: [...charts, HISTOGRAM] });
+
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+    const main = new Session();
+    main.connect();
+    await main.post('Profiler.enable');
+    await main.post('Profiler.start');
+    const cpuBefore = process.cpuUsage();
+    const started = Date.now();
+    counting = true;
+    await page.evaluate('window.__bench.measuring = true');
+
+    // until the producer is done and the workers have consumed every row (or the drain limit)
+    let doneAt: number | null = null;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const state = (progress as StreamProgress | null)?.state;
+      if (state === 'failed') throw new Error(`the stream failed: ${progress!.detail}`);
+      if (state !== 'done') continue;
+      doneAt ??= Date.now();
+      const consumed = workers.reduce((sum, worker) => sum + worker.rowsIn, 0);
+      if (consumed >= progress!.rowsAcked || Date.now() - doneAt > DRAIN_LIMIT_MS) break;
+    }
+
+    await page.evaluate('window.__bench.measuring = false');
+    counting = false;
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const { profile: mainProfile } = await main.post('Profiler.stop');
+    main.disconnect();
+    const { profile: pageProfile } = await cdp.send('Profiler.stop');
+    const measured = (await page.evaluate('window.__bench')) as PageFigures;
+
+    const profileDir = path.join(BENCH_DATA_DIR, 'profiles');
+    await mkdir(profileDir, { recursive: true });
+    const mainFile = path.join(profileDir, `charts-main-${suffix}.cpuprofile`);
+    const pageFile = path.join(profileDir, `charts-page-${suffix}.cpuprofile`);
+    await writeFile(mainFile, JSON.stringify(mainProfile));
+    await writeFile(pageFile, JSON.stringify(pageProfile));
+
+    line(`measured ${seconds.toFixed(1)} s (stream start to the workers' last row)`);
+    for (const [chart, count] of [...updates].sort()) {
+      const perSecond = count / seconds;
+      figure(
+        `updates received, ${chart}`,
+        `${perSecond.toFixed(1)}/s (${count})`,
+        perSecond <= TARGET_UPDATES,
+        `≤ ${TARGET_UPDATES}/s per chart`,
+      );
+    }
+
+    const frames = measured.frames;
+    const p95Frame = percentile(frames, 95);
+    figure('frames', `${fmt(frames.length)} (${(frames.length / seconds).toFixed(1)}/s)`);
+    figure('frame time p50', ms(percentile(frames, 50)));
+    figure(
+      'frame time p95',
+      ms(p95Frame),
+      p95Frame < TARGET_P95_FRAME_MS,
+      `< ${TARGET_P95_FRAME_MS} ms`,
+    );
+    figure('frame time p99', ms(percentile(frames, 99)));
+
+    const draws = measured.draws.filter((draw) => draw.row !== null && draw.chart !== null);
+    const wanted = new Set(draws.map((draw) => draw.row!));
+    // the producer's stamp (input record timestamp) and the worker's (output record timestamp)
+    const stamps = async (topic: string) => {
+      const at = new Map<number, number>();
+      await readCommitted(broker.brokers, topic, (_partition, message) => {
+        const row = Number(message.headers?.[SOURCE_ROW_HEADER]?.toString());
+        if (wanted.has(row)) at.set(row, Number(message.timestamp));
+      });
+      return at;
+    };
+    const producedAt = await stamps(inputTopic);
+    const outputAt = await stamps(outputTopic);
+    const since = (stamp: Map<number, number>) =>
+      draws.filter((draw) => stamp.has(draw.row!)).map((draw) => draw.at - stamp.get(draw.row!)!);
+    const latencies = since(producedAt);
+    const chartPath = since(outputAt);
+    const p99Latency = percentile(latencies, 99);
+    figure('draws of the output charts', fmt(draws.length));
+    figure('produce→render latency p50', ms(percentile(latencies, 50)));
+    figure(
+      'produce→render latency p99',
+      ms(p99Latency),
+      p99Latency < TARGET_P99_LATENCY_MS,
+      `< ${TARGET_P99_LATENCY_MS} ms`,
+    );
+    figure(
+      '  of which worker output→render (chart feed, WebSocket, Plotly) p50 / p99',
+      `${ms(percentile(chartPath, 50))} / ${ms(percentile(chartPath, 99))}`,
+    );
+
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    figure(
+      'main process CPU (all threads: producer, engine, chart feed)',
+      `${cpuSeconds.toFixed(1)} CPU-s, ${((100 * cpuSeconds) / seconds).toFixed(0)}% of a core`,
+    );
+    // the profile samples wall time on the main thread: its shares split the process's CPU
+    // only as an estimate (the producer's delivery threads are not in it)
+    const mainShares = summariseCpuProfile(mainFile, 10);
+    const share = (name: string) =>
+      mainShares.owners.find((owner) => owner.name.startsWith(name))?.percent ?? 0;
+    const busy = 100 - share('idle');
+    const feed = share('chart feed') + share('kafkajs');
+    figure(
+      'chart feed (main/charts + kafkajs) on the main thread',
+      `${((100 * feed) / busy).toFixed(0)}% of its busy samples ` +
+        `(main/charts ${share('chart feed').toFixed(1)}%, kafkajs ${share('kafkajs').toFixed(1)}% of all), ` +
+        `≈ ${((feed / busy) * cpuSeconds).toFixed(1)} CPU-s at most`,
+    );
+
+    if (!(p95Frame < TARGET_P95_FRAME_MS)) printProfile('the page', pageFile);
+    if (!(p99Latency < TARGET_P99_LATENCY_MS)) printProfile('the main thread', mainFile);
+  } finally {
+    await browser.close();
+    await server.close();
+    await engine.close();
+    await broker.stop();
+    await rm(appDataDir, { recursive: true, force: true });
+  }
+}
+
+function printProfile(where: string, file: string): void {
+  const { owners, functions } = summariseCpuProfile(file, 10);
+  line(`\nwhere ${where}'s time goes (${file}):`);
+  for (const owner of owners.slice(0, 8))
+    line(`  ${owner.percent.toFixed(1).padStart(5)}%  ${owner.name}`);
+  line('  busiest functions:');
+  for (const fn of functions) line(`  ${fn.percent.toFixed(1).padStart(5)}%  ${fn.name}`);
+}

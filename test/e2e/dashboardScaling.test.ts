@@ -1,0 +1,127 @@
+// End to end in headless Chromium, real broker and workers: what the page says at each moment of
+// a stream, and the slider while it runs. After Stream the state reads "starting: creating
+// topics…, starting 1 worker…"; paused shows paused with no rate or ETA; the slider takes the
+// pool 1 → 3 → 1 and the worker table and the per-worker rate chart follow; and nothing is
+// lost or doubled: every input row the NYC transform keeps is in the committed output exactly
+// once, by its source.row header. The expected rows come from the input topic and the borough
+// codes written out below, not from the transform.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { readCommitted } from '../../main/broker/committedTopicReader';
+import { openDashboardSession } from '../support/dashboardSession';
+import { uniqueName } from '../support/testBroker';
+
+const ROWS = 20_000;
+/** the county codes the Python pipeline mapped to a borough; every other row is dropped */
+const BOROUGH_CODES = new Set(
+  'BK K Kings ABX BX Bronx MN NY Q QN QNS QUEEN Qns R Rich ST'.split(' '),
+);
+
+async function waitForState(page: Page, state: string, timeout = 60_000): Promise<void> {
+  await page.locator(`[data-testid="stream-progress"][data-state="${state}"]`).waitFor({ timeout });
+}
+
+async function moveSlider(page: Page, key: 'ArrowRight' | 'ArrowLeft', times: number) {
+  await page.getByLabel('Worker processes').focus();
+  for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
+}
+
+/** source.row of every committed message of a topic, and the county of each (input rows). */
+async function sourceRows(brokers: string[], topic: string) {
+  const rows: { row: number; county: unknown }[] = [];
+  await readCommitted(brokers, topic, (_partition, message) => {
+    const row = Number(message.headers?.['source.row']?.toString());
+    const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
+    rows.push({ row, county: value['Violation County Name'] });
+  });
+  return rows;
+}
+
+test(
+  'the slider scales 1 → 3 → 1 while streaming, the page says what happens, nothing is lost',
+  { timeout: 420_000 },
+  async () => {
+    const session = await openDashboardSession('scaling');
+    const inputTopic = uniqueName('e2e-scale-in');
+    const outputTopic = uniqueName('e2e-scale-out');
+    try {
+      const { page, pageErrors, brokers } = session;
+      await page.getByLabel('Demo rows').fill(String(ROWS));
+      await page.getByRole('button', { name: 'Generate demo data' }).click();
+      await page.getByTestId('dataset-summary').waitFor({ timeout: 120_000 });
+      await page.getByLabel('Input topic').fill(inputTopic);
+      await page.getByLabel('Output topic').fill(outputTopic);
+      // 800 rows/s: 25 s of streaming, longer than the steps below take
+      await page.getByLabel('Rate (rows/s)').fill('800');
+      await page.getByLabel('Worker processes').focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getByLabel('Worker processes').inputValue(), '1');
+
+      await page.getByRole('button', { name: 'Stream', exact: true }).click();
+      await page
+        .getByTestId('stream-progress')
+        .getByText('starting: creating topics…, starting 1 worker…')
+        .waitFor({ timeout: 30_000 });
+      await waitForState(page, 'running');
+
+      const workerRows = page.getByTestId('workers-table').locator('tbody tr');
+      const perWorker = (names: string) =>
+        page.locator(`[data-testid="pipeline-workers"][data-series="${names}"]`);
+      await perWorker('worker1').waitFor();
+      assert.equal(await workerRows.count(), 1);
+
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await waitForState(page, 'paused');
+      const head = page.getByTestId('stream-progress').locator('.progress-head');
+      await head.getByText('paused: no rows are sent until Resume').waitFor();
+      const pausedText = (await head.textContent()) ?? '';
+      assert.doesNotMatch(pausedText, /rows\/s|ETA/, 'no stale rate or ETA while paused');
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await waitForState(page, 'running');
+
+      await moveSlider(page, 'ArrowRight', 2);
+      await perWorker('worker1,worker2,worker3').waitFor({ timeout: 90_000 });
+      assert.equal(await workerRows.count(), 3);
+      // the table's rate column fills for a running worker
+      await page
+        .getByTestId('workers-table')
+        .locator('td[data-column="rate"]')
+        .filter({ hasText: /^\d/ })
+        .first()
+        .waitFor();
+      assert.equal(await streamStateOf(page), 'running', 'scaled up while streaming');
+
+      await moveSlider(page, 'ArrowLeft', 2);
+      await perWorker('worker1').waitFor({ timeout: 90_000 });
+      assert.equal(await workerRows.count(), 1);
+
+      await waitForState(page, 'done', 180_000);
+      const input = await sourceRows(brokers, inputTopic);
+      assert.equal(input.length, ROWS, 'every row was produced');
+      const expected = input
+        .filter(({ county }) => typeof county === 'string' && BOROUGH_CODES.has(county))
+        .map(({ row }) => row)
+        .sort((a, b) => a - b);
+      assert.ok(expected.length > 0 && expected.length < ROWS, 'the transform drops some rows');
+
+      // the workers finish the last rows after the producer is done
+      let output: number[] = [];
+      for (let attempt = 0; attempt < 60 && output.length < expected.length; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2000));
+        output = (await sourceRows(brokers, outputTopic)).map(({ row }) => row);
+      }
+      output.sort((a, b) => a - b);
+      assert.equal(output.length, expected.length, 'no row lost or doubled');
+      assert.deepEqual(output, expected);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await session.close();
+    }
+  },
+);
+
+async function streamStateOf(page: Page): Promise<string | null> {
+  return page.getByTestId('stream-progress').getAttribute('data-state');
+}
