@@ -46,7 +46,11 @@ export async function ensureWindowTopics(
  * Waits until every partition of the topics has a leader. kafkajs' own wait gives up at once
  * when a KRaft broker has not learned of a topic it just created (UNKNOWN_TOPIC_OR_PARTITION).
  */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForLeaders(
+  admin: Admin,
+  topics: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

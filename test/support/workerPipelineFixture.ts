@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafka } from '../../main/broker/kafkaClient';
 import { createLogger } from '../../main/shared/logger';
+import { readGroupCounts } from '../../main/worker/committedTallies';
 import {
   WorkerSupervisor,
   type WorkerSupervisorOptions,
@@ -393,4 +394,43 @@ export function assertNoWorkerLeft(fixture: Fixture): void {
   const left = [...fixture.pids].filter(isAlive);
   for (const pid of left) process.kill(pid, 'SIGKILL');
   assert.deepEqual(left, [], 'worker processes left running');
+}
+
+/** The counts the oracle gives for rows [0, total): rows in, rows out, rows dropped. */
+export function expectedCounts(total: number): {
+  rowsIn: number;
+  rowsOut: number;
+  rowsDropped: number;
+} {
+  let rowsOut = 0;
+  for (let index = 0; index < total; index += 1) if (expectedOutput(index) !== null) rowsOut += 1;
+  return { rowsIn: total, rowsOut, rowsDropped: total - rowsOut };
+}
+
+/**
+ * The counts a user reads agree with the oracle for rows [0, total): the group's committed
+ * totals in the counters topic, and those the supervisor gathered from the workers' /stats
+ * (given the workers a few polls to report partitions that changed hands).
+ */
+export async function assertCountsExact(
+  fixture: Fixture,
+  supervisor: WorkerSupervisor,
+  total: number,
+): Promise<void> {
+  const expected = expectedCounts(total);
+  const pick = ({ rowsIn, rowsOut, rowsDropped }: typeof expected) => ({
+    rowsIn,
+    rowsOut,
+    rowsDropped,
+  });
+  const committed = await readGroupCounts(fixture.kafka, fixture.admin, fixture.group);
+  assert.deepEqual(pick(committed), expected, 'the committed counters topic');
+  const deadline = Date.now() + 15_000;
+  while (
+    JSON.stringify(pick(supervisor.committedCounts())) !== JSON.stringify(expected) &&
+    Date.now() < deadline
+  ) {
+    await sleep(250);
+  }
+  assert.deepEqual(pick(supervisor.committedCounts()), expected, "the workers' /stats");
 }
