@@ -91,6 +91,8 @@ export async function ensureCountersTopic(
             configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
           },
         ],
+        // kafkajs' own wait fails at once while a KRaft broker has not learned of the topic
+        waitForLeaders: false,
       })
       .catch((error: unknown) => {
         // two workers starting together may both create: the loser's TOPIC_ALREADY_EXISTS is fine

@@ -36,7 +36,7 @@ export async function ensureWindowTopics(
   ].filter(({ topic }) => !existing.has(topic));
   if (missing.length === 0) return;
   // two workers starting together may both create: the loser's TOPIC_ALREADY_EXISTS is fine
-  await admin.createTopics({ topics: missing }).catch((error: unknown) => {
+  await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((error: unknown) => {
     if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
   });
   await waitForLeaders(admin, [names.repartition, names.changelog]);

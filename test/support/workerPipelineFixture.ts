@@ -117,6 +117,7 @@ async function createTopics(
       { topic: input, numPartitions: PARTITIONS },
       { topic: output, numPartitions: PARTITIONS, configEntries: outputConfig },
     ],
+    waitForLeaders: false,
   });
   // kafkajs' waitForLeaders fails at once while the broker has not learned of a new topic yet
   await waitFor(
