@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafka } from '../../main/broker/kafkaClient';
 import { createLogger } from '../../main/shared/logger';
-import { readGroupCounts } from '../../main/worker/committedTallies';
+import { countersTopicName, readGroupCounts } from '../../main/worker/committedTallies';
 import {
   WorkerSupervisor,
   type WorkerSupervisorOptions,
@@ -175,6 +175,15 @@ function rowMessages(from: number, to: number) {
   return messages;
 }
 
+/**
+ * An idempotent producer: a request retried after a partial failure (a partition of a new topic
+ * whose leader the broker is still electing) must not write its rows twice, or the oracle's
+ * "every row once" would be wrong about the input itself.
+ */
+function inputProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+}
+
 /** Produces rows [from, to) with key = row index, partition = index % 4 and the source headers. */
 export async function produceRows(
   kafka: Kafka,
@@ -182,7 +191,7 @@ export async function produceRows(
   from: number,
   to: number,
 ): Promise<void> {
-  const producer = kafka.producer();
+  const producer = inputProducer(kafka);
   await producer.connect();
   try {
     await producer.send({ topic, messages: rowMessages(from, to), acks: -1 });
@@ -208,7 +217,7 @@ export class RowFeed {
     pauseMs: number,
     onChunk: (index: number) => Promise<void> | void = () => undefined,
   ): Promise<number> {
-    this.producer = this.kafka.producer();
+    this.producer = inputProducer(this.kafka);
     await this.producer.connect();
     try {
       for (let i = 0; i < chunks; i += 1) {
@@ -384,7 +393,7 @@ export function isAlive(pid: number): boolean {
 export async function tearDown(fixture: Fixture, supervisor: WorkerSupervisor): Promise<void> {
   await supervisor.stop();
   await fixture.admin
-    .deleteTopics({ topics: [fixture.input, fixture.output] })
+    .deleteTopics({ topics: [fixture.input, fixture.output, countersTopicName(fixture.group)] })
     .catch(() => undefined);
   await fixture.admin.disconnect();
   await rm(fixture.baseDir, { recursive: true, force: true });
