@@ -196,9 +196,9 @@ export interface WorkerInfo {
   port: number;
   dataDir: string;
   state: WorkerState;
-  /** input rows this worker has consumed */
+  /** input rows this worker's processes committed, as they last reported since they started */
   rowsIn: number;
-  /** output rows it has produced */
+  /** output rows they committed, likewise */
   rowsOut: number;
   restarts: number;
   partitions: number[];

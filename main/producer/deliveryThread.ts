@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import { useClusterSecurity } from '../broker/clusterSecurity';
 import { createKafka } from '../broker/kafkaClient';
-import { createLogger, type Logger } from '../shared/logger';
+import { filterKafkaLog, KAFKA_RETRIABLE_RULES, type KafkaLogRule } from '../shared/kafkaLogFilter';
+import { createLogger } from '../shared/logger';
 import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import { innermost } from './deliveryErrors';
 import {
@@ -44,6 +45,16 @@ let queue: Promise<void> = Promise.resolve();
 /** the first failed send: later batches are not sent */
 let earlierFailure: SerializedError | null = null;
 
+/**
+ * kafkajs warns that bounded retries may break exactly-once; a failed run here is recovered
+ * with --resume, which skips what was delivered, so the warning would only mislead. Conditions
+ * kafkajs retries by itself are one info line.
+ */
+const PRODUCER_LOG_RULES: readonly KafkaLogRule[] = [
+  { pattern: /Limiting retries for the idempotent producer/, level: 'debug' },
+  ...KAFKA_RETRIABLE_RULES,
+];
+
 port.on('message', (message: ToDeliveryThread) => {
   queue = queue.then(() => handle(message));
 });
@@ -56,7 +67,7 @@ async function handle(message: ToDeliveryThread): Promise<void> {
       producer = createKafka({
         brokers: config.brokers,
         clientId: 'parquet-streamer-producer',
-        logger: withoutRetryLimitNotice(createLogger('producer.kafka')),
+        logger: filterKafkaLog(createLogger('producer.kafka'), PRODUCER_LOG_RULES),
         // a send reconnects with the client's retries, and gives the batch up when they run
         // out: they must outlast a broker restart, not the default ~25 s
         retries: RECONNECT_RETRIES,
@@ -186,20 +197,5 @@ function serialize(error: unknown): SerializedError {
     message: inner.message ?? outer?.message ?? String(error),
     type: inner.type,
     retriable: inner.retriable,
-  };
-}
-
-/**
- * kafkajs warns that bounded retries may break exactly-once; a failed run here is recovered
- * with --resume, which skips what was delivered, so the warning would only mislead.
- */
-function withoutRetryLimitNotice(logger: Logger): Logger {
-  return {
-    ...logger,
-    warn: (message, fields) => {
-      if (!message.includes('Limiting retries for the idempotent producer')) {
-        logger.warn(message, fields);
-      }
-    },
   };
 }

@@ -8,12 +8,13 @@ import { StreamSession } from '../api/streamSession';
 import { readCommitted } from '../broker/committedTopicReader';
 import { withAdmin } from '../broker/topicAdmin';
 import { ParquetDataset } from '../parquet/parquetDataset';
-import { addTally, type Row, type StepTally } from '../pipelines/pipeline';
+import type { Row, StepTally } from '../pipelines/pipeline';
 import { loadTransform, type LoadedTransform } from '../pipelines/transformSource';
 import { latestWindowResults } from '../pipelines/windowOperator';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
+import { readGroupCountsAt, stepsBetween } from '../worker/committedTallies';
 import { windowTopicNames } from '../worker/windowTopics';
 import { computeExpectedOutput } from './expectedOutput';
 import { RowDigests, type DigestComparison } from './rowDigests';
@@ -46,7 +47,7 @@ export interface RunProgress {
 
 export interface RunSummary {
   transform: string;
-  /** what each step did in the workers (committed transactions; restarted workers excluded) */
+  /** what each step did in the workers: the group's committed counts over this run */
   workerSteps: StepTally;
   rowsProduced: number;
   rowsOut: number;
@@ -88,6 +89,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
   let rowsProduced = 0;
   let workerSteps: StepTally = loaded.transform.newTally();
   try {
+    const countsBefore = await readGroupCountsAt(options.brokers, session.group);
     const produced = new Promise<StreamProgress>((resolve) => {
       session.on('progress', (progress: StreamProgress) => {
         rowsProduced = progress.rowsAcked;
@@ -115,7 +117,11 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
         rowsCommitted,
       }),
     );
-    workerSteps = await workersTally(session, loaded.transform.newTally());
+    workerSteps = stepsBetween(
+      countsBefore,
+      await readGroupCountsAt(options.brokers, session.group),
+      loaded.transform.newTally(),
+    );
   } finally {
     await session.close();
   }
@@ -180,16 +186,6 @@ async function checkOutput(
       emitsUpdates,
     ),
   };
-}
-
-/** The per-step counts the workers publish on /stats, added up. */
-async function workersTally(session: StreamSession, total: StepTally): Promise<StepTally> {
-  for (const worker of session.workers()) {
-    const response = await fetch(`http://127.0.0.1:${worker.port}/stats`).catch(() => null);
-    const stats = (await response?.json().catch(() => null)) as { steps?: StepTally } | null;
-    if (stats?.steps) addTally(total, stats.steps);
-  }
-  return total;
 }
 
 function sourceRow(message: KafkaMessage): number {

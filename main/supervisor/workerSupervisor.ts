@@ -2,6 +2,9 @@
 // worker used to be. Each worker gets its own data dir (<baseDir>/worker<N>) and web port; the
 // supervisor learns how they are doing from their /stats endpoint rather than guessing, restarts
 // crashed ones with backoff, and emits 'workers' (WorkerInfo[]) at most ~4 times a second.
+// Each worker's rows are what its processes reported since they started (a killed process's
+// last moments are missing); the group's totals that agree with the output topic are the
+// committed totals per partition the workers report (committedCounts).
 import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -14,6 +17,8 @@ import { createLogger, type Logger, type LogLevel } from '../shared/logger';
 import { TrailingThrottle } from '../shared/trailingThrottle';
 import { WORKER_EXIT } from '../worker/runWorker';
 import { workerArguments } from '../worker/workerOptions';
+import { addCounts, zeroCounts, type CommittedCounts } from '../worker/committedTallies';
+import type { PartitionCounts } from '../worker/transactionalProcessor';
 import type { WorkerStatsDocument } from '../worker/workerReport';
 import { allocatePort } from './portAllocator';
 import {
@@ -117,6 +122,8 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   private portAllocation: Promise<unknown> = Promise.resolve();
   private lastEmitted = '';
   private stopped = false;
+  /** per consumed partition, the latest committed totals any worker reported */
+  private readonly committed = new Map<string, PartitionCounts>();
 
   constructor(private readonly options: WorkerSupervisorOptions) {
     super();
@@ -125,6 +132,18 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
     this.slotChanges.setMaxListeners(0);
     this.pollTimer = setInterval(() => this.pollAll(), options.pollIntervalMs ?? 1_000);
     this.pollTimer.unref();
+  }
+
+  /**
+   * The group's committed totals: per partition, the latest report of whichever worker held it
+   * (totals only grow, so the one with the most transactions), added up. A killed worker's
+   * partitions are reported again by their next owner, which restores them from the counters
+   * topic; so once the workers have caught up these equal the committed output exactly.
+   */
+  committedCounts(): CommittedCounts {
+    let total = zeroCounts();
+    for (const counts of this.committed.values()) total = addCounts(total, counts);
+    return total;
   }
 
   workers(): WorkerInfo[] {
@@ -433,6 +452,11 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
       if (slot.child !== child || stats.pid !== child.pid) return;
       slot.current = { rowsIn: stats.rowsIn, rowsOut: stats.rowsOut };
       slot.partitions = stats.partitions;
+      for (const counts of stats.committed ?? []) {
+        const key = `${counts.topic}\u0000${counts.partition}`;
+        const known = this.committed.get(key);
+        if (!known || counts.transactions >= known.transactions) this.committed.set(key, counts);
+      }
       if (slot.state !== 'stopping') {
         slot.state =
           stats.status === 'consuming'

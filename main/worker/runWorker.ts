@@ -98,7 +98,7 @@ export async function runWorker(
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }
-  logger.info('stopped', { lifetime: worker.stats.lifetime });
+  logger.info('stopped', { sinceStart: worker.stats.sinceStart });
   return exitCode;
 }
 

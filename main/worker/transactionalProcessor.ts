@@ -14,6 +14,12 @@
 // its changelog after the partition is claimed (so no earlier owner's transaction is still
 // open) and again after an aborted transaction, so the operator never undoes anything.
 //
+// Counts. Each transaction also carries the consumed partition's running totals to the group's
+// counters topic (committedTallies.ts), restored the same way after a claim or an abort, so the
+// counts a user reads are those of the committed output whoever crashed. A worker claims every
+// partition it is assigned as soon as it joins, so a partition whose input has all been
+// processed still shows its totals under its new owner.
+//
 // Fencing. kafkajs speaks the pre-KIP-447 protocol: TxnOffsetCommit carries no group generation,
 // so the broker accepts an offset commit from a member the group has already expelled. A worker
 // frozen past its session timeout (SIGSTOP, a long GC, a suspended laptop) would, once resumed,
@@ -59,7 +65,15 @@ import type {
   WindowStage,
   WindowState,
 } from '../pipelines/pipeline';
-import { readChangelogPartition } from './changelogReader';
+import { readChangelogPartition, readCommittedPartitions } from './changelogReader';
+import {
+  addCounts,
+  countersTopicName,
+  ensureCountersTopic,
+  latestCounts,
+  zeroCounts,
+  type CommittedCounts,
+} from './committedTallies';
 import { PartitionProducers, type PartitionClaim } from './partitionProducers';
 import type { Service } from './service';
 import {
@@ -136,6 +150,22 @@ export interface WindowPartition {
   openWindows: number;
   stateBytes: number;
 }
+
+/** The committed totals of one partition this worker holds. */
+export interface PartitionCounts extends CommittedCounts {
+  topic: string;
+  partition: number;
+}
+
+/** A claimed partition's committed totals, valid for the claim they were restored under. */
+interface HeldCounts {
+  claim: PartitionClaim;
+  counts: Promise<CommittedCounts>;
+  /** the counts once known */
+  settled: CommittedCounts | null;
+}
+
+const heldKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** One batch's records to write, and its counts for the stats. */
 interface BatchWork {
@@ -219,11 +249,15 @@ export class TransactionalProcessor implements Service {
   private readonly windowTopics: WindowTopicNames | null;
   /** window state per repartition partition, valid for the claim it was restored under */
   private readonly windowStates = new Map<number, { claim: PartitionClaim; state: WindowState }>();
+  /** `<group>-counters`: each consumed partition's committed totals */
+  private readonly countersTopic: string;
+  private readonly held = new Map<string, HeldCounts>();
 
   constructor(private readonly options: ProcessorOptions) {
     this.windowTopics = options.transform.window
       ? windowTopicNames(options.group, options.transform.name)
       : null;
+    this.countersTopic = countersTopicName(options.group);
   }
 
   /** true once the consumer has joined the group and holds an assignment */
@@ -250,6 +284,18 @@ export class TransactionalProcessor implements Service {
       }));
   }
 
+  /** The committed totals of the partitions this worker holds and has restored, in order. */
+  committedCounts(): PartitionCounts[] {
+    const result: PartitionCounts[] = [];
+    for (const [topic, partitions] of Object.entries(this.currentAssignment)) {
+      for (const partition of partitions) {
+        const counts = this.held.get(heldKey(topic, partition))?.settled;
+        if (counts) result.push({ topic, partition, ...counts });
+      }
+    }
+    return result.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
   async start(): Promise<void> {
     const { kafka, logger, group, inputTopic, outputTopic, sessionTimeoutMs } = this.options;
     await this.checkTopics();
@@ -273,6 +319,11 @@ export class TransactionalProcessor implements Service {
       this.joined = true;
       logger.info('joined group', { group, assignment: payload.memberAssignment });
       void producers.retainOnly(payload.memberAssignment);
+      for (const key of this.held.keys()) {
+        const [topic, partition] = key.split('\u0000') as [string, string];
+        if (!payload.memberAssignment[topic]?.includes(Number(partition))) this.held.delete(key);
+      }
+      void this.claimAssigned(producers, payload.memberAssignment);
     });
     consumer.on(consumer.events.REBALANCING, () => logger.info('group is rebalancing', { group }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -287,6 +338,8 @@ export class TransactionalProcessor implements Service {
     });
     await admin.connect();
     if (this.windowTopics) await ensureWindowTopics(admin, this.windowTopics, inputTopic);
+    const [input] = (await admin.fetchTopicMetadata({ topics: [inputTopic] })).topics;
+    await ensureCountersTopic(admin, this.countersTopic, input?.partitions.length ?? 1);
     await consumer.connect();
     await consumer.subscribe({
       topics: this.windowTopics ? [inputTopic, this.windowTopics.repartition] : [inputTopic],
@@ -369,9 +422,22 @@ export class TransactionalProcessor implements Service {
         ? await this.windowWork(claim, messages, tally)
         : this.rowWork(messages, tally);
     const nextOffset = BigInt(batch.lastOffset()) + 1n;
+    const counted = addCounts(await this.countsOf(claim), {
+      rowsIn: work.rowsIn,
+      rowsOut: work.rowsOut,
+      rowsDropped: work.dropped,
+      transactions: 1,
+      steps: tally,
+    });
     const transaction = await claim.producer.transaction();
     try {
       for (const send of work.sends) if (send.messages.length > 0) await transaction.send(send);
+      await transaction.send({
+        topic: this.countersTopic,
+        messages: [
+          { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
+        ],
+      });
       await transaction.sendOffsets({
         consumerGroupId: group,
         topics: [
@@ -384,6 +450,8 @@ export class TransactionalProcessor implements Service {
       await transaction.commit();
     } catch (error) {
       stats.record({ aborts: 1 });
+      // read the committed totals again: a failed commit may have completed after all
+      this.held.delete(heldKey(batch.topic, batch.partition));
       // the window state took the batch in: rebuild it from the changelog next time
       if (batch.topic === this.windowTopics?.repartition) this.windowStates.delete(batch.partition);
       await this.abort(claim, transaction, error);
@@ -402,12 +470,83 @@ export class TransactionalProcessor implements Service {
       throw error;
     }
     claim.nextOffset = nextOffset;
+    this.held.set(heldKey(batch.topic, batch.partition), {
+      claim,
+      counts: Promise.resolve(counted),
+      settled: counted,
+    });
     resolveOffset(batch.lastOffset());
     stats.record(
       { rowsIn: work.rowsIn, rowsOut: work.rowsOut, rowsDropped: work.dropped, transactions: 1 },
       tally,
     );
     await heartbeat();
+  }
+
+  /**
+   * Claims the partitions of a new assignment and restores their committed totals in one read,
+   * so /stats shows them before (or without) another batch. A failure here is retried by the
+   * first batch of the partition.
+   */
+  private async claimAssigned(
+    producers: PartitionProducers,
+    assignment: Record<string, number[]>,
+  ): Promise<void> {
+    try {
+      const claims = await Promise.all(
+        Object.entries(assignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => producers.claim(topic, partition)),
+        ),
+      );
+      const fresh = claims.filter(
+        (claim) => this.held.get(heldKey(claim.topic, claim.partition))?.claim !== claim,
+      );
+      if (fresh.length > 0) await Promise.all(this.restoreCounts(fresh));
+    } catch (error) {
+      this.options.logger.debug('could not claim the assigned partitions yet', {
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** The claimed partition's committed totals, restored the first time after a claim or abort. */
+  private countsOf(claim: PartitionClaim): Promise<CommittedCounts> {
+    const held = this.held.get(heldKey(claim.topic, claim.partition));
+    if (held && held.claim === claim) return held.counts;
+    return this.restoreCounts([claim])[0]!;
+  }
+
+  /**
+   * Reads the claims' counters partitions to their end, read_committed. Each claim fenced every
+   * earlier writer of its partition, so the latest record of its key is final.
+   */
+  private restoreCounts(claims: PartitionClaim[]): Promise<CommittedCounts>[] {
+    const read = readCommittedPartitions(
+      this.options.kafka,
+      this.admin!,
+      this.countersTopic,
+      claims.map((claim) => claim.partition),
+    );
+    return claims.map((claim) => {
+      const key = heldKey(claim.topic, claim.partition);
+      const zero = zeroCounts(this.options.transform.newTally());
+      const held: HeldCounts = {
+        claim,
+        counts: read.then((entries) => {
+          const saved = latestCounts(entries.get(claim.partition) ?? []).get(claim.topic);
+          return saved ? addCounts(zero, saved) : zero;
+        }),
+        settled: null,
+      };
+      this.held.set(key, held);
+      held.counts.then(
+        (counts) => (held.settled = counts),
+        () => {
+          if (this.held.get(key) === held) this.held.delete(key);
+        },
+      );
+      return held.counts;
+    });
   }
 
   /** An input batch: the row steps, to the output topic or, before a window, to repartition. */

@@ -36,7 +36,7 @@ export async function ensureWindowTopics(
   ].filter(({ topic }) => !existing.has(topic));
   if (missing.length === 0) return;
   // two workers starting together may both create: the loser's TOPIC_ALREADY_EXISTS is fine
-  await admin.createTopics({ topics: missing }).catch((error: unknown) => {
+  await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((error: unknown) => {
     if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
   });
   await waitForLeaders(admin, [names.repartition, names.changelog]);
@@ -46,7 +46,11 @@ export async function ensureWindowTopics(
  * Waits until every partition of the topics has a leader. kafkajs' own wait gives up at once
  * when a KRaft broker has not learned of a topic it just created (UNKNOWN_TOPIC_OR_PARTITION).
  */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForLeaders(
+  admin: Admin,
+  topics: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -1,5 +1,5 @@
-// One worker: the tree of services that replaces a Faust worker process — data dir lock,
-// stats kept in the data dir, the HTTP port, and the exactly-once stream processor.
+// One worker: the tree of services that replaces a Faust worker process — data dir lock, the
+// HTTP port and the exactly-once stream processor — and its counts since start.
 import { EventEmitter } from 'node:events';
 import { createKafka } from '../broker/kafkaClient';
 import { logLevel } from '../broker/kafkajs';
@@ -39,7 +39,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       logger: withoutExpectedNoise(logger.child('kafka')),
       level: options.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
     });
-    this.stats = new WorkerStats(options.dataDir, transform.newTally(), logger.child('stats'));
+    this.stats = new WorkerStats(transform.newTally());
     this.web = new WorkerWebServer(
       options.webHost,
       options.webPort,
@@ -62,12 +62,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     });
     this.services = new ServiceTree(
       'worker',
-      [
-        new DataDirLock(options.dataDir, logger.child('lock')),
-        this.stats,
-        this.web,
-        this.processor,
-      ],
+      [new DataDirLock(options.dataDir, logger.child('lock')), this.web, this.processor],
       logger,
     );
   }
@@ -96,7 +91,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       transform: this.transform.name,
       phase: this.phase(),
       sinceStart: { ...this.stats.sinceStart },
-      lifetime: { ...this.stats.lifetime },
+      committed: this.processor.committedCounts(),
       steps: this.stats.steps,
       windows: this.processor.windowPartitions(),
       assignment: this.processor.assignment(),

@@ -1,8 +1,10 @@
 // What a worker publishes about itself over HTTP: the /stats document (which the supervisor
-// reads) and the /metrics families. Pure functions of the worker's state.
+// reads) and the /metrics families. Pure functions of the worker's state. Two kinds of counts:
+// this process's since it started (gone with it), and the committed totals of the partitions it
+// holds, which survive any crash (committedTallies.ts): the group's totals are their sum.
 import type { StepCounter, StepTally } from '../pipelines/pipeline';
 import type { MetricFamily } from './prometheusText';
-import type { WindowPartition } from './transactionalProcessor';
+import type { PartitionCounts, WindowPartition } from './transactionalProcessor';
 import type { WorkerCounters } from './workerStats';
 
 /** starting: not yet a consuming group member; consuming: in the group; stopping: leaving. */
@@ -18,7 +20,8 @@ export interface WorkerSnapshot {
   transform: string;
   phase: WorkerPhase;
   sinceStart: WorkerCounters;
-  lifetime: WorkerCounters;
+  /** the committed totals of each partition held, whoever processed it */
+  committed: PartitionCounts[];
   /** the transform's per-step counts since start, committed transactions only */
   steps: StepTally;
   /** window steps: open windows and state size per repartition partition held */
@@ -28,6 +31,7 @@ export interface WorkerSnapshot {
   uptimeSeconds: number;
 }
 
+/** The top-level counts are this worker process's since it started. */
 export interface WorkerStatsDocument extends WorkerCounters {
   workerId: string;
   pid: number;
@@ -36,15 +40,15 @@ export interface WorkerStatsDocument extends WorkerCounters {
   inputTopic: string;
   outputTopic: string;
   transform: string;
-  /** per step, in step order: rows in, out, dropped, errors and late since start */
+  /** per step, in step order: rows in, out, dropped, errors and late, this process since start */
   steps: StepCounter[];
   /** window steps: open windows and state bytes per partition this worker holds */
   windows: WindowPartition[];
   /** assigned partitions of the input topic */
   partitions: number[];
   uptimeSeconds: number;
-  /** totals over the data dir's lifetime, across restarts */
-  lifetime: WorkerCounters;
+  /** committed totals of each partition this worker holds (input and repartition topics), across every worker and crash */
+  committed: PartitionCounts[];
 }
 
 export function statsDocument(snapshot: WorkerSnapshot): WorkerStatsDocument {
@@ -61,11 +65,19 @@ export function statsDocument(snapshot: WorkerSnapshot): WorkerStatsDocument {
     windows: snapshot.windows.map((partition) => ({ ...partition })),
     partitions: [...(snapshot.assignment[snapshot.inputTopic] ?? [])].sort((a, b) => a - b),
     uptimeSeconds: Math.round(snapshot.uptimeSeconds * 1000) / 1000,
-    lifetime: { ...snapshot.lifetime },
+    committed: snapshot.committed.map((counts) => ({
+      ...counts,
+      steps: counts.steps.map((counter) => ({ ...counter })),
+    })),
   };
 }
 
 const STEP_COUNTS = ['in', 'out', 'dropped', 'errors', 'late'] as const;
+const COMMITTED_COUNTS = [
+  ['in', 'rowsIn'],
+  ['out', 'rowsOut'],
+  ['dropped', 'rowsDropped'],
+] as const;
 
 export function metricFamilies(snapshot: WorkerSnapshot): MetricFamily[] {
   const worker = { worker: snapshot.workerId };
@@ -79,33 +91,48 @@ export function metricFamilies(snapshot: WorkerSnapshot): MetricFamily[] {
   return [
     counter(
       'parquet_streamer_worker_rows_in_total',
-      'Input rows consumed in committed transactions.',
+      'Input rows in transactions this worker process committed since it started.',
       counts.rowsIn,
     ),
     counter(
       'parquet_streamer_worker_rows_out_total',
-      'Output rows produced in committed transactions.',
+      'Output rows in transactions this worker process committed since it started.',
       counts.rowsOut,
     ),
     counter(
       'parquet_streamer_worker_rows_dropped_total',
-      'Input rows the transform dropped.',
+      'Input rows the transform dropped in transactions this worker process committed since it started.',
       counts.rowsDropped,
     ),
     counter(
       'parquet_streamer_worker_transactions_total',
-      'Committed transactions.',
+      'Transactions this worker process committed since it started.',
       counts.transactions,
     ),
-    counter('parquet_streamer_worker_aborts_total', 'Aborted transactions.', counts.aborts),
+    counter(
+      'parquet_streamer_worker_aborts_total',
+      'Transactions this worker process aborted since it started.',
+      counts.aborts,
+    ),
     {
       name: 'parquet_streamer_worker_step_rows_total',
-      help: 'Rows per transform step in committed transactions, by what became of them (in, out, dropped, errors, late).',
+      help: 'Rows per transform step in transactions this worker process committed since it started, by what became of them (in, out, dropped, errors, late).',
       type: 'counter',
       samples: snapshot.steps.flatMap((step) =>
         STEP_COUNTS.map((count) => ({
           labels: { ...worker, step: String(step.step), type: step.type, count },
           value: step[count],
+        })),
+      ),
+    },
+    {
+      name: 'parquet_streamer_partition_committed_rows',
+      help: 'Committed totals of each partition this worker holds, whoever processed it (in, out, dropped); summed over the group they equal the output topic.',
+      type: 'gauge',
+      samples: snapshot.committed.flatMap((counts) =>
+        COMMITTED_COUNTS.map(([count, field]) => ({
+          labels: { ...worker, topic: counts.topic, partition: String(counts.partition), count },
+          value: counts[field],
         })),
       ),
     },

@@ -1,5 +1,5 @@
-// Broker restarts while a paced stream runs: the producer rides out several of them and ends
-// with every row in the topic exactly once; a stop while the broker is gone ends within its
+// Broker restarts while a stream runs: the producer rides out one at full speed and several in a
+// paced stream, and ends with every row in the topic exactly once; a stop while the broker is gone ends within its
 // grace period, and --resume then delivers the rest exactly once. The test timeouts are the
 // bounds a hang would break. Runs its own throwaway broker (the shared one must not restart).
 import assert from 'node:assert/strict';
@@ -88,6 +88,29 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
   assert.ok(condition(), what);
 }
+
+it(
+  'survives a broker restart in a stream at full speed with every row delivered exactly once',
+  { timeout: 4 * 60_000 },
+  async () => {
+    const local = broker as LocalBroker;
+    const topic = uniqueName('restart');
+    const producer = producerFor(topic, { ratePerSecond: 25_000 });
+    let acked = 0;
+    producer.on('progress', (event: ProduceProgress) => (acked = event.rowsAcked));
+    const running = producer.run();
+    await until(() => acked >= 8_000, 'the stream got going before the restart');
+    await local.stop();
+    const ackedWhileDown = acked;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await local.start();
+    const summary = await running;
+    assert.ok(ackedWhileDown < ROWS, 'the restart happened mid-stream');
+    assert.equal(summary.rowsFailed, 0);
+    assert.equal(summary.rowsAcked, ROWS);
+    assertEveryRowOnce(await rowCounts(topic));
+  },
+);
 
 it(
   'rides out three broker restarts mid-stream with every row delivered exactly once',

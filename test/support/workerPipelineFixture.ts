@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafka } from '../../main/broker/kafkaClient';
 import { createLogger } from '../../main/shared/logger';
+import { countersTopicName, readGroupCounts } from '../../main/worker/committedTallies';
 import {
   WorkerSupervisor,
   type WorkerSupervisorOptions,
@@ -116,6 +117,7 @@ async function createTopics(
       { topic: input, numPartitions: PARTITIONS },
       { topic: output, numPartitions: PARTITIONS, configEntries: outputConfig },
     ],
+    waitForLeaders: false,
   });
   // kafkajs' waitForLeaders fails at once while the broker has not learned of a new topic yet
   await waitFor(
@@ -173,6 +175,15 @@ function rowMessages(from: number, to: number) {
   return messages;
 }
 
+/**
+ * An idempotent producer: a request retried after a partial failure (a partition of a new topic
+ * whose leader the broker is still electing) must not write its rows twice, or the oracle's
+ * "every row once" would be wrong about the input itself.
+ */
+function inputProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+}
+
 /** Produces rows [from, to) with key = row index, partition = index % 4 and the source headers. */
 export async function produceRows(
   kafka: Kafka,
@@ -180,7 +191,7 @@ export async function produceRows(
   from: number,
   to: number,
 ): Promise<void> {
-  const producer = kafka.producer();
+  const producer = inputProducer(kafka);
   await producer.connect();
   try {
     await producer.send({ topic, messages: rowMessages(from, to), acks: -1 });
@@ -206,7 +217,7 @@ export class RowFeed {
     pauseMs: number,
     onChunk: (index: number) => Promise<void> | void = () => undefined,
   ): Promise<number> {
-    this.producer = this.kafka.producer();
+    this.producer = inputProducer(this.kafka);
     await this.producer.connect();
     try {
       for (let i = 0; i < chunks; i += 1) {
@@ -382,7 +393,7 @@ export function isAlive(pid: number): boolean {
 export async function tearDown(fixture: Fixture, supervisor: WorkerSupervisor): Promise<void> {
   await supervisor.stop();
   await fixture.admin
-    .deleteTopics({ topics: [fixture.input, fixture.output] })
+    .deleteTopics({ topics: [fixture.input, fixture.output, countersTopicName(fixture.group)] })
     .catch(() => undefined);
   await fixture.admin.disconnect();
   await rm(fixture.baseDir, { recursive: true, force: true });
@@ -393,4 +404,43 @@ export function assertNoWorkerLeft(fixture: Fixture): void {
   const left = [...fixture.pids].filter(isAlive);
   for (const pid of left) process.kill(pid, 'SIGKILL');
   assert.deepEqual(left, [], 'worker processes left running');
+}
+
+/** The counts the oracle gives for rows [0, total): rows in, rows out, rows dropped. */
+export function expectedCounts(total: number): {
+  rowsIn: number;
+  rowsOut: number;
+  rowsDropped: number;
+} {
+  let rowsOut = 0;
+  for (let index = 0; index < total; index += 1) if (expectedOutput(index) !== null) rowsOut += 1;
+  return { rowsIn: total, rowsOut, rowsDropped: total - rowsOut };
+}
+
+/**
+ * The counts a user reads agree with the oracle for rows [0, total): the group's committed
+ * totals in the counters topic, and those the supervisor gathered from the workers' /stats
+ * (given the workers a few polls to report partitions that changed hands).
+ */
+export async function assertCountsExact(
+  fixture: Fixture,
+  supervisor: WorkerSupervisor,
+  total: number,
+): Promise<void> {
+  const expected = expectedCounts(total);
+  const pick = ({ rowsIn, rowsOut, rowsDropped }: typeof expected) => ({
+    rowsIn,
+    rowsOut,
+    rowsDropped,
+  });
+  const committed = await readGroupCounts(fixture.kafka, fixture.admin, fixture.group);
+  assert.deepEqual(pick(committed), expected, 'the committed counters topic');
+  const deadline = Date.now() + 15_000;
+  while (
+    JSON.stringify(pick(supervisor.committedCounts())) !== JSON.stringify(expected) &&
+    Date.now() < deadline
+  ) {
+    await sleep(250);
+  }
+  assert.deepEqual(pick(supervisor.committedCounts()), expected, "the workers' /stats");
 }

@@ -13,7 +13,17 @@ const snapshot: WorkerSnapshot = {
   transform: 'nyc-parking-boroughs',
   phase: 'consuming',
   sinceStart: { rowsIn: 10, rowsOut: 7, rowsDropped: 3, transactions: 2, aborts: 1 },
-  lifetime: { rowsIn: 110, rowsOut: 77, rowsDropped: 33, transactions: 12, aborts: 1 },
+  committed: [
+    {
+      topic: 'parking',
+      partition: 1,
+      rowsIn: 110,
+      rowsOut: 77,
+      rowsDropped: 33,
+      transactions: 12,
+      steps: [{ step: 1, type: 'map', in: 110, out: 77, dropped: 33, errors: 0, late: 0 }],
+    },
+  ],
   steps: [
     { step: 1, type: 'map', in: 10, out: 7, dropped: 2, errors: 1, late: 0 },
     { step: 2, type: 'select', in: 7, out: 7, dropped: 0, errors: 0, late: 0 },
@@ -44,7 +54,17 @@ test('the stats document carries the counters, sorted input partitions and uptim
     windows: [{ partition: 1, openWindows: 3, stateBytes: 420 }],
     partitions: [1, 3],
     uptimeSeconds: 12.346,
-    lifetime: { rowsIn: 110, rowsOut: 77, rowsDropped: 33, transactions: 12, aborts: 1 },
+    committed: [
+      {
+        topic: 'parking',
+        partition: 1,
+        rowsIn: 110,
+        rowsOut: 77,
+        rowsDropped: 33,
+        transactions: 12,
+        steps: [{ step: 1, type: 'map', in: 110, out: 77, dropped: 33, errors: 0, late: 0 }],
+      },
+    ],
   });
 });
 
@@ -76,6 +96,10 @@ test('metrics have HELP and TYPE lines and labelled samples', () => {
   assert.match(
     text,
     /^parquet_streamer_worker_step_rows_total\{worker="worker1",step="2",type="select",count="in"\} 7$/m,
+  );
+  assert.match(
+    text,
+    /^parquet_streamer_partition_committed_rows\{worker="worker1",topic="parking",partition="1",count="out"\} 77$/m,
   );
   assert.ok(text.endsWith('\n'));
   const counters = text.match(/^# TYPE \S+ counter$/gm) ?? [];

@@ -18,7 +18,7 @@ function snapshotWith(phase: WorkerSnapshot['phase']): WorkerSnapshot {
     transform: 'nyc-parking-boroughs',
     phase,
     sinceStart: { rowsIn: 5, rowsOut: 4, rowsDropped: 1, transactions: 1, aborts: 0 },
-    lifetime: { rowsIn: 5, rowsOut: 4, rowsDropped: 1, transactions: 1, aborts: 0 },
+    committed: [],
     steps: [],
     windows: [],
     assignment: phase === 'consuming' ? { in: [0, 2] } : {},
