@@ -32,6 +32,9 @@ export interface InputRecords {
   read(onRecord: (partition: number, row: Row | null) => void): Promise<void>;
 }
 
+/** rows the local window step takes at a time */
+const SLICE_ROWS = 10_000;
+
 function windowStep(loaded: LoadedTransform): WindowStepSpec | null {
   const stage = loaded.transform.window;
   return stage ? (loaded.spec.steps[stage.tallyIndex] as WindowStepSpec) : null;
@@ -53,9 +56,22 @@ export async function computeExpectedWindows(
   const stage = transform.window!;
   const operator = createWindowOperator(windowStep(loaded)!);
   const tally = transform.newTally();
+  const state = operator.emptyState(input.partitions);
   const streamTimes = new Map<number, number>();
-  const rows: Row[] = [];
-  const sources: (SourceTime | null)[] = [];
+  const results: Row[] = [];
+  let rows: Row[] = [];
+  let sources: (SourceTime | null)[] = [];
+  // in slices, to bound memory: a window the slices so far closed gets no later row, as every
+  // later row of a partition is late against that partition's stream time (docs/windows.md)
+  const flush = () => {
+    const batch = operator.process(state, rows, nowMs, tally[stage.tallyIndex]!, {
+      rows: sources,
+      progress: [],
+    });
+    results.push(...batch.results);
+    rows = [];
+    sources = [];
+  };
   let rowsIn = 0;
   await input.read((partition, row) => {
     rowsIn += 1;
@@ -73,12 +89,9 @@ export async function computeExpectedWindows(
       rows.push(output);
       sources.push(streamTime === undefined ? null : { partition, streamTime });
     }
+    if (rows.length >= SLICE_ROWS) flush();
   });
-  const state = operator.emptyState(input.partitions);
-  const { results } = operator.process(state, rows, nowMs, tally[stage.tallyIndex]!, {
-    rows: sources,
-    progress: [],
-  });
+  flush();
   const latest = latestWindowResults(
     [...results, ...operator.openResults(state)],
     operator.keyFields,

@@ -14,6 +14,7 @@ import * as arrow from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { readCommitted } from '../../main/broker/committedTopicReader';
 import { writeDemoDataset } from '../../main/parquet/demoDataset';
+import { murmur2, toPositive } from '../../main/producer/murmur2';
 import { ParquetDataset } from '../../main/parquet/parquetDataset';
 import { RowCodec } from '../../main/parquet/rowCodec';
 import { SOURCE_ROW_HEADER } from '../../main/shared/sourceHeaders';
@@ -25,10 +26,19 @@ const cli = path.resolve(__dirname, '..', '..', 'main', 'cli', 'main.js');
 const PARKING_ROWS = 3_000;
 const SENSOR_ROWS = 2_000;
 const SENSORS = ['alpha', 'beta', 'gamma'];
+const SITES = ['north', 'east', 'south', 'west'];
 const BASE = Date.UTC(2024, 0, 1);
 let dir = '';
 let parking = '';
 let sensors = '';
+
+/**
+ * The input partition of row i out of 4: run keys a row by its number, and Kafka's default
+ * partitioner hashes the key (murmur2, checked against the Java client in partitioner.test.ts).
+ */
+function partitionOf(i: number): number {
+  return toPositive(murmur2(Buffer.from(String(i), 'utf8'))) % 4;
+}
 
 /** the generated sensor file's row i, as the test reasons about it */
 function sensorRow(i: number) {
@@ -36,6 +46,8 @@ function sensorRow(i: number) {
     // one row a second, every tenth two minutes back
     ts: BASE + i * 1000 - (i % 10 === 9 ? 120_000 : 0),
     sensor: i % 17 === 0 ? null : SENSORS[i % 3]!,
+    // each site's rows all go to one input partition of 4
+    site: SITES[partitionOf(i)]!,
     reading: ((i * 7) % 50) / 2,
   };
 }
@@ -49,6 +61,10 @@ async function writeSensorFile(file: string): Promise<void> {
     ),
     sensor: arrow.vectorFromArray(
       rows.map((row) => row.sensor),
+      new arrow.Utf8(),
+    ),
+    site: arrow.vectorFromArray(
+      rows.map((row) => row.site),
       new arrow.Utf8(),
     ),
     reading: arrow.vectorFromArray(
@@ -203,7 +219,10 @@ test('counts-per-minute:sensor on a generated file: per sensor, the counts of al
   assert.match(result.stdout, /: 4 keys, 0 missing, 0 different, 0 unexpected\n/);
 });
 
-test('an event-time window over rows out of order in 4 partitions: exactly the rows late in their own partition are refused, exit 0', async () => {
+// Each site's rows come from one input partition, so a window partition hears from the other
+// three only through progress markers: without them no window of a site would ever close, and
+// run's check of the final flags would fail.
+test('an event-time window over rows out of order in 4 partitions: exactly the rows late in their own partition are refused, windows closed by all partitions, exit 0', async () => {
   const spec = path.join(dir, 'sensor-minutes.json');
   await writeFile(
     spec,
@@ -215,7 +234,7 @@ test('an event-time window over rows out of order in 4 partitions: exactly the r
           time: { field: 'ts' },
           size: '1m',
           grace: '30s',
-          key: ['sensor'],
+          key: ['site'],
           aggregates: [
             { op: 'count', as: 'rows' },
             { op: 'sum', field: 'reading', as: 'total' },
@@ -238,19 +257,47 @@ test('an event-time window over rows out of order in 4 partitions: exactly the r
     output,
   ]);
   assert.equal(result.code, 0, result.stderr + result.stdout);
-  // by hand: rows go round-robin, so row i's partition last saw row i − 4, 4 s before row i; the
-  // 200 rows i ≡ 9 (mod 10) are 120 s back, their window ends ≤ 60 s back, + 30 s grace: late
-  assert.match(result.stdout, /\n200 rows came later than the window's grace period/);
+  // by hand, partition by partition in row order: a row is late when its 1-minute window's end
+  // + 30 s is at most its partition's highest time so far; a window is final when its end + 30 s
+  // is at most the lowest of the partitions' last highest times
+  const highest = [-Infinity, -Infinity, -Infinity, -Infinity];
+  const windows = new Set<string>();
+  let late = 0;
   let rows = 0;
   let total = 0;
-  for (const row of (await latestWindows(output, 'sensor')).values()) {
-    rows += row.rows as number;
-    total += row.total as number;
+  for (let i = 0; i < SENSOR_ROWS; i++) {
+    const { ts, site, reading } = sensorRow(i);
+    const partition = partitionOf(i);
+    highest[partition] = Math.max(highest[partition]!, ts);
+    const end = Math.floor(ts / 60_000) * 60_000 + 60_000;
+    if (end + 30_000 <= highest[partition]!) late += 1;
+    else {
+      rows += 1;
+      total += reading;
+      windows.add(`${new Date(end - 60_000).toISOString()} ${JSON.stringify(site)}`);
+    }
   }
-  let expectedTotal = 0;
-  for (let i = 0; i < SENSOR_ROWS; i++) if (i % 10 !== 9) expectedTotal += sensorRow(i).reading;
-  assert.equal(rows, SENSOR_ROWS - 200);
-  assert.equal(total, expectedTotal);
+  const lowest = Math.min(...highest);
+  const final = [...windows].filter((id) => Date.parse(id.slice(0, 24)) + 90_000 <= lowest);
+  // every tenth row, 120 s back, is late unless its partition had no row in the 90 s before it
+  assert.ok(late > 150 && late <= 200, `late ${late}`);
+  assert.match(
+    result.stdout,
+    new RegExp(`\\n${late} rows came later than the window's grace period`),
+  );
+  const committed = await latestWindows(output, 'site');
+  assert.deepEqual([...committed.keys()].sort(), [...windows].sort());
+  let committedRows = 0;
+  let committedTotal = 0;
+  const committedFinal: string[] = [];
+  for (const [id, row] of committed) {
+    committedRows += row.rows as number;
+    committedTotal += row.total as number;
+    if (row.final === true) committedFinal.push(id);
+  }
+  assert.equal(committedRows, rows);
+  assert.equal(committedTotal, total);
+  assert.deepEqual(committedFinal.sort(), final.sort());
 });
 
 test('a filter + derive spec on a generated file: every kept row once by source.row, as computed by hand, exit 0', async () => {
@@ -278,9 +325,15 @@ test('a filter + derive spec on a generated file: every kept row once by source.
   assert.equal(result.code, 0, result.stderr + result.stdout);
   const expected = new Map<number, Row>();
   for (let i = 0; i < SENSOR_ROWS; i++) {
-    const { ts, sensor, reading } = sensorRow(i);
+    const { ts, sensor, site, reading } = sensorRow(i);
     if (reading >= 10 && sensor !== null)
-      expected.set(i, { ts: new Date(ts).toISOString(), sensor, reading, doubled: reading * 2 });
+      expected.set(i, {
+        ts: new Date(ts).toISOString(),
+        sensor,
+        site,
+        reading,
+        doubled: reading * 2,
+      });
   }
   const actual = new Map<number, Row>();
   const twice: number[] = [];
