@@ -16,6 +16,9 @@ import {
   type RowStep,
 } from '../../main/pipelines/rowSteps';
 import { linearQuantile, numericValue } from '../../main/pipelines/windowAggregates';
+import { createWindowOperator } from '../../main/pipelines/windowOperator';
+import { windowStepSchema } from '../../main/pipelines/windowSpec';
+import { InputError } from '../../main/shared/errors';
 import type { CastStep, FilterStep } from '../../main/pipelines/transformSpec';
 
 /** what a step makes of a row: its output, or the message of the row error it raises */
@@ -71,6 +74,18 @@ describe('filter conditions at their edges', () => {
     assert.equal(
       outcome(filter({ field: 's', op: 'starts-with', value: 5 }), { s: '5a' }),
       'error: "s" is text "5a"; "starts-with" needs text',
+    );
+  });
+
+  it('an ordering against null holds for no row; booleans do not order', () => {
+    const overNull = filter({ field: 't', op: 'gt', value: null });
+    assert.deepEqual(
+      [5, null, 'x'].map((t) => outcome(overNull, { t })),
+      [null, null, null],
+    );
+    assert.equal(
+      outcome(filter({ field: 'b', op: 'gt', value: false }), { b: true }),
+      'error: "b" is boolean true; "gt" compares it with boolean false',
     );
   });
 
@@ -240,5 +255,75 @@ describe('window aggregates at their edges', () => {
     assert.equal(linearQuantile([0.1, 0.4], 0.75), 0.325);
     // [0.1, 0.7] at q 0.5: t exactly 0.5 takes b − d·0.5 = 0.39999999999999997 (a + d·0.5: 0.4)
     assert.equal(linearQuantile([0.1, 0.7], 0.5), 0.39999999999999997);
+  });
+});
+
+describe('window state entries at their edges', () => {
+  // count, sum, mean, min and quantiles of v, no key: one window at 2016-07-01T00:00Z
+  const operator = createWindowOperator(
+    windowStepSchema.parse({
+      type: 'window',
+      time: { field: 'time' },
+      size: '10m',
+      aggregates: [
+        { op: 'count', as: 'rows' },
+        { op: 'sum', field: 'v', as: 'sum' },
+        { op: 'mean', field: 'v', as: 'mean' },
+        { op: 'min', field: 'v', as: 'min' },
+        { op: 'quantiles', field: 'v', as: 'box' },
+      ],
+    }),
+  );
+  const KEY = '2016-07-01T00:00:00.000Z []';
+  const entry = (state: unknown[]): [string, string] => [
+    KEY,
+    JSON.stringify({ start: Date.UTC(2016, 6, 1), key: [], state }),
+  ];
+  const VALID: unknown[] = [3, [6], [3, [6]], 1, [1, 2, 3]];
+
+  it('the state written holds quantile values sorted, whatever their arrival order', () => {
+    const state = operator.emptyState();
+    const rows = [3, 1, 2].map((v) => ({ time: '2016-07-01T00:01:00Z', v }));
+    const { changes } = operator.process(state, rows, 0, {
+      step: 1,
+      type: 'window',
+      in: 0,
+      out: 0,
+      dropped: 0,
+      errors: 0,
+      late: 0,
+    });
+    assert.deepEqual(changes[0], entry(VALID));
+    assert.equal(operator.restore([entry(VALID)]).openWindows, 1);
+  });
+
+  it('a state of the wrong shape for any aggregate is refused', () => {
+    const wrong: [index: number, state: unknown][] = [
+      [0, -1],
+      [0, 1.5],
+      [0, '3'],
+      [1, 6],
+      [1, ['6']],
+      [2, [3]],
+      [2, [3, [6], 0]],
+      [2, ['3', [6]]],
+      [2, [-1, [6]]],
+      [2, [3, 6]],
+      [2, [3, ['6']]],
+      [3, '1'],
+      [4, ['1']],
+      [4, 5],
+    ];
+    for (const [index, state] of wrong) {
+      const states = [...VALID];
+      states[index] = state;
+      assert.throws(
+        () => operator.restore([entry(states)]),
+        (error: unknown) => error instanceof InputError && error.message.includes(KEY),
+        JSON.stringify(states),
+      );
+    }
+    // an empty min is null, an empty sum no partials
+    assert.equal(operator.restore([entry([0, [], [0, []], null, []])]).openWindows, 1);
   });
 });
