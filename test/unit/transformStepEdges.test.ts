@@ -198,6 +198,13 @@ describe('a module function', () => {
     );
     assert.equal(
       outcome(
+        step((row) => [row, null]),
+        { a: 1 },
+      ),
+      `error: the module returned a list holding something other than rows${tail}`,
+    );
+    assert.equal(
+      outcome(
         step(() => [[{ a: 1 }]]),
         { a: 1 },
       ),
