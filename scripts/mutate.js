@@ -1,5 +1,6 @@
-// `npm run mutate -- <codec|codec-all|partitioners|pacers>`: StrykerJS over one module group (see
-// stryker.config.mjs). The Parquet corpus is passed by path, as the sandbox is not a checkout.
+// `npm run mutate -- <group>`: StrykerJS over one module group (codec, codec-all, partitioners,
+// pacers, transform, transform-all; see stryker.config.mjs). The Parquet corpus is passed by
+// path, as the sandbox is not a checkout.
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
@@ -7,7 +8,7 @@ const path = require('node:path');
 const group = process.argv[2];
 if (!group) {
   console.error(
-    'error: name a module group — npm run mutate -- codec|codec-all|partitioners|pacers',
+    'error: name a module group — npm run mutate -- codec|codec-all|partitioners|pacers|transform|transform-all',
   );
   process.exit(2);
 }

@@ -58,23 +58,41 @@ export interface WindowBatchResult {
   changes: [key: string, value: string | null][];
 }
 
+/** An input partition and how far its event time had come (the highest seen so far). */
+export interface SourceTime {
+  partition: number;
+  streamTime: number;
+}
+
+/** Where a batch's rows came from, for an event-time window fed by several input partitions. */
+export interface BatchSources {
+  /** per row, in the order of the rows: its input partition and that one's stream time, row included */
+  rows: readonly (SourceTime | null)[];
+  /** input partitions' stream times from progress markers (batches that sent no row here) */
+  progress: readonly SourceTime[];
+}
+
 /**
  * Tumbling or hopping windows per key over event time or processing time. `process` mutates the
  * state; after an aborted transaction the worker rebuilds the partition's state from its
- * changelog, so the operator never has to undo anything.
+ * changelog, so the operator never has to undo anything. A state made for `sources` input
+ * partitions (event time only) closes a window once every one of them has passed it.
  */
 export interface WindowOperator {
   /** the fields whose values make up a row's window key */
   readonly keyFields: readonly string[];
-  emptyState(): WindowState;
+  /** the event time of a row the step would aggregate; null for an error row or processing time */
+  eventTime(row: Row): number | null;
+  emptyState(sources?: number): WindowState;
   /** a partition's state rebuilt from its changelog entries, oldest first (last value wins) */
-  restore(entries: Iterable<[key: string, value: string | null]>): WindowState;
+  restore(entries: Iterable<[key: string, value: string | null]>, sources?: number): WindowState;
   /** adds one batch of one partition; nowMs is processing time */
   process(
     state: WindowState,
     rows: readonly Row[],
     nowMs: number,
     tally: StepCounter,
+    sources?: BatchSources,
   ): WindowBatchResult;
 }
 

@@ -1,15 +1,33 @@
 // Tumbling and hopping windows per key over event time or processing time: the WindowOperator a
-// window step runs as. Each input partition has its own state, handed out as changelog entries
-// (one per open window and key, plus the partition's stream time) that `restore` rebuilds it from.
-// docs/windows.md describes the semantics.
+// window step runs as. Each partition the step reads has its own state, handed out as changelog
+// entries (one per open window and key, plus stream time) that `restore` rebuilds it from. Fed by
+// several input partitions (through the repartition topic), event time is kept per input
+// partition: a row is late only against its own input partition's stream time, and a window
+// closes once every input partition has passed it (the lowest of their stream times, Kafka
+// Streams' and Flink's rule), so which rows count does not depend on how the partitions
+// interleave. docs/windows.md describes the semantics.
 import { InputError } from '../shared/errors';
-import type { Row, StepCounter, WindowBatchResult, WindowOperator, WindowState } from './pipeline';
+import type {
+  BatchSources,
+  Row,
+  StepCounter,
+  WindowBatchResult,
+  WindowOperator,
+  WindowState,
+} from './pipeline';
 import { createAggregator, type AggregateState } from './windowAggregates';
 import { parseDuration, type WindowStepSpec } from './windowSpec';
 import { eventTimeMs, isoText, windowStarts, windowsInRange } from './windowTime';
 
 /** changelog key of the partition's stream time (window entries start with an ISO date) */
 export const STREAM_TIME_ENTRY = 'stream-time';
+
+/** changelog key of one input partition's stream time, in a state fed by several: `stream-time 3` */
+export function sourceTimeEntry(partition: number): string {
+  return `${STREAM_TIME_ENTRY} ${partition}`;
+}
+
+const SOURCE_TIME_ENTRY = /^stream-time (0|[1-9][0-9]{0,8})$/;
 
 /** more windows per row than this (a size far longer than its hop) is surely a mistake */
 const MAX_WINDOWS_PER_ROW = 1000;
@@ -26,17 +44,45 @@ interface WindowCell {
 }
 
 class PartitionWindows implements WindowState {
-  /** the highest event time seen (processing time: the latest nowMs); null before any row */
+  /**
+   * The time windows close by: the highest event time seen (processing time: the latest nowMs),
+   * or with input partitions the lowest of their stream times; null before any row (before every
+   * input partition has one)
+   */
   streamTime: number | null = null;
+  /** each input partition's stream time, when the state is fed by `sources` of them */
+  readonly sourceTimes = new Map<number, number>();
   /** open windows by start, then by key JSON */
   readonly windows = new Map<number, Map<string, WindowCell>>();
   /** open (window, key) pairs: one changelog entry each */
   openWindows = 0;
   windowBytes = 0;
-  streamTimeBytes = 0;
+  /** UTF-8 bytes of each stream-time entry */
+  readonly timeBytes = new Map<string, number>();
+
+  /** @param sources input partitions feeding the state; null: one stream */
+  constructor(readonly sources: number | null) {}
+
   /** UTF-8 bytes of the live changelog entries (keys and values) */
   get sizeBytes(): number {
-    return this.windowBytes + this.streamTimeBytes;
+    let bytes = this.windowBytes;
+    for (const size of this.timeBytes.values()) bytes += size;
+    return bytes;
+  }
+
+  /** the lowest stream time of the input partitions 0 … sources − 1, null while one has none */
+  lowestSourceTime(): number | null {
+    let lowest = Infinity;
+    for (let partition = 0; partition < this.sources!; partition++) {
+      const time = this.sourceTimes.get(partition);
+      if (time === undefined) return null;
+      lowest = Math.min(lowest, time);
+    }
+    return lowest === Infinity ? null : lowest;
+  }
+
+  setTimeEntry(key: string, value: string): void {
+    this.timeBytes.set(key, Buffer.byteLength(key) + Buffer.byteLength(value));
   }
 
   cell(start: number, keyText: string): WindowCell | undefined {
@@ -190,33 +236,64 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
     return values;
   }
 
+  function eventTime(row: Row): number | null {
+    if (timeField === null) return null;
+    const time = eventTimeMs(row[timeField]);
+    return time !== null && windowsInRange(time, sizeMs) && readRow(row) !== null ? time : null;
+  }
+
+  /** Raises input partitions' stream times; the stream-time entries that moved, by partition. */
+  function advanceSources(
+    windows: PartitionWindows,
+    sourceTime: { partition: number; streamTime: number },
+    moved: Set<number>,
+  ): void {
+    const { partition, streamTime } = sourceTime;
+    if (streamTime <= (windows.sourceTimes.get(partition) ?? -Infinity)) return;
+    windows.sourceTimes.set(partition, streamTime);
+    moved.add(partition);
+  }
+
   function process(
     state: WindowState,
     rows: readonly Row[],
     nowMs: number,
     tally: StepCounter,
+    sources?: BatchSources,
   ): WindowBatchResult {
     const windows = own(state);
+    const perSource = windows.sources !== null;
     const streamTimeBefore = windows.streamTime;
+    const movedSources = new Set<number>();
     // processing time never runs backwards, even if a restored partition's clock was ahead
     const processingTime = Math.max(nowMs, windows.streamTime ?? -Infinity);
     if (timeField === null) windows.streamTime = processingTime;
     const touched = new Set<WindowCell>();
     tally.in += rows.length;
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
       const time = timeField === null ? processingTime : eventTimeMs(row[timeField]);
       const values = time !== null && windowsInRange(time, sizeMs) ? readRow(row) : null;
-      if (time === null || values === null) {
+      // with input partitions, a row must say which one it came from
+      const source = perSource ? (sources?.rows[index] ?? null) : null;
+      if (time === null || values === null || (perSource && source === null)) {
         tally.errors += 1;
         continue;
       }
-      const streamTime = Math.max(time, windows.streamTime ?? -Infinity);
-      windows.streamTime = streamTime;
+      let streamTime: number;
+      if (source === null) {
+        streamTime = Math.max(time, windows.streamTime ?? -Infinity);
+        windows.streamTime = streamTime;
+      } else {
+        // late or not by its own input partition's order; closed windows stay closed
+        streamTime = Math.max(time, source.streamTime);
+        advanceSources(windows, { partition: source.partition, streamTime }, movedSources);
+      }
       const key = keyFields.map((field) => row[field] ?? null);
       const keyText = JSON.stringify(key);
       let landed = false;
       for (const start of windowStarts(time, sizeMs, hopMs)) {
         if (isClosed(start, streamTime)) continue;
+        if (streamTimeBefore !== null && isClosed(start, streamTimeBefore)) continue;
         let cell = windows.cell(start, keyText);
         if (cell === undefined) {
           cell = { start, key, keyText, states: aggregators.map((a) => a.empty()), bytes: 0 };
@@ -231,6 +308,11 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
         landed = true;
       }
       if (!landed) tally.late += 1;
+    }
+    if (perSource) {
+      for (const progress of sources?.progress ?? [])
+        advanceSources(windows, progress, movedSources);
+      windows.streamTime = windows.lowestSourceTime();
     }
 
     const streamTime = windows.streamTime;
@@ -259,31 +341,51 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
         changes.push([key, value]);
       } else changes.push([key, null]);
     }
-    if (streamTime !== null && streamTime !== streamTimeBefore) {
+    if (perSource) {
+      for (const partition of [...movedSources].sort((a, b) => a - b)) {
+        const key = sourceTimeEntry(partition);
+        const value = String(windows.sourceTimes.get(partition));
+        windows.setTimeEntry(key, value);
+        changes.push([key, value]);
+      }
+    } else if (streamTime !== null && streamTime !== streamTimeBefore) {
       const value = String(streamTime);
-      windows.streamTimeBytes = Buffer.byteLength(STREAM_TIME_ENTRY) + Buffer.byteLength(value);
+      windows.setTimeEntry(STREAM_TIME_ENTRY, value);
       changes.push([STREAM_TIME_ENTRY, value]);
     }
     return { results, changes };
   }
 
-  function restore(entries: Iterable<[key: string, value: string | null]>): WindowState {
+  /** input partitions feeding a state: only event time keeps them apart */
+  function sourceCount(sources: number | undefined): number | null {
+    return sources === undefined || timeField === null ? null : sources;
+  }
+
+  function restore(
+    entries: Iterable<[key: string, value: string | null]>,
+    sources?: number,
+  ): WindowState {
     const latest = new Map<string, string | null>();
     for (const [key, value] of entries) latest.set(key, value);
-    const windows = new PartitionWindows();
+    const windows = new PartitionWindows(sourceCount(sources));
     for (const [key, value] of latest) {
       if (value === null) continue;
-      if (key === STREAM_TIME_ENTRY) {
+      const source = SOURCE_TIME_ENTRY.exec(key);
+      if (key === STREAM_TIME_ENTRY || source !== null) {
         const streamTime = Number(value);
         if (value.trim() === '' || !Number.isFinite(streamTime)) throw notOurs(key);
-        windows.streamTime = streamTime;
-        windows.streamTimeBytes = Buffer.byteLength(key) + Buffer.byteLength(value);
+        // a state kept per input partition is not one kept for one stream, nor the reverse
+        if ((source !== null) !== (windows.sources !== null)) throw notOurs(key);
+        if (source === null) windows.streamTime = streamTime;
+        else windows.sourceTimes.set(Number(source[1]), streamTime);
+        windows.setTimeEntry(key, value);
         continue;
       }
       const cell = decode(key, value);
       if (cell === null) throw notOurs(key);
       windows.add(cell);
     }
+    if (windows.sources !== null) windows.streamTime = windows.lowestSourceTime();
     return windows;
   }
 
@@ -293,7 +395,8 @@ export function createWindowOperator(spec: WindowStepSpec): WindowStepOperator {
 
   return {
     keyFields,
-    emptyState: () => new PartitionWindows(),
+    eventTime,
+    emptyState: (sources?: number) => new PartitionWindows(sourceCount(sources)),
     restore,
     process,
     openResults,

@@ -1,7 +1,8 @@
 // The whole pipeline headless, then proof that it delivered: a stream session (topics, N
 // workers, the producer) on the given cluster, a wait until the workers have committed every
 // input row, and a check of the committed output against the transform computed locally over
-// the same file. What `parquet-streamer run` does.
+// the same file (an event-time window: over the input topic's records, partition by partition).
+// What `parquet-streamer run` does.
 import type { KafkaMessage } from 'kafkajs';
 import type { StreamProgress } from '../api/contract';
 import { StreamSession } from '../api/streamSession';
@@ -16,9 +17,16 @@ import type { Logger } from '../shared/logger';
 import { SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import { readGroupCountsAt, stepsBetween } from '../worker/committedTallies';
 import { windowTopicNames } from '../worker/windowTopics';
-import { computeExpectedOutput } from './expectedOutput';
+import type { WindowStepSpec } from '../pipelines/windowSpec';
+import {
+  computeExpectedOutput,
+  computeExpectedWindows,
+  windowsByEventTime,
+  type ExpectedOutput,
+  type InputRecords,
+} from './expectedOutput';
 import { RowDigests, type DigestComparison } from './rowDigests';
-import { compareWindows, type WindowComparison } from './windowComparison';
+import { compareWindowCounts, compareWindows, type WindowComparison } from './windowComparison';
 
 export interface PipelineRunOptions {
   path: string;
@@ -70,6 +78,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     inputFields: dataset.fields().map((field) => field.name),
   });
   const outputStart = await endOffsets(options.brokers, options.outputTopic);
+  const inputStart = await endOffsets(options.brokers, options.inputTopic);
   const session = new StreamSession({
     config: {
       path: options.path,
@@ -131,7 +140,9 @@ export async function runPipeline(options: PipelineRunOptions): Promise<RunSumma
     rowsTotal: rowsProduced,
     rowsCommitted: rowsProduced,
   });
-  const expected = await computeExpectedOutput(options.path, loaded);
+  const expected = windowsByEventTime(loaded)
+    ? await computeExpectedWindows(loaded, await inputRecords(options, inputStart))
+    : await computeExpectedOutput(options.path, loaded);
   const { rowsOut, rows, windows } = await checkOutput(options, loaded, outputStart, expected);
   const differences = rows
     ? rows.missing + rows.duplicated + rows.different
@@ -155,7 +166,7 @@ async function checkOutput(
   options: PipelineRunOptions,
   loaded: LoadedTransform,
   from: Map<number, string>,
-  expected: Awaited<ReturnType<typeof computeExpectedOutput>>,
+  expected: ExpectedOutput,
 ): Promise<{ rowsOut: number; rows: DigestComparison | null; windows: WindowComparison | null }> {
   let rowsOut = 0;
   const actualRows = expected.perRow ? new RowDigests(expected.perRow.size) : null;
@@ -173,19 +184,49 @@ async function checkOutput(
   if (expected.perRow && actualRows)
     return { rowsOut, rows: expected.perRow.compare(actualRows), windows: null };
   const keyFields = loaded.transform.window?.operator.keyFields ?? [];
-  const emitsUpdates = loaded.spec.steps.some(
-    (step) => step.type === 'window' && step.emit === 'update',
+  const step = loaded.spec.steps[loaded.transform.window?.tallyIndex ?? -1] as WindowStepSpec;
+  const latest = latestWindowResults(windowRows, keyFields);
+  const windows = windowsByEventTime(loaded)
+    ? compareWindows(expected.windows ?? [], latest, keyFields, step.emit === 'update')
+    : compareWindowCounts(
+        expected.windows ?? [],
+        latest,
+        keyFields,
+        step.aggregates.filter((aggregate) => aggregate.op === 'count').map(({ as }) => as),
+      );
+  return { rowsOut, rows: null, windows };
+}
+
+/** The input topic's records from where this run began, partition by partition in order. */
+async function inputRecords(
+  options: PipelineRunOptions,
+  from: Map<number, string>,
+): Promise<InputRecords> {
+  const offsets = await withAdmin(options.brokers, (admin) =>
+    admin.fetchTopicOffsets(options.inputTopic),
   );
   return {
-    rowsOut,
-    rows: null,
-    windows: compareWindows(
-      expected.windows ?? [],
-      latestWindowResults(windowRows, keyFields),
-      keyFields,
-      emitsUpdates,
-    ),
+    partitions: offsets.length,
+    read: (onRecord) =>
+      readCommitted(
+        options.brokers,
+        options.inputTopic,
+        (partition, message) => onRecord(partition, rowOf(message.value)),
+        { from, logger: options.logger },
+      ),
   };
+}
+
+/** A record value as a row, or null when it is not a JSON object (as the worker reads it). */
+function rowOf(value: Buffer | null): Row | null {
+  try {
+    const parsed: unknown = JSON.parse(value?.toString('utf8') ?? 'null');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Row)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function sourceRow(message: KafkaMessage): number {

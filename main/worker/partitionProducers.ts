@@ -18,6 +18,8 @@ export interface PartitionClaim {
    * transaction this producer commits: input below it has been delivered already.
    */
   nextOffset: bigint;
+  /** the metadata committed with that offset (a window step's input stream time), if any */
+  readonly committedMetadata: string | null;
 }
 
 export interface PartitionProducersOptions {
@@ -113,7 +115,8 @@ export class PartitionProducers {
         transactionalId,
         from: `${nextOffset}`,
       });
-      return { topic, partition, transactionalId, producer, nextOffset };
+      const committedMetadata = committed?.metadata ?? null;
+      return { topic, partition, transactionalId, producer, nextOffset, committedMetadata };
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;

@@ -12,7 +12,9 @@
 // output topic and the state's changes to the changelog partition of the same number — each
 // in one transaction with the batch's offsets. A repartition partition's state is restored from
 // its changelog after the partition is claimed (so no earlier owner's transaction is still
-// open) and again after an aborted transaction, so the operator never undoes anything.
+// open) and again after an aborted transaction, so the operator never undoes anything. Event
+// time is tracked per input partition (windowTopics.ts: SourceClock): the input stage tags each
+// row with it, sends progress markers, and commits it as its offset's metadata.
 //
 // Counts. Each transaction also carries the consumed partition's running totals to the group's
 // counters topic (committedTallies.ts), restored the same way after a claim or an abort, so the
@@ -61,6 +63,7 @@ import { SOURCE_FILE_HEADER, SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 import type {
   CompiledTransform,
   Row,
+  SourceTime,
   StepTally,
   WindowStage,
   WindowState,
@@ -78,6 +81,8 @@ import { PartitionProducers, type PartitionClaim } from './partitionProducers';
 import type { Service } from './service';
 import {
   ensureWindowTopics,
+  SourceClock,
+  sourceTimeOf,
   windowKeyOf,
   windowTopicNames,
   type WindowTopicNames,
@@ -173,16 +178,21 @@ interface BatchWork {
   rowsIn: number;
   rowsOut: number;
   dropped: number;
+  /** metadata to commit with the input offset; called once the transaction committed */
+  offsetMetadata?: string | null;
+  onCommitted?: () => void;
 }
 
 /**
  * Runs the transform's row steps over each message, keeping its source headers and its key —
- * or, before a window, keying each row by its window key for the repartition topic.
+ * or, before a window, keying each row by its window key for the repartition topic and tagging
+ * it with its input partition's stream time (`clock`).
  */
 function transformMessages(
   transform: CompiledTransform,
   messages: readonly KafkaMessage[],
   tally: StepTally,
+  clock: SourceClock | null,
 ): { outputs: Message[]; dropped: number } {
   const keyFields = transform.window?.operator.keyFields ?? null;
   const outputs: Message[] = [];
@@ -201,11 +211,13 @@ function transformMessages(
     const rows = transform.head.run([row], tally);
     if (rows.length === 0) dropped++;
     const headers = passedHeaders(message.headers);
+    const operator = transform.window?.operator;
     for (const out of rows)
       outputs.push({
         key: keyFields ? windowKeyOf(out, keyFields) : message.key,
         value: JSON.stringify(out),
-        headers,
+        headers:
+          clock && operator ? { ...headers, ...clock.headersOf(operator.eventTime(out)) } : headers,
       });
   }
   return { outputs, dropped };
@@ -219,15 +231,22 @@ function windowMessages(
   tally: StepTally,
 ): { outputs: Message[]; changes: Message[] } {
   const rows: Row[] = [];
+  const sources = { rows: [] as (SourceTime | null)[], progress: [] as SourceTime[] };
   for (const message of messages) {
+    const source = sourceTimeOf(message);
+    // a progress marker: no row, only an input partition's stream time
+    if (message.value === null && source !== null) sources.progress.push(source);
     const row = parseRow(message.value);
-    if (row !== null) rows.push(row);
+    if (row === null) continue;
+    rows.push(row);
+    sources.rows.push(source);
   }
   const { results, changes } = window.operator.process(
     state,
     rows,
     Date.now(),
     tally[window.tallyIndex]!,
+    sources,
   );
   const keyFields = window.operator.keyFields;
   const outputs = window.tail.run(results, tally).map((row) => ({
@@ -252,6 +271,10 @@ export class TransactionalProcessor implements Service {
   /** `<group>-counters`: each consumed partition's committed totals */
   private readonly countersTopic: string;
   private readonly held = new Map<string, HeldCounts>();
+  /** input partitions, whose stream times each window partition waits for */
+  private sourcePartitions = 1;
+  /** each input partition's stream time as last committed, valid for the claim it was read under */
+  private readonly sourceClocks = new Map<number, { claim: PartitionClaim; clock: SourceClock }>();
 
   constructor(private readonly options: ProcessorOptions) {
     this.windowTopics = options.transform.window
@@ -337,7 +360,8 @@ export class TransactionalProcessor implements Service {
       );
     });
     await admin.connect();
-    if (this.windowTopics) await ensureWindowTopics(admin, this.windowTopics, inputTopic);
+    if (this.windowTopics)
+      this.sourcePartitions = await ensureWindowTopics(admin, this.windowTopics, inputTopic);
     const [input] = (await admin.fetchTopicMetadata({ topics: [inputTopic] })).topics;
     await ensureCountersTopic(admin, this.countersTopic, input?.partitions.length ?? 1);
     await consumer.connect();
@@ -420,7 +444,7 @@ export class TransactionalProcessor implements Service {
     const work =
       batch.topic === this.windowTopics?.repartition
         ? await this.windowWork(claim, messages, tally)
-        : this.rowWork(messages, tally);
+        : this.rowWork(claim, messages, tally);
     const nextOffset = BigInt(batch.lastOffset()) + 1n;
     const counted = addCounts(await this.countsOf(claim), {
       rowsIn: work.rowsIn,
@@ -438,14 +462,14 @@ export class TransactionalProcessor implements Service {
           { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
         ],
       });
+      const offset = {
+        partition: batch.partition,
+        offset: nextOffset.toString(),
+        metadata: work.offsetMetadata ?? null,
+      };
       await transaction.sendOffsets({
         consumerGroupId: group,
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: nextOffset.toString() }],
-          },
-        ],
+        topics: [{ topic: batch.topic, partitions: [offset] }],
       });
       await transaction.commit();
     } catch (error) {
@@ -475,6 +499,7 @@ export class TransactionalProcessor implements Service {
       counts: Promise.resolve(counted),
       settled: counted,
     });
+    work.onCommitted?.();
     resolveOffset(batch.lastOffset());
     stats.record(
       { rowsIn: work.rowsIn, rowsOut: work.rowsOut, rowsDropped: work.dropped, transactions: 1 },
@@ -549,15 +574,33 @@ export class TransactionalProcessor implements Service {
     });
   }
 
-  /** An input batch: the row steps, to the output topic or, before a window, to repartition. */
-  private rowWork(messages: KafkaMessage[], tally: StepTally): BatchWork {
-    const { outputs, dropped } = transformMessages(this.options.transform, messages, tally);
+  /**
+   * An input batch: the row steps, to the output topic or, before a window, to repartition with
+   * the input partition's stream time (as rows' headers, in markers, and committed as metadata).
+   */
+  private rowWork(claim: PartitionClaim, messages: KafkaMessage[], tally: StepTally): BatchWork {
+    const held = this.windowTopics ? this.sourceClocks.get(claim.partition) : undefined;
+    const committed =
+      held?.claim === claim
+        ? held.clock
+        : SourceClock.restore(claim.partition, claim.committedMetadata);
+    // a copy moves with the batch; it replaces the committed clock only once the batch commits
+    const clock = this.windowTopics ? new SourceClock(claim.partition, committed.streamTime) : null;
+    const { outputs, dropped } = transformMessages(this.options.transform, messages, tally, clock);
     const topic = this.windowTopics?.repartition ?? this.options.outputTopic;
+    const moved = clock !== null && clock.streamTime !== committed.streamTime;
     return {
-      sends: [{ topic, messages: outputs }],
+      sends: [
+        { topic, messages: outputs },
+        ...(moved ? [{ topic, messages: clock.markers(this.sourcePartitions) }] : []),
+      ],
       rowsIn: messages.length,
       rowsOut: this.windowTopics ? 0 : outputs.length,
       dropped,
+      offsetMetadata: clock?.metadata(),
+      onCommitted: clock
+        ? () => this.sourceClocks.set(claim.partition, { claim, clock })
+        : undefined,
     };
   }
 
@@ -603,7 +646,7 @@ export class TransactionalProcessor implements Service {
       changelog,
       claim.partition,
     );
-    const state = window.operator.restore(entries);
+    const state = window.operator.restore(entries, this.sourcePartitions);
     this.windowStates.set(claim.partition, { claim, state });
     this.options.logger.info('restored window state', {
       partition: claim.partition,

@@ -154,12 +154,16 @@ test(
         90_000,
         fixture.logFile,
       );
-      // one row per county two days later closes every window (the grace is an hour)
+      // a row two days later in every input partition closes every window (the grace is an
+      // hour): a window closes once each input partition's stream time has passed it
       const later = BASE + 2 * 86_400_000;
       await send(
         fixture.kafka,
         fixture.input,
-        COUNTIES.map((_, offset) => ({ index: total + offset, value: row(total + offset, later) })),
+        Array.from({ length: PARTITIONS }, (_, offset) => ({
+          index: total + offset,
+          value: row(total + offset, later),
+        })),
       );
       await waitFor(
         'the closing rows were consumed',

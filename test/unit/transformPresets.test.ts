@@ -118,6 +118,7 @@ describe('windowed and generic presets', () => {
       specs.push(spec);
       return {
         keyFields: spec.key ?? [],
+        eventTime: () => null,
         emptyState: () => ({ openWindows: 0, sizeBytes: 0 }),
         restore: () => ({ openWindows: 0, sizeBytes: 0 }),
         process: () => ({ results: [], changes: [] }),

@@ -182,6 +182,7 @@ describe('compiled transform', () => {
       seen.push(spec);
       return {
         keyFields: spec.key ?? [],
+        eventTime: () => null,
         emptyState: () => ({ openWindows: 0, sizeBytes: 0 }),
         restore: () => ({ openWindows: 0, sizeBytes: 0 }),
         process(_state, rows, nowMs, counter) {

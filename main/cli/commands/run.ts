@@ -145,14 +145,16 @@ export function summaryLines(summary: RunSummary, workers: number): string[] {
       if (rows.length > 0) lines.push(`  ${kind}, e.g. source.row ${rows.join(', ')}`);
   }
   if (summary.windows) {
-    const { expected, missing, different, unexpected, open, examples } = summary.windows;
+    const { basis, expected, missing, different, unexpected, open, examples } = summary.windows;
     const late = summary.workerSteps.reduce((sum, step) => sum + step.late, 0);
     if (late > 0)
       lines.push(
-        `${fmt(late)} rows reached a window later than its grace period in the workers and were counted, not aggregated — their windows differ from the local run; raise the window's "grace" or pace the producer (--rate)`,
+        `${fmt(late)} rows came later than the window's grace period in their input partition's order and were counted, not aggregated (the local run refuses the same rows); raise the window's "grace" to aggregate them`,
       );
     lines.push(
-      `windows (last committed result vs. the file aggregated locally): ${fmt(expected)} expected, ${fmt(missing)} missing, ${fmt(different)} different, ${fmt(unexpected)} unexpected, ${fmt(open)} still open`,
+      basis === 'windows'
+        ? `windows (last committed result vs. the input aggregated locally, partition by partition): ${fmt(expected)} expected, ${fmt(missing)} missing, ${fmt(different)} different, ${fmt(unexpected)} unexpected, ${fmt(open)} left open`
+        : `processing-time windows, counts per key over all windows (vs. the file counted locally): ${fmt(expected)} keys, ${fmt(missing)} missing, ${fmt(different)} different, ${fmt(unexpected)} unexpected`,
       ...examples.map((example) => `  ${example}`),
     );
   }
