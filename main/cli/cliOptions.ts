@@ -1,6 +1,7 @@
 // Parsers for CLI option values, shared by every command: each rejects bad input with a
 // one-line error that names the flag.
 import { Option } from 'commander';
+import { checkNodeCount } from '../broker/clusterLayout';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { InputError } from '../shared/errors';
 import { checkTopicName } from '../shared/topicName';
@@ -24,6 +25,11 @@ export function parsePositiveNumber(flag: string): (value: string) => number {
     }
     return number;
   };
+}
+
+/** How many nodes a local broker gets: 1 to 5. */
+export function parseNodeCount(flag: string): (value: string) => number {
+  return (value) => checkNodeCount(parseWholeNumber(flag)(value), flag);
 }
 
 /** A TCP port from 1 (or 0, "pick a free one", where `zeroPicksFree`) to 65535. */
