@@ -36,6 +36,7 @@ export interface LocalBrokerOptions {
   /** the broker outlives this process (CLI `broker start --detach`); otherwise a watchdog
    * stops it when this process dies, even by SIGKILL */
   detach?: boolean;
+  /** default 90 s a node: the nodes start together and share few cores */
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
   logger?: Logger;
