@@ -1,5 +1,6 @@
 // The cluster the engine talks to: an existing one (--brokers), or the local broker, which
-// it starts on demand or adopts when a broker recorded in the same data dir already runs.
+// it starts on demand or adopts when a broker recorded in the same data dir already runs. For a
+// local cluster of several nodes it asks every few seconds how each node is doing.
 import { EventEmitter } from 'node:events';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -11,8 +12,12 @@ export interface BrokerConnectionOptions {
   brokers?: string[];
   dataDir: string;
   port?: number;
+  /** nodes of a local broker this connection starts (default 1) */
+  nodes?: number;
   logger: Logger;
 }
+
+const NODE_POLL_MS = 3_000;
 
 export class BrokerConnection extends EventEmitter {
   private readonly local: LocalBroker | null;
@@ -20,6 +25,7 @@ export class BrokerConnection extends EventEmitter {
   private starting: Promise<BrokerStatus> | null = null;
   /** true when this process started the local broker and so must stop it */
   private owned = false;
+  private nodePoll: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: BrokerConnectionOptions) {
     super();
@@ -34,6 +40,7 @@ export class BrokerConnection extends EventEmitter {
       this.local = new LocalBroker({
         dataDir: options.dataDir,
         port: options.port,
+        nodes: options.nodes,
         logger: options.logger,
       });
       this.local.on('status', (status: BrokerStatus) => this.publish(status));
@@ -67,6 +74,7 @@ export class BrokerConnection extends EventEmitter {
   async stop(): Promise<BrokerStatus> {
     if (!this.local) return this.current;
     await this.starting?.catch(() => undefined);
+    this.stopNodePoll();
     await this.local.stop();
     this.owned = false;
     return this.current;
@@ -74,17 +82,44 @@ export class BrokerConnection extends EventEmitter {
 
   /** Stops the local broker only if this process started it. */
   async close(): Promise<void> {
+    this.stopNodePoll();
     if (this.owned) await this.stop();
   }
 
   private async startLocal(local: LocalBroker): Promise<BrokerStatus> {
     const recorded = await recordedBrokerStatus(this.options.dataDir);
     if (recorded.state === 'ready') {
+      this.pollNodes(recorded);
       return this.publish({ ...recorded, detail: `using the running broker: ${recorded.detail}` });
     }
     const status = await local.start();
     this.owned = true;
+    this.pollNodes(status);
     return status;
+  }
+
+  /** For a cluster of several nodes: publishes each node's state when it changes. */
+  private pollNodes(status: BrokerStatus): void {
+    if ((status.nodes ?? []).length < 2 || this.nodePoll) return;
+    let polling = false;
+    this.nodePoll = setInterval(() => {
+      if (polling || this.current.state !== 'ready') return;
+      polling = true;
+      void recordedBrokerStatus(this.options.dataDir)
+        .then(({ nodes }) => {
+          if (this.nodePoll && JSON.stringify(nodes) !== JSON.stringify(this.current.nodes)) {
+            this.publish({ ...this.current, nodes });
+          }
+        })
+        .catch((error: unknown) => this.options.logger.debug('node poll failed', { error }))
+        .finally(() => (polling = false));
+    }, NODE_POLL_MS);
+    this.nodePoll.unref();
+  }
+
+  private stopNodePoll(): void {
+    if (this.nodePoll) clearInterval(this.nodePoll);
+    this.nodePoll = null;
   }
 
   private publish(status: BrokerStatus): BrokerStatus {

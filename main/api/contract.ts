@@ -151,6 +151,21 @@ export interface BrokerStatus {
   detail?: string;
   /** last lines of the broker's log when it failed */
   logTail?: string[];
+  /** each node of the local broker, when it is known */
+  nodes?: BrokerNodeStatus[];
+}
+
+/**
+ * One node of the local broker: `up` answers with every replica in sync, `catching-up` answers
+ * but is behind on `behind` partitions, `starting` runs but is not in the cluster yet, `down`
+ * has no process.
+ */
+export interface BrokerNodeStatus {
+  nodeId: number;
+  address: string;
+  state: 'up' | 'catching-up' | 'starting' | 'down';
+  pid?: number;
+  behind?: number;
 }
 
 export interface FieldInfo {

@@ -48,6 +48,8 @@ export interface StreamEngineOptions {
   /** an existing cluster; when absent the engine starts the local broker */
   brokers?: string[];
   brokerPort?: number;
+  /** nodes of the local broker the engine starts (default 1; 3 for a cluster) */
+  brokerNodes?: number;
   /** start the local broker as soon as the engine exists (default true) */
   autoStartBroker?: boolean;
   /** the charts a stream starts with; default: its preset's charts (none for a spec or module) */
@@ -87,6 +89,7 @@ export class StreamEngine implements EngineHost {
       brokers: options.brokers,
       dataDir: path.join(options.appDataDir, 'broker'),
       port: options.brokerPort,
+      nodes: options.brokerNodes,
       logger: this.logger.child('broker'),
     });
     this.broker.on('status', (status) => this.publish('brokerStatus', status));

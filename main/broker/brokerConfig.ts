@@ -1,5 +1,6 @@
-// The settings of the single-node KRaft broker (one combined broker + controller) and the
-// log4j2 configuration that sends its log to stdout, which the broker manager writes to a file.
+// The settings of a local KRaft node (combined broker + controller), alone or one of a small
+// cluster on this machine, and the log4j2 configuration that sends its log to stdout, which the
+// broker manager writes to a file. How many copies topics get follows from the cluster's size.
 // An optional second listener speaks SASL_SSL with SCRAM, as managed clusters do.
 
 export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
@@ -17,19 +18,32 @@ export interface SecuredListener {
 export const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 export interface BrokerConfigOptions {
+  /** this node's own data dir (its log.dirs live under it) */
   dataDir: string;
   host: string;
+  nodeId: number;
   port: number;
   controllerPort: number;
+  /** every node's controller port by node id, this one included: the KRaft voters */
+  voters: { nodeId: number; controllerPort: number }[];
   securedListener?: SecuredListener;
 }
 
+/** Copies a new topic gets, and how many must have a write before acks=all succeeds. */
+export function replicationOf(nodes: number): { factor: number; minInSync: number } {
+  const factor = Math.min(nodes, 3);
+  return { factor, minInSync: Math.max(1, factor - 1) };
+}
+
 export function renderServerProperties(options: BrokerConfigOptions): string {
-  const { host, port, controllerPort } = options;
+  const { host, port, controllerPort, voters } = options;
+  const { factor, minInSync } = replicationOf(voters.length);
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@${host}:${controllerPort}`,
+    'node.id': options.nodeId,
+    'controller.quorum.voters': voters
+      .map((voter) => `${voter.nodeId}@${host}:${voter.controllerPort}`)
+      .join(','),
     listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://${host}:${port}`,
     'controller.listener.names': 'CONTROLLER',
@@ -37,15 +51,15 @@ export function renderServerProperties(options: BrokerConfigOptions): string {
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'log.dirs': `${options.dataDir}/kraft-logs`,
     'num.partitions': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
+    'default.replication.factor': factor,
+    'min.insync.replicas': minInSync,
+    'offsets.topic.replication.factor': factor,
     'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.replication.factor': factor,
+    'transaction.state.log.min.isr': minInSync,
     'transaction.state.log.num.partitions': 10,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': factor,
+    'share.coordinator.state.topic.min.isr': minInSync,
     'group.initial.rebalance.delay.ms': 0,
     'auto.create.topics.enable': 'false',
     'log.retention.hours': 24,

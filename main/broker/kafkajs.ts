@@ -1,6 +1,8 @@
 // The one runtime entry to kafkajs: import its values from here, never from 'kafkajs' (types
-// are fine). Before kafkajs loads, this replaces two of its internals that dominated the
-// producer's delivery threads (kafkajs 2.2.4 is no longer released, so they stay as they are):
+// are fine). Before kafkajs loads, this replaces its send's retries (partitionedSend.ts: a
+// partition whose leader moved to a broker that had already answered was never sent again)
+// and two internals that dominated the producer's delivery threads (kafkajs 2.2.4 is no
+// longer released, so they stay as they are):
 // - the per-partition grouping of a send's messages copies the partition's whole list for every
 //   message (`[...current, message]`): quadratic in a send's size. The replacement makes the
 //   same groups in the same order in linear time;
@@ -9,6 +11,7 @@
 //   buffer by doubling; main/broker/produceRequest.ts writes uncompressed requests, frame
 //   included, in one pass into one buffer instead (about 2.5× the producer's rows/s).
 import Module, { createRequire } from 'node:module';
+import { createPartitionedSend } from './partitionedSend';
 import { produceRequest, type ProduceRequestArgs, type RequestHeader } from './produceRequest';
 
 const loadModule = createRequire(__filename);
@@ -47,6 +50,18 @@ function installLinearGrouping(): void {
   module.loaded = true;
   module.exports = groupMessagesPerPartition;
   require.cache[groupingFile] = module;
+}
+
+/** Retries per partition, not per broker: see partitionedSend.ts. */
+function installPartitionedSend(): void {
+  const sendFile = require.resolve('kafkajs/src/producer/sendMessages');
+  if (require.cache[sendFile]?.exports === createPartitionedSend) return;
+  refuseIfLoaded('kafkajs/src/producer/messageProducer');
+  const module = new Module(sendFile);
+  module.filename = sendFile;
+  module.loaded = true;
+  module.exports = createPartitionedSend;
+  require.cache[sendFile] = module;
 }
 
 /** kafkajs' protocol Encoder: a buffer and how much of it is written. */
@@ -93,6 +108,7 @@ function installSelfFramedRequests(): void {
 }
 
 installLinearGrouping();
+installPartitionedSend();
 installOnePassProduceRequest();
 installSelfFramedRequests();
 

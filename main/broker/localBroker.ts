@@ -1,28 +1,24 @@
-// The local single-node KRaft broker: provision, format, start, health-check and stop it.
-// Used alike by the app, the CLI and the tests. It records itself in <dataDir>/broker.json
-// so that a detached broker can be found and stopped by a later command.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The local KRaft broker: one node, or a cluster of a few nodes on this machine (--nodes 3:
+// replication factor 3, min.insync.replicas 2). Provision, format, start, health-check and
+// stop it, and stop or restart one node of it. Used alike by the app, the CLI and the tests.
+// It records itself in <dataDir>/broker.json so that a detached broker can be found and
+// stopped by a later command, and its cluster id and size in <dataDir>/cluster.json.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { BrokerStatus } from '../api/contract';
+import type { BrokerNodeStatus, BrokerStatus } from '../api/contract';
 import { writeJsonAtomically } from '../shared/atomicJson';
 import { assertDiskDirectory } from '../shared/diskDirectory';
 import { EnvironmentError, InputError, isUserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
-import {
-  LOG4J2_CONFIG,
-  renderServerProperties,
-  scramFormatArguments,
-  type SecuredListener,
-} from './brokerConfig';
+import { replicationOf, type SecuredListener } from './brokerConfig';
+import { BrokerNode } from './brokerNode';
 import { isKafkaProcess, sleep, terminate } from './brokerProcess';
-import { watchBroker } from './brokerWatchdog';
-import { javaCommand } from './javaToolchain';
-import { classpathOf, resolveKafkaDistribution, type KafkaDistribution } from './kafkaDistribution';
+import { checkNodeCount, layoutNodes, nodeDataDir, type NodeLayout } from './clusterLayout';
+import { resolveKafkaDistribution, type KafkaDistribution } from './kafkaDistribution';
 import { createKafka } from './kafkaClient';
 
 export const DEFAULT_BROKER_PORT = 9092;
@@ -30,13 +26,17 @@ const HOST = '127.0.0.1';
 
 export interface LocalBrokerOptions {
   dataDir: string;
+  /** how many nodes (default 1); node i listens on port + i - 1 */
+  nodes?: number;
   port?: number;
-  /** the KRaft controller's port (default: a free one) */
+  /** the first node's KRaft controller port, the next ones follow (default: free ones) */
   controllerPort?: number;
+  /** Java heap of each node */
   heapMb?: number;
   /** the broker outlives this process (CLI `broker start --detach`); otherwise a watchdog
    * stops it when this process dies, even by SIGKILL */
   detach?: boolean;
+  /** default 90 s a node: the nodes start together and share few cores */
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
   logger?: Logger;
@@ -44,13 +44,24 @@ export interface LocalBrokerOptions {
   securedListener?: SecuredListener;
 }
 
-/** What <dataDir>/broker.json records about a running broker. */
+/** What <dataDir>/broker.json records about a running broker, node by node. */
 export interface BrokerRecord {
+  version: string;
+  startedAt: string;
+  nodes: RecordedNode[];
+}
+
+export interface RecordedNode {
+  nodeId: number;
   pid: number;
   port: number;
   controllerPort: number;
-  version: string;
-  startedAt: string;
+}
+
+/** What <dataDir>/cluster.json keeps: every node is formatted with the same cluster id. */
+interface ClusterIdentity {
+  clusterId: string;
+  nodes: number;
 }
 
 export class LocalBroker extends EventEmitter {
@@ -60,96 +71,141 @@ export class LocalBroker extends EventEmitter {
   private readonly controllerPort: number | undefined;
   private readonly securedListener: SecuredListener | undefined;
   private readonly logger: Logger;
-  private child: ChildProcess | null = null;
-  private watchdog: ChildProcess | null = null;
+  private members: BrokerNode[] = [];
+  private distribution: KafkaDistribution | null = null;
+  private record: BrokerRecord | null = null;
   private current: BrokerStatus = { state: 'absent', brokers: [] };
 
   constructor(options: LocalBrokerOptions) {
     super();
     this.options = {
+      nodes: options.nodes ?? 1,
       port: options.port ?? DEFAULT_BROKER_PORT,
       heapMb: options.heapMb ?? 512,
       detach: options.detach ?? false,
-      startTimeoutMs: options.startTimeoutMs ?? 90_000,
+      startTimeoutMs: options.startTimeoutMs ?? 90_000 * (options.nodes ?? 1),
       stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
       dataDir: path.resolve(options.dataDir),
     };
     this.controllerPort = options.controllerPort;
+    if (options.securedListener && this.options.nodes > 1) {
+      throw new InputError(
+        'a SASL_SSL listener is for a single-node broker — start it with --nodes 1',
+      );
+    }
     this.securedListener = options.securedListener;
     this.logger = options.logger ?? createLogger('broker');
   }
 
+  /** host:port of every node, the clients' bootstrap list */
   get brokers(): string[] {
-    return [`${HOST}:${this.options.port}`];
+    return Array.from({ length: this.options.nodes }, (_, i) => `${HOST}:${this.options.port + i}`);
   }
 
+  /** the (first) node's log */
   get logFile(): string {
-    return path.join(this.options.dataDir, 'broker.log');
+    return path.join(nodeDataDir(this.options.dataDir, this.options.nodes, 1), 'broker.log');
   }
 
   status(): BrokerStatus {
     return this.current;
   }
 
-  /** Provisions, formats and starts the broker; resolves once a client request succeeds. */
+  /** Provisions, formats and starts every node; resolves once all of them are in the cluster. */
   async start(): Promise<BrokerStatus> {
     try {
+      checkNodeCount(this.options.nodes);
       assertDiskDirectory(this.options.dataDir, 'the broker data dir');
       const distribution = await resolveKafkaDistribution((progress, detail) =>
         this.setStatus({ state: 'provisioning', brokers: [], progress, detail }),
       );
+      this.distribution = distribution;
       await this.refuseIfRunning();
-      await assertPortFree(this.options.port, '--port');
-      if (this.controllerPort === this.options.port) {
-        throw new InputError(
-          `--controller-port and --port are both ${this.options.port} — give them different ports`,
-        );
-      }
-      if (this.controllerPort !== undefined) {
-        await assertPortFree(this.controllerPort, '--controller-port');
-      }
+      const layouts = await this.layout();
       if (this.securedListener) {
         await assertPortFree(this.securedListener.port, 'the SASL_SSL listener port');
       }
-      const controllerPort = this.controllerPort ?? (await freePort());
+      const clusterId = await this.clusterIdentity();
       this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'formatting storage' });
-      const propertiesFile = await this.writeConfig(controllerPort);
-      await this.formatStorageOnce(distribution, propertiesFile);
+      this.members = layouts.map(
+        (layout) =>
+          new BrokerNode({
+            layout,
+            cluster: layouts,
+            host: HOST,
+            heapMb: this.options.heapMb,
+            detach: this.options.detach,
+            stopTimeoutMs: this.options.stopTimeoutMs,
+            recordFile: recordPath(this.options.dataDir),
+            securedListener: this.securedListener,
+          }),
+      );
+      await Promise.all(this.members.map((node) => node.prepare(distribution, clusterId)));
       this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'starting Kafka' });
-      const child = await this.spawnBroker(distribution, propertiesFile);
-      await writeRecord(this.options.dataDir, {
-        pid: child.pid ?? -1,
-        port: this.options.port,
-        controllerPort,
-        version: distribution.version,
-        startedAt: new Date().toISOString(),
-      });
-      await this.waitUntilReady(child);
+      const nodes: RecordedNode[] = [];
+      for (const node of this.members) {
+        const pid = await node.spawn(distribution, (reason) => this.nodeExited(node, reason));
+        nodes.push({ ...recordedLayout(node.layout), pid });
+      }
+      this.record = { version: distribution.version, startedAt: new Date().toISOString(), nodes };
+      await writeRecord(this.options.dataDir, this.record);
+      await this.waitUntilInCluster(this.members);
       return this.setStatus({
         state: 'ready',
         brokers: this.brokers,
-        detail: `Apache Kafka ${distribution.version} on ${this.brokers[0]}`,
+        detail: describeBroker(distribution.version, this.brokers),
+        nodes: this.nodeStatuses(),
       });
     } catch (error) {
-      await this.killChild();
+      await this.stopMembers();
       const detail = error instanceof Error ? error.message : String(error);
       this.setStatus({ state: 'failed', brokers: [], detail, logTail: readLogTail(this.logFile) });
       throw isUserError(error) ? error : new EnvironmentError(detail, { cause: error });
     }
   }
 
-  /** Stops the broker this object started, or the one recorded in the data dir. */
+  /** Stops every node this object started, or the ones recorded in the data dir. */
   async stop(): Promise<BrokerStatus> {
     this.setStatus({ state: 'stopping', brokers: this.brokers });
-    const record = readRecord(this.options.dataDir);
-    const pid = this.child?.pid ?? record?.pid;
-    if (pid && isKafkaProcess(pid)) {
-      await terminate(pid, this.options.stopTimeoutMs);
-    }
-    this.child = null;
-    this.stopWatchdog();
+    const recorded = readRecord(this.options.dataDir)?.nodes ?? [];
+    await this.stopMembers(recorded);
+    this.record = null;
     await fs.rm(recordPath(this.options.dataDir), { force: true });
     return this.setStatus({ state: 'stopped', brokers: [] });
+  }
+
+  /** Stops one node of a running cluster (a clean shutdown); the others carry on. */
+  async stopNode(nodeId: number): Promise<BrokerStatus> {
+    await this.member(nodeId).stop();
+    return this.setStatus({ ...this.current, nodes: this.nodeStatuses() });
+  }
+
+  /** Starts a stopped node of this cluster again; resolves once it is back in the cluster. */
+  async startNode(nodeId: number): Promise<BrokerStatus> {
+    const node = this.member(nodeId);
+    if (!this.distribution || !this.record || node.pid !== undefined) {
+      throw new InputError(`node ${nodeId} is running or its cluster is not — start the broker`);
+    }
+    const pid = await node.spawn(this.distribution, (reason) => this.nodeExited(node, reason));
+    this.record = {
+      ...this.record,
+      nodes: this.record.nodes.map((entry) =>
+        entry.nodeId === nodeId ? { ...entry, pid } : entry,
+      ),
+    };
+    await writeRecord(this.options.dataDir, this.record);
+    await this.waitUntilInCluster([node]);
+    return this.setStatus({ ...this.current, nodes: this.nodeStatuses() });
+  }
+
+  private member(nodeId: number): BrokerNode {
+    const node = this.members.find((member) => member.layout.nodeId === nodeId);
+    if (!node) {
+      throw new InputError(
+        `this broker has no node ${nodeId} — its nodes are 1 to ${this.members.length}`,
+      );
+    }
+    return node;
   }
 
   private setStatus(status: BrokerStatus): BrokerStatus {
@@ -161,138 +217,167 @@ export class LocalBroker extends EventEmitter {
     return status;
   }
 
+  /** A node's process ended on its own: the cluster fails only when no node is left. */
+  private nodeExited(node: BrokerNode, reason: string): void {
+    if (this.current.state !== 'ready') return;
+    if (this.members.some((member) => member.pid !== undefined)) {
+      this.logger.warn(`broker node ${node.layout.nodeId} exited (${reason})`);
+      this.setStatus({ ...this.current, nodes: this.nodeStatuses() });
+      return;
+    }
+    this.setStatus({
+      state: 'failed',
+      brokers: [],
+      detail: `the broker exited unexpectedly (${reason})`,
+      logTail: readLogTail(node.logFile),
+    });
+  }
+
+  /** What this process knows of its nodes: running or not (`broker status` asks the cluster). */
+  private nodeStatuses(): BrokerNodeStatus[] {
+    return this.members.map((node) => ({
+      nodeId: node.layout.nodeId,
+      address: `${HOST}:${node.layout.port}`,
+      state: node.pid === undefined ? 'down' : 'up',
+      ...(node.pid === undefined ? {} : { pid: node.pid }),
+    }));
+  }
+
   private async refuseIfRunning(): Promise<void> {
-    const record = readRecord(this.options.dataDir);
-    if (record && isKafkaProcess(record.pid)) {
+    const running = (readRecord(this.options.dataDir)?.nodes ?? []).find((node) =>
+      isKafkaProcess(node.pid),
+    );
+    if (running) {
       throw new InputError(
-        `a broker is already running on data dir ${this.options.dataDir} (pid ${record.pid}, ` +
-          `port ${record.port}) — stop it with \`parquet-streamer broker stop --data-dir ` +
+        `a broker is already running on data dir ${this.options.dataDir} (pid ${running.pid}, ` +
+          `port ${running.port}) — stop it with \`parquet-streamer broker stop --data-dir ` +
           `${this.options.dataDir}\` or choose another --data-dir`,
       );
     }
   }
 
-  private async writeConfig(controllerPort: number): Promise<string> {
-    const { dataDir, port } = this.options;
-    await fs.mkdir(dataDir, { recursive: true });
-    const propertiesFile = path.join(dataDir, 'server.properties');
-    await fs.writeFile(
-      propertiesFile,
-      renderServerProperties({
-        dataDir,
-        host: HOST,
-        port,
-        controllerPort,
-        securedListener: this.securedListener,
-      }),
-    );
-    await fs.writeFile(path.join(dataDir, 'log4j2.yaml'), LOG4J2_CONFIG);
-    return propertiesFile;
+  /** Every node's ports, checked free; controller ports are free ones unless given. */
+  private async layout(): Promise<NodeLayout[]> {
+    const { dataDir, nodes, port } = this.options;
+    const clientPorts = Array.from({ length: nodes }, (_, i) => port + i);
+    let controllerPorts: number | number[] = this.controllerPort ?? [];
+    if (this.controllerPort === undefined) {
+      const picked: number[] = [];
+      while (picked.length < nodes) {
+        const candidate = await freePort();
+        if (!picked.includes(candidate) && !clientPorts.includes(candidate)) picked.push(candidate);
+      }
+      controllerPorts = picked;
+    }
+    const layouts = layoutNodes(dataDir, nodes, port, controllerPorts);
+    for (const layout of layouts) {
+      await assertPortFree(layout.port, '--port');
+      if (this.controllerPort !== undefined) {
+        await assertPortFree(layout.controllerPort, '--controller-port');
+      }
+    }
+    return layouts;
   }
 
-  private async formatStorageOnce(
-    distribution: KafkaDistribution,
-    propertiesFile: string,
-  ): Promise<void> {
-    const metaFile = path.join(this.options.dataDir, 'kraft-logs', 'meta.properties');
-    if (existsSync(metaFile)) return;
-    const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
-    const { code, output } = await runJava(
-      distribution,
-      // `=`: one id in 64 starts with '-', which would read as an option
-      [
-        'kafka.tools.StorageTool',
-        'format',
-        `--cluster-id=${clusterId}`,
-        '-c',
-        propertiesFile,
-        ...scramFormatArguments(this.securedListener),
-      ],
-      60_000,
-    );
-    if (code !== 0) {
-      throw new EnvironmentError(
-        `formatting Kafka storage in ${this.options.dataDir} failed: ${firstErrorLine(output)}`,
+  /** The cluster id every node is formatted with; the data dir keeps one cluster size. */
+  private async clusterIdentity(): Promise<string> {
+    const { dataDir, nodes } = this.options;
+    const file = path.join(dataDir, 'cluster.json');
+    const known = readJson<ClusterIdentity>(file) ?? legacySingleNode(dataDir);
+    if (known && known.nodes !== nodes) {
+      throw new InputError(
+        `--nodes ${nodes}: data dir ${dataDir} holds a ${known.nodes}-node broker — start it ` +
+          `with --nodes ${known.nodes}, or choose another --data-dir`,
       );
     }
+    const clusterId =
+      known?.clusterId ?? Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    await fs.mkdir(dataDir, { recursive: true });
+    await writeJsonAtomically(file, { clusterId, nodes } satisfies ClusterIdentity);
+    return clusterId;
   }
 
-  private async spawnBroker(
-    distribution: KafkaDistribution,
-    propertiesFile: string,
-  ): Promise<ChildProcess> {
-    const { dataDir, heapMb, detach } = this.options;
-    const log = await fs.open(this.logFile, 'a');
-    const child = spawn(
-      javaCommand(),
-      [
-        `-Xms${Math.min(256, heapMb)}m`,
-        `-Xmx${heapMb}m`,
-        '-XX:+UseG1GC',
-        '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${path.join(dataDir, 'log4j2.yaml')}`,
-        `-Dkafka.logs.dir=${dataDir}`,
-        '-cp',
-        classpathOf(distribution),
-        'kafka.Kafka',
-        propertiesFile,
-      ],
-      { stdio: ['ignore', log.fd, log.fd], detached: detach },
-    );
-    await log.close();
-    if (detach) child.unref();
-    else if (child.pid) {
-      this.watchdog = watchBroker(child.pid, recordPath(dataDir), this.options.stopTimeoutMs);
-    }
-    this.child = child;
-    child.on('exit', (code, signal) => {
-      if (this.child !== child) return;
-      this.child = null;
-      if (this.current.state === 'ready') {
-        this.setStatus({
-          state: 'failed',
-          brokers: [],
-          detail: `the broker exited unexpectedly (${signal ?? `exit ${code}`})`,
-          logTail: readLogTail(this.logFile),
-        });
-      }
-    });
-    return child;
-  }
-
-  private async waitUntilReady(child: ChildProcess): Promise<void> {
+  private async waitUntilInCluster(nodes: BrokerNode[]): Promise<void> {
     const deadline = Date.now() + this.options.startTimeoutMs;
-    let exited: string | null = null;
-    child.once('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
+    const ids = nodes.map((node) => node.layout.nodeId);
     while (Date.now() < deadline) {
-      if (exited) {
+      const stopped = nodes.find((node) => node.exited !== null);
+      if (stopped) {
         throw new EnvironmentError(
-          `the broker stopped while starting (${exited}): ${lastErrorLine(this.logFile)} — see ${this.logFile}`,
+          `the broker stopped while starting (${stopped.exited}): ${lastErrorLine(stopped.logFile)} — see ${stopped.logFile}`,
         );
       }
-      if (await respondsToClients(this.brokers)) return;
+      const members = await clusterMembers(this.brokers);
+      if (members && ids.every((id) => members.includes(id))) return;
       await sleep(500);
     }
     throw new EnvironmentError(
-      `the broker did not answer on ${this.brokers[0]} within ${this.options.startTimeoutMs / 1000} s — see ${this.logFile}`,
+      `the broker did not answer on ${this.brokers.join(',')} within ${this.options.startTimeoutMs / 1000} s — see ${this.logFile}`,
     );
   }
 
-  private async killChild(): Promise<void> {
-    const pid = this.child?.pid;
-    this.child = null;
-    if (pid) await terminate(pid, this.options.stopTimeoutMs);
-    this.stopWatchdog();
-  }
-
-  private stopWatchdog(): void {
-    this.watchdog?.kill();
-    this.watchdog = null;
+  /** Stops this object's nodes and any other recorded node process still running. */
+  private async stopMembers(recorded: RecordedNode[] = []): Promise<void> {
+    const nodes = this.members;
+    this.members = [];
+    await Promise.all(nodes.map((node) => node.stop()));
+    const orphans = recorded.filter((entry) => isKafkaProcess(entry.pid));
+    await Promise.all(orphans.map((entry) => terminate(entry.pid, this.options.stopTimeoutMs)));
   }
 }
 
-/** A real client request (DescribeCluster) succeeds against these brokers. */
-export async function respondsToClients(brokers: string[]): Promise<boolean> {
+/** The node ids in the cluster's metadata, once a controller is known; null when no answer. */
+export async function clusterMembers(brokers: string[]): Promise<number[] | null> {
+  return withHealthAdmin(brokers, async (admin) => {
+    const cluster = await admin.describeCluster();
+    return cluster.controller === null ? null : cluster.brokers.map((broker) => broker.nodeId);
+  });
+}
+
+/**
+ * Each recorded node as the cluster sees it: `down` without a process, `starting` until it is
+ * in the metadata, `catching-up` while some partition it holds has it out of sync.
+ */
+export async function probeNodes(nodes: RecordedNode[]): Promise<BrokerNodeStatus[]> {
+  const running = nodes.filter((node) => isKafkaProcess(node.pid));
+  const view = await withHealthAdmin(
+    running.map((node) => `${HOST}:${node.port}`),
+    async (admin) => {
+      const cluster = await admin.describeCluster();
+      const { topics } = await admin.fetchTopicMetadata();
+      const behind = new Map<number, number>();
+      for (const partition of topics.flatMap((topic) => topic.partitions)) {
+        for (const replica of partition.replicas) {
+          if (!partition.isr.includes(replica)) behind.set(replica, (behind.get(replica) ?? 0) + 1);
+        }
+      }
+      return { members: cluster.brokers.map((broker) => broker.nodeId), behind };
+    },
+  );
+  return nodes.map((node) => {
+    const address = `${HOST}:${node.port}`;
+    if (!running.includes(node)) return { nodeId: node.nodeId, address, state: 'down' };
+    const behind = view?.behind.get(node.nodeId) ?? 0;
+    const state = !view?.members.includes(node.nodeId)
+      ? 'starting'
+      : behind > 0
+        ? 'catching-up'
+        : 'up';
+    return {
+      nodeId: node.nodeId,
+      address,
+      state,
+      pid: node.pid,
+      ...(behind > 0 ? { behind } : {}),
+    };
+  });
+}
+
+async function withHealthAdmin<T>(
+  brokers: string[],
+  work: (admin: ReturnType<ReturnType<typeof createKafka>['admin']>) => Promise<T | null>,
+): Promise<T | null> {
+  if (brokers.length === 0) return null;
   const admin = createKafka({
     brokers,
     clientId: 'parquet-streamer-health',
@@ -300,34 +385,78 @@ export async function respondsToClients(brokers: string[]): Promise<boolean> {
   }).admin({ retry: { retries: 0 } });
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    return await work(admin);
   } catch {
-    return false;
+    return null;
   } finally {
     await admin.disconnect().catch(() => {});
   }
 }
 
+/** The broker record of a data dir; a record from before clusters describes its one node. */
 export function readRecord(dataDir: string): BrokerRecord | null {
+  const record = readJson<BrokerRecord & Partial<RecordedNode>>(recordPath(dataDir));
+  if (!record) return null;
+  if (Array.isArray(record.nodes)) return record;
+  const { pid, port, controllerPort, version, startedAt } = record;
+  if (pid === undefined || port === undefined) return null;
+  return {
+    version,
+    startedAt,
+    nodes: [{ nodeId: 1, pid, port, controllerPort: controllerPort ?? 0 }],
+  };
+}
+
+/** Whether a recorded broker is running: its processes live and clients get answers. */
+export async function recordedBrokerStatus(dataDir: string): Promise<BrokerStatus> {
+  const record = readRecord(path.resolve(dataDir));
+  if (!record || !record.nodes.some((node) => isKafkaProcess(node.pid))) {
+    return { state: 'stopped', brokers: [] };
+  }
+  const nodes = await probeNodes(record.nodes);
+  const brokers = record.nodes.map((node) => `${HOST}:${node.port}`);
+  const answering = nodes.filter((node) => node.state === 'up' || node.state === 'catching-up');
+  const single = record.nodes.length === 1;
+  return {
+    state: answering.length > 0 ? 'ready' : 'starting',
+    brokers,
+    detail: single
+      ? `Apache Kafka ${record.version}, pid ${record.nodes[0]!.pid}, since ${record.startedAt}`
+      : `Apache Kafka ${record.version}, ${answering.length} of ${nodes.length} nodes answering, since ${record.startedAt}`,
+    nodes,
+  };
+}
+
+function describeBroker(version: string, brokers: string[]): string {
+  if (brokers.length === 1) return `Apache Kafka ${version} on ${brokers[0]}`;
+  const { factor, minInSync } = replicationOf(brokers.length);
+  return (
+    `Apache Kafka ${version}, ${brokers.length} nodes; new topics get replication factor ` +
+    `${factor}, min.insync.replicas ${minInSync}`
+  );
+}
+
+function recordedLayout(layout: NodeLayout): Omit<RecordedNode, 'pid'> {
+  return { nodeId: layout.nodeId, port: layout.port, controllerPort: layout.controllerPort };
+}
+
+/** A single node started before cluster.json existed: its id is in its meta.properties. */
+function legacySingleNode(dataDir: string): ClusterIdentity | null {
   try {
-    return JSON.parse(readFileSync(recordPath(dataDir), 'utf8')) as BrokerRecord;
+    const meta = readFileSync(path.join(dataDir, 'kraft-logs', 'meta.properties'), 'utf8');
+    const clusterId = /^cluster\.id=(.+)$/m.exec(meta)?.[1]?.trim();
+    return clusterId ? { clusterId, nodes: 1 } : null;
   } catch {
     return null;
   }
 }
 
-/** Whether a recorded broker is running: its process lives and clients get answers. */
-export async function recordedBrokerStatus(dataDir: string): Promise<BrokerStatus> {
-  const record = readRecord(path.resolve(dataDir));
-  if (!record || !isKafkaProcess(record.pid)) return { state: 'stopped', brokers: [] };
-  const brokers = [`${HOST}:${record.port}`];
-  const ready = await respondsToClients(brokers);
-  return {
-    state: ready ? 'ready' : 'starting',
-    brokers,
-    detail: `Apache Kafka ${record.version}, pid ${record.pid}, since ${record.startedAt}`,
-  };
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
 }
 
 function recordPath(dataDir: string): string {
@@ -365,27 +494,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function runJava(
-  distribution: KafkaDistribution,
-  args: string[],
-  timeoutMs: number,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(javaCommand(), ['-cp', classpathOf(distribution), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
-    });
-  });
-}
-
 /** The last lines of the broker log, read from its last 64 KiB: the log only grows. */
 export function readLogTail(logFile: string, lines = 20): string[] {
   const TAIL_BYTES = 64 * 1024;
@@ -407,11 +515,4 @@ function lastErrorLine(logFile: string): string {
   const tail = readLogTail(logFile, 200);
   const error = [...tail].reverse().find((line) => /ERROR|Exception/.test(line));
   return (error ?? tail[tail.length - 1] ?? 'no log output').trim();
-}
-
-/** The exception line of Java output, not the tail of its stack trace. */
-function firstErrorLine(text: string): string {
-  const lines = text.trim().split('\n');
-  const error = lines.find((line) => /Exception|Error/.test(line) && !/^\s+at /.test(line));
-  return (error ?? lines[lines.length - 1] ?? 'no output').trim();
 }

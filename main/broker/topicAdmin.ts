@@ -10,6 +10,7 @@ import { retryRetriable } from './retryRetriable';
 export interface TopicSpec {
   topic: string;
   partitions: number;
+  /** copies of each partition (default: the cluster's default.replication.factor) */
   replicationFactor?: number;
 }
 
@@ -158,7 +159,8 @@ async function createIn(admin: Admin, spec: TopicSpec): Promise<void> {
         {
           topic: spec.topic,
           numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor ?? 1,
+          // -1: the cluster's default.replication.factor (3 on a local 3-node cluster)
+          replicationFactor: spec.replicationFactor ?? -1,
         },
       ],
     });

@@ -2,6 +2,7 @@
 // one-line error that names the flag.
 import { Option, type Command } from 'commander';
 import { loadClientConfig } from '../broker/clientProperties';
+import { checkNodeCount } from '../broker/clusterLayout';
 import { useClusterSecurity } from '../broker/clusterSecurity';
 import { parseBrokerList } from '../broker/kafkaClient';
 import { InputError } from '../shared/errors';
@@ -26,6 +27,11 @@ export function parsePositiveNumber(flag: string): (value: string) => number {
     }
     return number;
   };
+}
+
+/** How many nodes a local broker gets: 1 to 5. */
+export function parseNodeCount(flag: string): (value: string) => number {
+  return (value) => checkNodeCount(parseWholeNumber(flag)(value), flag);
 }
 
 /** A TCP port from 1 (or 0, "pick a free one", where `zeroPicksFree`) to 65535. */

@@ -131,9 +131,9 @@ export async function cleanStorage(
 
 /** "the broker on 127.0.0.1:9092 (pid N) is running", or null when none runs on that dir. */
 function runningBroker(brokerDir: string): string | null {
-  const record = readRecord(brokerDir);
-  if (!record || !isKafkaProcess(record.pid)) return null;
-  return `the broker on port ${record.port} (pid ${record.pid}) is running`;
+  const node = readRecord(brokerDir)?.nodes.find((entry) => isKafkaProcess(entry.pid));
+  if (!node) return null;
+  return `the broker on port ${node.port} (pid ${node.pid}) is running`;
 }
 
 /** The live pid holding a worker dir's LOCK or a checkpoint's .lock, or null. */

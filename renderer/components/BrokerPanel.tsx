@@ -1,7 +1,7 @@
-// The broker badge in the header: state, addresses, provisioning progress, Start / Stop, and the
-// broker's last log lines when it failed.
+// The broker badge in the header: state, addresses, provisioning progress, Start / Stop, each
+// node of a local cluster, and the broker's last log lines when it failed.
 import { useState } from 'react';
-import type { BrokerState, BrokerStatus } from '../../main/api/contract';
+import type { BrokerNodeStatus, BrokerState, BrokerStatus } from '../../main/api/contract';
 import type { RunCommand } from '../state/useEngine';
 
 const LABELS: Record<BrokerState, string> = {
@@ -14,6 +14,20 @@ const LABELS: Record<BrokerState, string> = {
   failed: 'failed',
   external: 'external cluster',
 };
+
+const NODE_LABELS: Record<BrokerNodeStatus['state'], string> = {
+  up: 'up',
+  'catching-up': 'catching up',
+  starting: 'starting',
+  down: 'down',
+};
+
+/** "catching up (4 behind)": how many partitions the node is not yet in sync on */
+function nodeLabel(node: BrokerNodeStatus): string {
+  return node.behind
+    ? `${NODE_LABELS[node.state]} (${node.behind} behind)`
+    : NODE_LABELS[node.state];
+}
 
 export function BrokerPanel(props: {
   broker: BrokerStatus;
@@ -49,6 +63,18 @@ export function BrokerPanel(props: {
         />
       )}
       {broker.detail && <span className="broker-detail">{broker.detail}</span>}
+      {broker.nodes && broker.nodes.length > 1 && (
+        <ul className="broker-nodes" aria-label="Broker nodes">
+          {broker.nodes.map((node) => (
+            <li key={node.nodeId} data-testid={`broker-node-${node.nodeId}`}>
+              <span className={`badge badge-node-${node.state}`}>
+                node {node.nodeId}: {nodeLabel(node)}
+              </span>{' '}
+              <code className="broker-address">{node.address}</code>
+            </li>
+          ))}
+        </ul>
+      )}
       {broker.state !== 'external' && (
         <span className="button-row">
           <button type="button" disabled={busy || !canStart} onClick={() => change('startBroker')}>

@@ -54,11 +54,11 @@ test('a SIGKILLed owner takes its broker down with it', async () => {
   try {
     await waitFor('broker ready', () => output.includes('broker ready'), 120_000);
     const record = JSON.parse(readFileSync(path.join(dataDir, 'broker.json'), 'utf8')) as {
-      pid: number;
-      controllerPort: number;
+      nodes: { pid: number; controllerPort: number }[];
     };
-    kafkaPid = record.pid;
-    assert.equal(record.controllerPort, controllerPort);
+    assert.equal(record.nodes.length, 1);
+    kafkaPid = record.nodes[0]!.pid;
+    assert.equal(record.nodes[0]!.controllerPort, controllerPort);
     assert.match(
       readFileSync(path.join(dataDir, 'server.properties'), 'utf8'),
       new RegExp(`CONTROLLER://127\\.0\\.0\\.1:${controllerPort}`),

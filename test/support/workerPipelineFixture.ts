@@ -62,6 +62,8 @@ export function expectedOutput(index: number): Record<string, unknown> | null {
 }
 
 export interface Fixture {
+  /** the cluster: the harness's test broker unless the test runs its own */
+  brokers: string[];
   kafka: Kafka;
   admin: Admin;
   input: string;
@@ -76,10 +78,11 @@ export interface Fixture {
 export async function setUp(
   name: string,
   outputConfig: { name: string; value: string }[] = [],
+  brokers: string[] = testBrokers(),
 ): Promise<Fixture> {
   const baseDir = await mkdtemp(path.join(os.tmpdir(), `ps-${name}-`));
   const kafka = createKafka({
-    brokers: testBrokers(),
+    brokers,
     clientId: `test-${name}`,
     logger: createLogger('test', () => undefined),
   });
@@ -95,6 +98,7 @@ export async function setUp(
     throw error;
   }
   return {
+    brokers,
     kafka,
     admin,
     input,
@@ -143,7 +147,7 @@ export function supervise(
 ): WorkerSupervisor {
   const log = (line: string) => appendFileSync(fixture.logFile, line + '\n');
   const supervisor = new WorkerSupervisor({
-    brokers: testBrokers(),
+    brokers: fixture.brokers,
     group: fixture.group,
     inputTopic: fixture.input,
     outputTopic: fixture.output,

@@ -22,8 +22,10 @@ test('the broker binds loopback only and uses single-node settings', () => {
   const properties = renderServerProperties({
     dataDir: '/data',
     host: '127.0.0.1',
+    nodeId: 1,
     port: 9092,
     controllerPort: 9093,
+    voters: [{ nodeId: 1, controllerPort: 9093 }],
   });
   const settings = Object.fromEntries(
     properties
@@ -32,6 +34,8 @@ test('the broker binds loopback only and uses single-node settings', () => {
       .map((line) => line.split(/=(.*)/s).slice(0, 2)),
   );
   assert.equal(settings['listeners'], 'PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093');
+  assert.equal(settings['controller.quorum.voters'], '1@127.0.0.1:9093');
+  assert.equal(settings['default.replication.factor'], '1');
   assert.equal(settings['process.roles'], 'broker,controller');
   assert.equal(settings['offsets.topic.replication.factor'], '1');
   assert.equal(settings['transaction.state.log.replication.factor'], '1');

@@ -72,6 +72,16 @@ test('ports, brokers and usage mistakes name the flag on one line', () => {
     'error: --controller-port takes a port from 1 to 65535 (got "65536")',
   );
   assertOneLine(
+    ['broker', 'start', '--nodes', '9'],
+    2,
+    'error: --nodes takes a whole number from 1 to 5 (got 9) — 3 is the smallest cluster that survives losing a node',
+  );
+  assertOneLine(
+    ['dashboard', '--broker-nodes', '0'],
+    2,
+    'error: --broker-nodes takes a whole number from 1 to 5 (got 0) — 3 is the smallest cluster that survives losing a node',
+  );
+  assertOneLine(
     ['topic', 'list', '--brokers', ''],
     2,
     'error: --brokers: give at least one host:port, like 127.0.0.1:9092',

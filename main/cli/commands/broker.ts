@@ -1,11 +1,14 @@
-// `parquet-streamer broker start|stop|status`: the local single-node KRaft broker.
+// `parquet-streamer broker start|stop|status`: the local KRaft broker, one node or a cluster of a
+// few (`--nodes 3`), and what each node is doing.
 import type { Command } from 'commander';
+import type { BrokerNodeStatus } from '../../api/contract';
 import { resolveKafkaDistribution } from '../../broker/kafkaDistribution';
 import { DEFAULT_BROKER_PORT, LocalBroker, recordedBrokerStatus } from '../../broker/localBroker';
 import { brokerDataDir } from '../../shared/appPaths';
-import { parsePort, parseWholeNumber } from '../cliOptions';
+import { parseNodeCount, parsePort, parseWholeNumber } from '../cliOptions';
 
 interface BrokerFlags {
+  nodes: number;
   port: number;
   controllerPort?: number;
   dataDir: string;
@@ -17,19 +20,30 @@ interface BrokerFlags {
 export function registerBrokerCommand(program: Command): void {
   const broker = program
     .command('broker')
-    .description('run the local single-node Kafka broker (KRaft, 127.0.0.1 only)');
+    .description('run the local Kafka broker: one node or a small cluster (KRaft, 127.0.0.1 only)');
 
   broker
     .command('start')
     .description('provision (once), format and start the broker; waits until clients get answers')
-    .option('--port <n>', 'client port', parsePort('--port'), DEFAULT_BROKER_PORT)
+    .option(
+      '--nodes <n>',
+      'nodes of the cluster; 3 gives topics 3 copies with 2 in sync (min.insync.replicas)',
+      parseNodeCount('--nodes'),
+      1,
+    )
+    .option(
+      '--port <n>',
+      'client port of node 1; node i uses port + i - 1',
+      parsePort('--port'),
+      DEFAULT_BROKER_PORT,
+    )
     .option(
       '--controller-port <n>',
-      'KRaft controller port (default: a free one)',
+      'KRaft controller port of node 1, the next nodes count up (default: free ones)',
       parsePort('--controller-port'),
     )
     .option('--data-dir <dir>', 'where the broker keeps its logs and state', brokerDataDir())
-    .option('--heap-mb <n>', 'Java heap of the broker', parseWholeNumber('--heap-mb'), 512)
+    .option('--heap-mb <n>', 'Java heap of each node', parseWholeNumber('--heap-mb'), 512)
     .option(
       '--detach',
       'leave the broker running after this command exits (otherwise it stops with this command, even when killed)',
@@ -37,6 +51,7 @@ export function registerBrokerCommand(program: Command): void {
     .action(async (flags: BrokerFlags) => {
       const local = new LocalBroker({
         dataDir: flags.dataDir,
+        nodes: flags.nodes,
         port: flags.port,
         controllerPort: flags.controllerPort,
         heapMb: flags.heapMb,
@@ -50,6 +65,7 @@ export function registerBrokerCommand(program: Command): void {
       const status = await local.start();
       console.log(`broker ready on ${status.brokers.join(',')} — ${status.detail}`);
       console.log(`data dir ${flags.dataDir}, log ${local.logFile}`);
+      for (const node of status.nodes ?? []) if (flags.nodes > 1) console.log(describeNode(node));
       if (flags.detach) {
         const dirFlag = flags.dataDir === brokerDataDir() ? '' : ` --data-dir ${flags.dataDir}`;
         console.log(`stop it with: parquet-streamer broker stop${dirFlag}`);
@@ -78,7 +94,9 @@ export function registerBrokerCommand(program: Command): void {
 
   broker
     .command('stop')
-    .description('stop the broker recorded in the data dir (waits for a clean shutdown)')
+    .description(
+      'stop the broker recorded in the data dir, every node (waits for a clean shutdown)',
+    )
     .option('--data-dir <dir>', 'the data dir the broker was started with', brokerDataDir())
     .action(async (flags: BrokerFlags) => {
       const before = await recordedBrokerStatus(flags.dataDir);
@@ -92,7 +110,9 @@ export function registerBrokerCommand(program: Command): void {
 
   broker
     .command('status')
-    .description('say whether the broker recorded in the data dir is running and answering')
+    .description(
+      'say whether the broker recorded in the data dir is running and answering, node by node',
+    )
     .option('--data-dir <dir>', 'the data dir the broker was started with', brokerDataDir())
     .option('--json', 'print the status as JSON')
     .action(async (flags: BrokerFlags) => {
@@ -103,6 +123,19 @@ export function registerBrokerCommand(program: Command): void {
         console.log(`stopped (data dir ${flags.dataDir})`);
       } else {
         console.log(`${status.state} on ${status.brokers.join(',')} — ${status.detail}`);
+        if ((status.nodes ?? []).length > 1)
+          for (const node of status.nodes!) console.log(describeNode(node));
       }
     });
+}
+
+/** "node 2  127.0.0.1:9093  catching up (4 partitions behind)  pid 1234" */
+function describeNode(node: BrokerNodeStatus): string {
+  const state =
+    node.state === 'catching-up'
+      ? `catching up (${node.behind} partition${node.behind === 1 ? '' : 's'} behind)`
+      : node.state;
+  return [`node ${node.nodeId}`, node.address, state, node.pid ? `pid ${node.pid}` : '']
+    .filter(Boolean)
+    .join('  ');
 }

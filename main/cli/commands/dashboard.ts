@@ -10,11 +10,12 @@ import { builtRendererDir } from '../../server/staticFiles';
 import { defaultAppDataDir } from '../../shared/appPaths';
 import { assertDiskDirectory } from '../../shared/diskDirectory';
 import { EnvironmentError } from '../../shared/errors';
-import { addClientConfigOption, parseBrokers, parsePort } from '../cliOptions';
+import { addClientConfigOption, parseBrokers, parseNodeCount, parsePort } from '../cliOptions';
 
 interface DashboardFlags {
   port: number;
   brokers?: string[];
+  brokerNodes: number;
   dataDir: string;
 }
 
@@ -47,6 +48,12 @@ export function registerDashboardCommand(program: Command): void {
       parseBrokers,
     )
     .option(
+      '--broker-nodes <n>',
+      'nodes of the local broker it starts (3: a cluster with 3 copies of each partition)',
+      parseNodeCount('--broker-nodes'),
+      1,
+    )
+    .option(
       '--data-dir <dir>',
       'where broker data, worker dirs and demo data live',
       defaultAppDataDir(),
@@ -62,6 +69,7 @@ export function registerDashboardCommand(program: Command): void {
       const engine = new StreamEngine({
         appDataDir: path.resolve(flags.dataDir),
         brokers: flags.brokers,
+        brokerNodes: flags.brokerNodes,
       });
       const server = await startDashboardServer({
         host: engine,

@@ -11,7 +11,7 @@ import { addClientConfigOption, brokersOption, parseWholeNumber } from '../cliOp
 interface TopicFlags {
   brokers: string[];
   partitions: number;
-  replicationFactor: number;
+  replicationFactor?: number;
   json?: boolean;
 }
 
@@ -23,9 +23,8 @@ export function registerTopicCommand(program: Command): void {
     .requiredOption('--partitions <n>', 'number of partitions', parseWholeNumber('--partitions'))
     .option(
       '--replication-factor <n>',
-      'copies of each partition',
+      "copies of each partition (default: the cluster's default.replication.factor)",
       parseWholeNumber('--replication-factor'),
-      1,
     )
     .addOption(brokersOption())
     .action(async (name: string, flags: TopicFlags) => {
