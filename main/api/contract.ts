@@ -12,6 +12,7 @@ import type { ChartData } from '../charts/chartData';
 import type { PipelineRates } from '../charts/pipelineRates';
 import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
 import { producerSettingsSchema } from '../producer/producerSettings';
+import { slurmSettingsSchema } from '../cluster/slurm/slurmSettings';
 import type { FolderListing } from './folderBrowser';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
@@ -52,9 +53,12 @@ export const streamConfigSchema = z.object({
   ...producerSettingsSchema.shape,
   /** what the workers do to each row: a preset, a spec or module path, or a spec object */
   transform: transformReferenceSchema.optional(),
+  /** this machine (default) or a SLURM cluster, with the SLURM options */
+  ...slurmSettingsSchema.shape,
 });
 export type StreamConfig = z.infer<typeof streamConfigSchema>;
 export type { ProducerSettings } from '../producer/producerSettings';
+export { WORKER_HOSTS, type WorkerHost } from '../cluster/slurm/slurmSettings';
 
 /** Command name → argument schema. The response types are in CommandResults below. */
 export const commandSchemas = {
@@ -155,6 +159,8 @@ export interface WorkerInfo {
   id: string;
   pid: number | null;
   port: number;
+  /** the node a SLURM worker runs on (absent: this machine) */
+  host?: string;
   dataDir: string;
   state: WorkerState;
   /** input rows this worker has consumed */
