@@ -22,6 +22,7 @@ import { formatCount, formatDuration } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 import { describedBy, Field } from './Field';
 import { ProducerSettings } from './ProducerSettings';
+import { WorkersOnSettings } from './WorkersOnSettings';
 
 type StreamField = keyof StreamConfig;
 /** Every field in tab order; the first invalid one gets the focus. */
@@ -30,6 +31,11 @@ const FORM_FIELDS: readonly StreamField[] = [
   'outputTopic',
   'partitions',
   'workers',
+  'workersOn',
+  'slurmPartition',
+  'slurmTime',
+  'slurmDataDirPattern',
+  'slurmWebPortBase',
   'ratePerSecond',
   'keyColumn',
   'partitioner',
@@ -214,6 +220,7 @@ export function StreamPanel(props: {
             }}
           />
         </Field>
+        <WorkersOnSettings form={values} edit={edit} errors={errors} disabled={active} />
         <ProducerSettings
           form={values}
           edit={edit}
