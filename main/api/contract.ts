@@ -12,6 +12,7 @@ import type { ChartData } from '../charts/chartData';
 import type { PipelineRates } from '../charts/pipelineRates';
 import { chartListSchema, type ChartSpec, type OutputField } from '../charts/chartSpec';
 import { producerSettingsSchema } from '../producer/producerSettings';
+import { slurmSettingsSchema } from '../cluster/slurm/slurmSettings';
 import type { FolderListing } from './folderBrowser';
 
 export type { BoxStats, ChartData, ChartFigure, PointSeries } from '../charts/chartData';
@@ -57,9 +58,12 @@ export const streamConfigSchema = z.object({
   ...producerSettingsSchema.shape,
   /** what the workers do to each row: a preset, a spec or module path, or a spec object */
   transform: transformReferenceSchema.optional(),
+  /** this machine (default) or a SLURM cluster, with the SLURM options */
+  ...slurmSettingsSchema.shape,
 });
 export type StreamConfig = z.infer<typeof streamConfigSchema>;
 export type { ProducerSettings } from '../producer/producerSettings';
+export { WORKER_HOSTS, type WorkerHost } from '../cluster/slurm/slurmSettings';
 
 /** The app's connection form: Kafka client settings for an existing, possibly secured cluster. */
 export const clusterConnectionSchema = z.object({
@@ -209,6 +213,8 @@ export interface WorkerInfo {
   id: string;
   pid: number | null;
   port: number;
+  /** the node a SLURM worker runs on (absent: this machine) */
+  host?: string;
   dataDir: string;
   state: WorkerState;
   /** input rows this worker's processes committed, as they last reported since they started */

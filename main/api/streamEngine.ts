@@ -17,6 +17,10 @@ import { validateTransform } from '../pipelines/validateTransform';
 import { describeError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import type { LaunchWorker } from '../supervisor/workerSupervisor';
+import { localWorkerPool } from '../supervisor/workerPool';
+import { slurmNodeCommand } from '../cluster/slurm/nodeCommand';
+import { runSlurmCommand, type SlurmRunner } from '../cluster/slurm/slurmCommand';
+import { slurmWorkerPool } from '../cluster/slurm/slurmWorkerPool';
 import { BrokerConnection } from './brokerConnection';
 import { listFolder } from './folderBrowser';
 import { DroppedEverythingWatch } from './droppedEverything';
@@ -57,6 +61,8 @@ export interface StreamEngineOptions {
   logger?: Logger;
   /** how worker processes are started (default: Node's fork) */
   launchWorker?: LaunchWorker;
+  /** how SLURM's commands run for a stream whose workers run on SLURM (default: the installed tools) */
+  slurmRunner?: SlurmRunner;
   /** the folder the dashboard's file browser is confined to (default: the user's home) */
   homeDir?: string;
 }
@@ -266,7 +272,15 @@ export class StreamEngine implements EngineHost {
       brokers,
       appDataDir: this.options.appDataDir,
       logger: this.logger.child('stream'),
-      launchWorker: this.options.launchWorker,
+      createPool:
+        config.workersOn === 'slurm'
+          ? slurmWorkerPool({
+              config,
+              appDataDir: this.options.appDataDir,
+              run: this.options.slurmRunner ?? runSlurmCommand,
+              command: slurmNodeCommand(),
+            })
+          : localWorkerPool(this.options.launchWorker),
     });
     const dropped = new DroppedEverythingWatch();
     const sayIfAllDropped = () => {

@@ -12,7 +12,7 @@ import { ParquetProducer, type ProduceProgress } from '../producer/parquetProduc
 import { pickProducerSettings } from '../producer/producerSettings';
 import { describeError, fieldOf } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
-import { WorkerSupervisor, type LaunchWorker } from '../supervisor/workerSupervisor';
+import { localWorkerPool, type CreateWorkerPool, type WorkerPool } from '../supervisor/workerPool';
 import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
 export interface StreamSessionOptions {
@@ -24,8 +24,8 @@ export interface StreamSessionOptions {
   workerLogLevel?: LogLevel;
   /** the pipeline's charts; none → the chart feed proposes one from the output's fields */
   charts: ChartSpec[];
-  /** how worker processes are started (default: Node's fork) */
-  launchWorker?: LaunchWorker;
+  /** where the workers run (default: child processes of this machine) */
+  createPool?: CreateWorkerPool;
 }
 
 export function idleProgress(): StreamProgress {
@@ -48,7 +48,7 @@ export function idleProgress(): StreamProgress {
 export class StreamSession extends EventEmitter {
   /** the workers' consumer group */
   readonly group: string;
-  private readonly supervisor: WorkerSupervisor;
+  private readonly supervisor: WorkerPool;
   private readonly workersDir: string;
   private readonly chartFeed: ChartFeed;
   private readonly lagPoller: ConsumerLagPoller;
@@ -66,7 +66,7 @@ export class StreamSession extends EventEmitter {
     };
     this.workersDir = path.join(appDataDir, 'workers');
     this.group = `parquet-streamer.${config.inputTopic}.${config.outputTopic}`;
-    this.supervisor = new WorkerSupervisor({
+    this.supervisor = (options.createPool ?? localWorkerPool())({
       brokers,
       group: this.group,
       inputTopic: config.inputTopic,
@@ -75,7 +75,6 @@ export class StreamSession extends EventEmitter {
       logger: logger.child('supervisor'),
       logLevel: options.workerLogLevel,
       transform: this.transformArgument(),
-      launchWorker: options.launchWorker,
     });
     this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
     this.chartFeed = new ChartFeed({

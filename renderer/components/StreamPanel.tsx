@@ -25,6 +25,7 @@ import { formatCount, formatDuration } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 import { describedBy, Field } from './Field';
 import { ProducerSettings } from './ProducerSettings';
+import { WorkersOnSettings } from './WorkersOnSettings';
 
 type StreamField = keyof StreamConfig;
 const SAVE_DELAY_MS = 500;
@@ -33,6 +34,11 @@ const FORM_FIELDS: readonly StreamField[] = [
   'inputTopic',
   'outputTopic',
   'partitions',
+  'workersOn',
+  'slurmPartition',
+  'slurmTime',
+  'slurmDataDirPattern',
+  'slurmWebPortBase',
   'ratePerSecond',
   'keyColumn',
   'partitioner',
@@ -243,6 +249,7 @@ export function StreamPanel(props: {
             }}
           />
         </Field>
+        <WorkersOnSettings form={values} edit={edit} errors={errors} disabled={active} />
         <ProducerSettings
           form={values}
           edit={edit}

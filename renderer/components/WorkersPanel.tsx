@@ -109,7 +109,7 @@ export function WorkersPanel(props: {
               <tr key={worker.id}>
                 <td>{worker.id}</td>
                 <td>{worker.pid ?? '—'}</td>
-                <td>{worker.port}</td>
+                <td>{worker.host ? `${worker.host}:${worker.port}` : worker.port}</td>
                 <td>
                   <code>{worker.dataDir}</code>
                 </td>

@@ -7,6 +7,7 @@ import type {
   FieldInfo,
   ProducerSettings,
   StreamConfig,
+  WorkerHost,
 } from '../../main/api/contract';
 import { formatCount } from '../format/units';
 import { streamConfigErrors, type FieldErrors } from './fieldErrors';
@@ -35,6 +36,12 @@ export interface StreamForm {
   limit: string;
   timestamps: TimestampFormat;
   resume: boolean;
+  workersOn: WorkerHost;
+  /** the SLURM options, used when workersOn is 'slurm'; '' = SLURM's or the app's default */
+  slurmPartition: string;
+  slurmTime: string;
+  slurmDataDirPattern: string;
+  slurmWebPortBase: string;
 }
 
 export function initialStreamForm(inputTopic: string, outputTopic: string): StreamForm {
@@ -54,6 +61,11 @@ export function initialStreamForm(inputTopic: string, outputTopic: string): Stre
     limit: '',
     timestamps: 'iso',
     resume: false,
+    workersOn: 'local',
+    slurmPartition: '',
+    slurmTime: '',
+    slurmDataDirPattern: '',
+    slurmWebPortBase: '',
   };
 }
 
@@ -117,6 +129,9 @@ export function configFieldsOf(key: keyof StreamForm): (keyof StreamConfig)[] {
   if (key === 'rate') return ['ratePerSecond'];
   if (key === 'pace') return ['ratePerSecond', 'replayColumn', 'speed'];
   if (key === 'shuffle') return ['shuffle', 'seed'];
+  if (key === 'workersOn') {
+    return ['workersOn', 'slurmPartition', 'slurmTime', 'slurmDataDirPattern', 'slurmWebPortBase'];
+  }
   return [key];
 }
 
@@ -166,6 +181,18 @@ export function producerSettingsOf(
   };
 }
 
+/** Where the workers run: nothing for this machine (the engine's default), else the SLURM options. */
+function slurmSettingsOf(form: StreamForm): Partial<StreamConfig> {
+  if (form.workersOn !== 'slurm') return {};
+  return {
+    workersOn: 'slurm',
+    slurmPartition: form.slurmPartition.trim() || undefined,
+    slurmTime: form.slurmTime.trim() || undefined,
+    slurmDataDirPattern: form.slurmDataDirPattern.trim() || undefined,
+    slurmWebPortBase: optionalNumber(form.slurmWebPortBase),
+  };
+}
+
 /** The startStream arguments; keys whose value is undefined are left out altogether. */
 export function streamConfigOf(
   form: StreamForm,
@@ -179,6 +206,7 @@ export function streamConfigOf(
     partitions: optionalNumber(form.partitions) ?? Number.NaN,
     workers,
     ...producerSettingsOf(form, dataset?.fields ?? []),
+    ...slurmSettingsOf(form),
   };
   return Object.fromEntries(
     Object.entries(config).filter(([, value]) => value !== undefined),

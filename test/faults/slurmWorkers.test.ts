@@ -5,13 +5,13 @@
 // hand-written expectation says. Without SLURM the test fails saying how to install it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runSlurmCommand, slurmOutput } from '../../main/cluster/slurm/slurmCommand';
 import { SlurmWorkers, type TaskStatus } from '../../main/cluster/slurm/slurmWorkers';
 import { isActive } from '../../main/cluster/slurm/squeueTasks';
+import { ensureSlurm, logTails } from '../support/localSlurm';
 import { testBrokers } from '../support/testBroker';
 import {
   assertExactlyOnce,
@@ -23,30 +23,7 @@ import {
 } from '../support/workerPipelineFixture';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const LOCAL_CLUSTER = path.join(ROOT, 'scripts', 'slurm-local.sh');
 const WEB_PORT_BASE = 19850;
-
-/** A SLURM that answers: the one running here, or the local cluster started by the script. */
-function ensureSlurm(): void {
-  const answers = () => {
-    try {
-      execFileSync('sinfo', ['-h'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (answers()) return;
-  try {
-    execFileSync(LOCAL_CLUSTER, ['start'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    const said = String((error as { stderr?: Buffer }).stderr ?? '').trim();
-    assert.fail(
-      `SLURM is not running here (${said || 'sinfo does not answer'}) — install it with ` +
-        '`apt-get install -y slurm-wlm munge` and start a one-node cluster with `scripts/slurm-local.sh start` (as root)',
-    );
-  }
-}
 
 test('SLURM workers: submit 2, scale to 3 and 1, kill one mid-stream, scale in a new one — output exact', async () => {
   ensureSlurm();
@@ -138,16 +115,3 @@ test('SLURM workers: submit 2, scale to 3 and 1, kill one mid-stream, scale in a
     await rm(fixture.baseDir, { recursive: true, force: true });
   }
 });
-
-/** The last lines of every task's log, for a failure message (the job dir is removed after). */
-async function logTails(jobDir: string): Promise<string> {
-  const dir = path.join(jobDir, 'logs');
-  const files = await readdir(dir).catch(() => []);
-  const tails = await Promise.all(
-    files.map(async (file) => {
-      const lines = (await readFile(path.join(dir, file), 'utf8')).trimEnd().split('\n');
-      return `--- ${file}\n${lines.slice(-8).join('\n')}`;
-    }),
-  );
-  return tails.join('\n');
-}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { SlurmWorkers, type TaskStatus } from '../../cluster/slurm/slurmWorkers';
 import { runSlurmCommand } from '../../cluster/slurm/slurmCommand';
+import { slurmNodeCommand } from '../../cluster/slurm/nodeCommand';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { defaultAppDataDir } from '../../shared/appPaths';
 import type { LogLevel } from '../../shared/logger';
@@ -42,14 +43,6 @@ function withDeployment(command: Command): Command {
       '--job-dir <dir>',
       'where the script, token and task logs live, on a filesystem the nodes share (default <app data>/slurm/<name>)',
     );
-}
-
-/** This install's CLI, as the nodes run it (the same path on a shared filesystem). */
-function nodeCommand(): string[] {
-  return [
-    process.execPath,
-    path.resolve(__dirname, '..', '..', '..', '..', 'bin', 'parquet-streamer.js'),
-  ];
 }
 
 export function registerClusterSlurmCommand(program: Command): void {
@@ -107,7 +100,7 @@ export function registerClusterSlurmCommand(program: Command): void {
       {
         name: flags.name,
         jobDir,
-        command: nodeCommand(),
+        command: slurmNodeCommand(),
         brokers: flags.brokers,
         group: flags.group ?? flags.name,
         inputTopic: flags.input,

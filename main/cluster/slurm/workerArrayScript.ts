@@ -5,6 +5,12 @@
 import path from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { LogLevel } from '../../shared/logger';
+import {
+  DATA_DIR_PATTERN,
+  MAX_WEB_PORT_BASE,
+  PARTITION_PATTERN,
+  TIME_LIMIT_PATTERN,
+} from './slurmSettings';
 
 export interface WorkerArraySpec {
   /** the SLURM job name every array of this deployment carries */
@@ -49,7 +55,7 @@ export function dataDirWord(pattern: string): string {
       `--data-dir-pattern: "${pattern}" has no %a — each task needs its own data dir, e.g. '/scratch/$USER/ps-%a'`,
     );
   }
-  if (!/^[A-Za-z0-9_./%${}~+-]+$/.test(pattern) || pattern.includes('$(')) {
+  if (!DATA_DIR_PATTERN.test(pattern)) {
     throw new InputError(
       `--data-dir-pattern: "${pattern}" may hold letters, digits, / . _ - + ~, $VARIABLES and %a only`,
     );
@@ -66,15 +72,15 @@ export function checkWorkerArraySpec(spec: WorkerArraySpec): void {
   if (/\s/.test(spec.jobDir)) {
     throw new InputError(`--job-dir: "${spec.jobDir}" has a space; #SBATCH lines cannot quote it`);
   }
-  if (spec.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(spec.partition)) {
+  if (spec.partition !== undefined && !PARTITION_PATTERN.test(spec.partition)) {
     throw new InputError(`--partition: "${spec.partition}" is not a partition name`);
   }
-  if (spec.time !== undefined && !/^(\d+(-\d+)?(:\d+){0,2}|UNLIMITED|INFINITE)$/i.test(spec.time)) {
+  if (spec.time !== undefined && !TIME_LIMIT_PATTERN.test(spec.time)) {
     throw new InputError(
       `--time: "${spec.time}" is not a SLURM time limit — use minutes, hh:mm:ss or d-hh:mm:ss`,
     );
   }
-  if (spec.webPortBase + 1000 > 65535) {
+  if (spec.webPortBase > MAX_WEB_PORT_BASE) {
     throw new InputError('--web-port-base: leave room for 1000 task ports below 65536');
   }
   dataDirWord(spec.dataDirPattern);
