@@ -134,7 +134,9 @@ export interface StreamProgress {
   field?: keyof StreamConfig;
 }
 
-export type WorkerState = 'starting' | 'running' | 'stopping' | 'exited' | 'restarting';
+/** reconnecting: the worker process runs and waits for a lost broker to come back */
+export type WorkerState =
+  'starting' | 'running' | 'reconnecting' | 'stopping' | 'exited' | 'restarting';
 
 export interface WorkerInfo {
   id: string;

@@ -96,4 +96,14 @@ installLinearGrouping();
 installOnePassProduceRequest();
 installSelfFramedRequests();
 
-export { ConfigResourceTypes, Kafka, KafkaJSError, logLevel } from 'kafkajs';
+export {
+  ConfigResourceTypes,
+  Kafka,
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  logLevel,
+} from 'kafkajs';
