@@ -61,6 +61,7 @@ export function expectedOutput(index: number): Record<string, unknown> | null {
 }
 
 export interface Fixture {
+  brokers: string[];
   kafka: Kafka;
   admin: Admin;
   input: string;
@@ -72,13 +73,15 @@ export interface Fixture {
   pids: Set<number>;
 }
 
+/** Topics and a client on the shared test broker, or on `brokers` (a test's own broker). */
 export async function setUp(
   name: string,
   outputConfig: { name: string; value: string }[] = [],
+  brokers: string[] = testBrokers(),
 ): Promise<Fixture> {
   const baseDir = await mkdtemp(path.join(os.tmpdir(), `ps-${name}-`));
   const kafka = createKafka({
-    brokers: testBrokers(),
+    brokers,
     clientId: `test-${name}`,
     logger: createLogger('test', () => undefined),
   });
@@ -94,6 +97,7 @@ export async function setUp(
     throw error;
   }
   return {
+    brokers,
     kafka,
     admin,
     input,
@@ -141,7 +145,7 @@ export function supervise(
 ): WorkerSupervisor {
   const log = (line: string) => appendFileSync(fixture.logFile, line + '\n');
   const supervisor = new WorkerSupervisor({
-    brokers: testBrokers(),
+    brokers: fixture.brokers,
     group: fixture.group,
     inputTopic: fixture.input,
     outputTopic: fixture.output,
