@@ -331,7 +331,7 @@ export class TransactionalProcessor implements Service {
           autoCommit: false,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: 1,
-          eachBatch: (payload) => this.processBatch(payload),
+          eachBatch: (payload) => this.processBatch(payload, consumer, producers),
         }),
     ];
     for (const step of steps) {
@@ -487,15 +487,20 @@ export class TransactionalProcessor implements Service {
     }
   }
 
-  private async processBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    const producers = this.producers;
-    if (!producers || !isRunning() || isStale()) return;
+  /**
+   * One batch, with the producers of the consumer that fetched it. A consumer already replaced
+   * (the broker was lost meanwhile) processes nothing: its partitions may be another's now.
+   */
+  private async processBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    consumer: Consumer,
+    producers: PartitionProducers,
+  ): Promise<void> {
+    if (consumer !== this.consumer) {
+      void consumer.disconnect().catch(() => undefined);
+      return;
+    }
+    if (!isRunning() || isStale()) return;
     const { group, stats, logger } = this.options;
     let claim: PartitionClaim;
     try {
