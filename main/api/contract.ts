@@ -207,7 +207,9 @@ export interface StreamProgress {
   transform?: string;
 }
 
-export type WorkerState = 'starting' | 'running' | 'stopping' | 'exited' | 'restarting';
+/** reconnecting: the worker process runs and waits for a lost broker to come back */
+export type WorkerState =
+  'starting' | 'running' | 'reconnecting' | 'stopping' | 'exited' | 'restarting';
 
 export interface WorkerInfo {
   id: string;

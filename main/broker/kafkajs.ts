@@ -112,4 +112,14 @@ installPartitionedSend();
 installOnePassProduceRequest();
 installSelfFramedRequests();
 
-export { ConfigResourceTypes, Kafka, KafkaJSError, logLevel } from 'kafkajs';
+export {
+  ConfigResourceTypes,
+  Kafka,
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  logLevel,
+} from 'kafkajs';

@@ -112,6 +112,14 @@ export interface WorkerSupervisorEvents {
 
 const MAX_WORKERS = 64;
 
+/** A running worker's own state (its /stats status) as the supervisor reports it. */
+const SUPERVISED_STATE: Record<WorkerStatsDocument['status'], WorkerState> = {
+  starting: 'starting',
+  consuming: 'running',
+  reconnecting: 'reconnecting',
+  stopping: 'stopping',
+};
+
 export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   private readonly slots: Slot[] = [];
   private readonly logger: Logger;
@@ -279,6 +287,8 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
       logLevel: options.logLevel ?? 'info',
       workerId: slot.id,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+      // a pool the app runs waits out a lost broker however long it takes
+      reconnectTimeoutMs: null,
       transform: options.transform ?? DEFAULT_PRESET,
     });
     const script = options.workerScript ?? path.join(__dirname, '..', 'worker', 'workerProcess.js');
@@ -458,12 +468,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
         if (!known || counts.transactions >= known.transactions) this.committed.set(key, counts);
       }
       if (slot.state !== 'stopping') {
-        slot.state =
-          stats.status === 'consuming'
-            ? 'running'
-            : stats.status === 'stopping'
-              ? 'stopping'
-              : 'starting';
+        slot.state = SUPERVISED_STATE[stats.status];
       }
       this.changed();
     } catch {

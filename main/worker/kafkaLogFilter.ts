@@ -2,8 +2,9 @@
 // CONCURRENT_TRANSACTIONS is retried by kafkajs while the previous commit's markers are written,
 // the idempotent-retries warning does not apply because a failed transaction is aborted and its
 // batch delivered again, the processor logs a rebalance itself and reports a producer fenced by
-// the partition's new owner; start-up conditions kafkajs retries are one info line; stack traces
-// only at -l debug.
+// the partition's new owner, and says itself when it lost the broker (so kafkajs' consumer crash
+// on a refused or closed connection is debug); start-up conditions kafkajs retries are one info
+// line; stack traces only at -l debug.
 import { filterKafkaLog, KAFKA_RETRIABLE_RULES, type KafkaLogRule } from '../shared/kafkaLogFilter';
 import type { Logger } from '../shared/logger';
 
@@ -15,6 +16,11 @@ const WORKER_RULES: readonly KafkaLogRule[] = [
   },
   { pattern: /The group is rebalancing, re-joining/, level: 'debug' },
   { pattern: /Producer attempted an operation with an old epoch/, level: 'debug' },
+  {
+    pattern:
+      /^Consumer: Crash: .*(Connection error|Closed connection|Failed to find group coordinator)/,
+    level: 'debug',
+  },
   ...KAFKA_RETRIABLE_RULES,
 ];
 

@@ -38,11 +38,14 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export class PartitionProducers {
   private readonly claims = new Map<string, Promise<PartitionClaim>>();
+  private closed = false;
 
   constructor(private readonly options: PartitionProducersOptions) {}
 
   /** The partition's claim, fencing its earlier writers the first time it is asked for. */
   claim(topic: string, partition: number): Promise<PartitionClaim> {
+    // after closeAll: a batch of a replaced consumer must not fence the live producers
+    if (this.closed) return Promise.reject(new Error('the partition producers were closed'));
     const existing = this.claims.get(key(topic, partition));
     if (existing) return existing;
     const claiming = this.fence(topic, partition);
@@ -82,6 +85,7 @@ export class PartitionProducers {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const all = [...this.claims.values()];
     this.claims.clear();
     await Promise.all(all.map((claim) => this.close(claim)));

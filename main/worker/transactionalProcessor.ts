@@ -46,6 +46,15 @@
 //   A worker that keeps a partition across generations but was expelled in between finds its
 //   producer fenced on the next batch, and claims the partition again (fence, read the offset).
 //   A partition lost at a rebalance has its producer closed.
+//
+// A lost broker is a wait, not an end (brokerLoss.ts says which failures are that). The worker
+// drops its consumer, producers and admin client and, with a capped exponential backoff, makes
+// new ones until the broker answers and it has rejoined the group; meanwhile its state is
+// `reconnecting`. Transactions the outage cut off are aborted (or completed) by the broker's
+// transaction coordinator, and the fresh producers claim every partition anew, so the fence
+// and the offset read after it hold across the outage exactly as across owners. What cannot
+// heal ends the worker, each said plainly: a topic deleted (found when reconnecting), the
+// broker away longer than --reconnect-timeout, or a failure that is no broker loss.
 import type {
   Admin,
   Consumer,
@@ -68,6 +77,7 @@ import type {
   WindowStage,
   WindowState,
 } from '../pipelines/pipeline';
+import { isBrokerLoss, ReconnectBackoff } from './brokerLoss';
 import { readChangelogPartition, readCommittedPartitions } from './changelogReader';
 import {
   addCounts,
@@ -97,19 +107,24 @@ export interface ProcessorOptions {
   inputTopic: string;
   outputTopic: string;
   sessionTimeoutMs: number;
+  /** how long a lost broker is waited for before the worker gives up; null: for ever */
+  reconnectTimeoutMs: number | null;
   /** what to do to each row */
   transform: CompiledTransform;
   stats: WorkerStats;
   logger: Logger;
-  /** called when the processor cannot go on (crashed without restart, could not abort) */
+  /** called when the processor cannot go on (a topic deleted, a failure that is no broker loss) */
   onFatal: (error: Error) => void;
 }
 
 /** The headers every output record carries over from its input record. */
 const PASSED_HEADERS = [SOURCE_FILE_HEADER, SOURCE_ROW_HEADER];
 
-const CRASH_WINDOW_MS = 60_000;
-const MAX_CRASHES_PER_WINDOW = 3;
+/**
+ * The consumer's own retries before it crashes: few and short, so that a lost broker shows as
+ * `reconnecting` within seconds and the reconnect loop, not kafkajs, paces the attempts.
+ */
+const CONSUMER_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 3 };
 
 const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 
@@ -263,7 +278,11 @@ export class TransactionalProcessor implements Service {
   private producers: PartitionProducers | null = null;
   private joined = false;
   private currentAssignment: Record<string, number[]> = {};
-  private recentCrashes: number[] = [];
+  /** when the broker was lost, while the processor reconnects; null otherwise */
+  private lostSince: number | null = null;
+  private readonly backoff = new ReconnectBackoff();
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
   /** the internal topics when the transform has a window step */
   private readonly windowTopics: WindowTopicNames | null;
   /** window state per repartition partition, valid for the claim it was restored under */
@@ -285,7 +304,12 @@ export class TransactionalProcessor implements Service {
 
   /** true once the consumer has joined the group and holds an assignment */
   isConsuming(): boolean {
-    return this.joined && this.consumer !== null;
+    return this.joined && this.consumer !== null && this.lostSince === null;
+  }
+
+  /** true while the broker is lost and the processor tries to reach it again */
+  isReconnecting(): boolean {
+    return this.lostSince !== null;
   }
 
   assignment(): Record<string, number[]> {
@@ -320,8 +344,15 @@ export class TransactionalProcessor implements Service {
   }
 
   async start(): Promise<void> {
-    const { kafka, logger, group, inputTopic, outputTopic, sessionTimeoutMs } = this.options;
-    await this.checkTopics();
+    const { logger, group, inputTopic, outputTopic } = this.options;
+    await this.checkTopics('at start');
+    await this.connect();
+    logger.info('consuming', { group, inputTopic, outputTopic });
+  }
+
+  /** Makes the admin client, the consumer and the partition producers, and starts consuming. */
+  private async connect(): Promise<void> {
+    const { kafka, logger, group, inputTopic, sessionTimeoutMs } = this.options;
     const admin = kafka.admin();
     const consumer = kafka.consumer({
       groupId: group,
@@ -331,16 +362,19 @@ export class TransactionalProcessor implements Service {
       allowAutoTopicCreation: false,
       // a short long-poll so that leaving the group on SIGTERM does not wait for an idle fetch
       maxWaitTimeInMs: 500,
-      retry: { retries: 8, restartOnFailure: async () => this.mayRestartConsumer() },
+      // a crash is answered here (onFailure), never by kafkajs restarting the consumer itself
+      retry: { ...CONSUMER_RETRY, restartOnFailure: async () => false },
     });
     const producers = new PartitionProducers({ kafka, admin, group, logger });
     this.admin = admin;
     this.consumer = consumer;
     this.producers = producers;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.consumer !== consumer) return;
       this.currentAssignment = payload.memberAssignment;
       this.joined = true;
       logger.info('joined group', { group, assignment: payload.memberAssignment });
+      this.backOnline();
       void producers.retainOnly(payload.memberAssignment);
       for (const key of this.held.keys()) {
         const [topic, partition] = key.split('\u0000') as [string, string];
@@ -350,55 +384,160 @@ export class TransactionalProcessor implements Service {
     });
     consumer.on(consumer.events.REBALANCING, () => logger.info('group is rebalancing', { group }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      logger.error('consumer crashed', { error: payload.error.message, restart: payload.restart });
-      if (payload.restart) return;
+      if (this.consumer !== consumer) return;
+      logger.debug('consumer crashed', { error: payload.error.message });
+      this.onFailure(payload.error);
+    });
+    const windowTopics = this.windowTopics;
+    const steps = [
+      () => admin.connect(),
+      async () => {
+        if (windowTopics) {
+          this.sourcePartitions = await ensureWindowTopics(admin, windowTopics, inputTopic);
+        }
+        const [input] = (await admin.fetchTopicMetadata({ topics: [inputTopic] })).topics;
+        await ensureCountersTopic(admin, this.countersTopic, input?.partitions.length ?? 1);
+      },
+      () => consumer.connect(),
+      () =>
+        consumer.subscribe({
+          topics: windowTopics ? [inputTopic, windowTopics.repartition] : [inputTopic],
+          fromBeginning: true,
+        }),
+      () =>
+        consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: 1,
+          eachBatch: (payload) => this.processBatch(payload, consumer, producers),
+        }),
+    ];
+    for (const step of steps) {
+      // stopped (or replaced) meanwhile: these clients were closed, keep them so
+      if (this.consumer !== consumer) {
+        await Promise.all([consumer.disconnect(), admin.disconnect()]).catch(() => undefined);
+        return;
+      }
+      await step();
+    }
+  }
+
+  /** A failure of the consumer: a lost broker is waited out, anything else ends the worker. */
+  private onFailure(error: Error): void {
+    if (this.stopping) return;
+    if (!isBrokerLoss(error)) {
+      const { inputTopic, outputTopic } = this.options;
       this.options.onFatal(
         new EnvironmentError(
-          `processing ${inputTopic} → ${outputTopic} stopped: ${payload.error.message} — check the brokers and both topics`,
-          { cause: payload.error },
+          `processing ${inputTopic} → ${outputTopic} stopped: ${error.message} — check the brokers and both topics`,
+          { cause: error },
         ),
       );
-    });
-    await admin.connect();
-    if (this.windowTopics)
-      this.sourcePartitions = await ensureWindowTopics(admin, this.windowTopics, inputTopic);
-    const [input] = (await admin.fetchTopicMetadata({ topics: [inputTopic] })).topics;
-    await ensureCountersTopic(admin, this.countersTopic, input?.partitions.length ?? 1);
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: this.windowTopics ? [inputTopic, this.windowTopics.repartition] : [inputTopic],
-      fromBeginning: true,
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.processBatch(payload),
-    });
-    logger.info('consuming', { group, inputTopic, outputTopic });
+      return;
+    }
+    this.brokerLost(error);
+    this.scheduleReconnect();
   }
 
-  /** kafkajs restarts a crashed consumer; a few times a minute, not in a tight loop forever. */
-  private mayRestartConsumer(now = Date.now()): boolean {
-    this.recentCrashes = this.recentCrashes.filter((at) => now - at < CRASH_WINDOW_MS);
-    this.recentCrashes.push(now);
-    return this.recentCrashes.length <= MAX_CRASHES_PER_WINDOW;
+  /** Enters `reconnecting`, logging it once per outage. */
+  private brokerLost(error: Error): void {
+    this.joined = false;
+    if (this.lostSince !== null) return;
+    this.lostSince = Date.now();
+    const { brokers, reconnectTimeoutMs } = this.options;
+    this.options.logger.warn('lost the broker; reconnecting until it is back', {
+      brokers: brokers.join(','),
+      error: error.message,
+      giveUpAfterSeconds: reconnectTimeoutMs === null ? 'never' : reconnectTimeoutMs / 1000,
+    });
   }
 
-  /** Leaves the group after the batch in progress has committed or aborted its transaction. */
-  async stop(): Promise<void> {
+  /** Leaves `reconnecting` once the broker took a transaction or the group took us back. */
+  private backOnline(): void {
+    if (this.lostSince === null) return;
+    const seconds = (Date.now() - this.lostSince) / 1000;
+    this.lostSince = null;
+    this.backoff.reset();
+    this.options.logger.info('the broker is back; running again', {
+      reconnectingSeconds: Math.round(seconds * 10) / 10,
+    });
+  }
+
+  /**
+   * A batch that failed for a lost broker starts over with new clients at once, rather than
+   * after the consumer's own retries; true when it was that. A batch of clients already
+   * replaced failed because they were closed: nothing to notice.
+   */
+  private noticeBrokerLoss(error: unknown, producers: PartitionProducers): boolean {
+    if (this.stopping || producers !== this.producers || !isBrokerLoss(error)) return false;
+    this.brokerLost(error as Error);
+    this.scheduleReconnect();
+    return true;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer !== null || this.stopping) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.reconnect();
+    }, this.backoff.next());
+  }
+
+  /** One attempt: new clients, the topics checked, the group joined (or another attempt later). */
+  private async reconnect(): Promise<void> {
+    if (this.stopping || this.lostSince === null) return;
+    const { brokers, reconnectTimeoutMs } = this.options;
+    const lostFor = Date.now() - this.lostSince;
+    if (reconnectTimeoutMs !== null && lostFor >= reconnectTimeoutMs) {
+      this.options.onFatal(
+        new EnvironmentError(
+          `the broker ${brokers.join(',')} has been unreachable for ${Math.round(lostFor / 1000)} s (--reconnect-timeout) — start it, or raise --reconnect-timeout`,
+        ),
+      );
+      return;
+    }
+    // the producers first: a batch stuck in a transaction fails fast and lets the consumer go
+    await this.disconnect('producers first');
+    if (this.stopping) return;
+    try {
+      await this.checkTopics('after an outage');
+      if (this.stopping) return;
+      await this.connect();
+    } catch (error) {
+      if (this.stopping) return;
+      if (error instanceof InputError) this.options.onFatal(error);
+      else if (isBrokerLoss(error) || error instanceof EnvironmentError) this.scheduleReconnect();
+      else this.onFailure(error as Error);
+    }
+  }
+
+  /**
+   * Closes the consumer, the partition producers and the admin client. The consumer first lets
+   * the batch in progress commit or abort; the producers first cut it short.
+   */
+  private async disconnect(order: 'consumer first' | 'producers first'): Promise<void> {
     const { consumer, producers, admin } = this;
     this.joined = false;
     this.consumer = null;
     this.producers = null;
     this.admin = null;
-    if (consumer) await consumer.disconnect();
-    if (producers) await producers.closeAll();
-    if (admin) await admin.disconnect();
+    if (producers && order === 'producers first') await producers.closeAll();
+    if (consumer) await consumer.disconnect().catch(() => undefined);
+    if (producers && order === 'consumer first') await producers.closeAll();
+    if (admin) await admin.disconnect().catch(() => undefined);
     this.currentAssignment = {};
   }
 
-  private async checkTopics(): Promise<void> {
+  /** Leaves the group after the batch in progress has committed or aborted its transaction. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    await this.disconnect('consumer first');
+  }
+
+  /** Both topics exist; a missing one ends the worker, said as deleted after an outage. */
+  private async checkTopics(when: 'at start' | 'after an outage'): Promise<void> {
     const { brokers, inputTopic, outputTopic } = this.options;
     let existing: Set<string>;
     try {
@@ -414,25 +553,40 @@ export class TransactionalProcessor implements Service {
       ['--input', inputTopic],
       ['--output', outputTopic],
     ]) {
-      if (!existing.has(topic)) {
+      if (existing.has(topic)) continue;
+      if (when === 'at start') {
         throw new InputError(
           `topic ${topic} (${flag}) does not exist on ${brokers.join(',')} — create it first (parquet-streamer topic create ${topic})`,
         );
       }
+      throw new InputError(
+        `topic ${topic} (${flag}) was deleted from ${brokers.join(',')} while the worker ran — recreate it (parquet-streamer topic create ${topic}) and start the worker again`,
+      );
     }
   }
 
-  private async processBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    const producers = this.producers;
-    if (!producers || !isRunning() || isStale()) return;
+  /**
+   * One batch, with the producers of the consumer that fetched it. A consumer already replaced
+   * (the broker was lost meanwhile) processes nothing: its partitions may be another's now.
+   */
+  private async processBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    consumer: Consumer,
+    producers: PartitionProducers,
+  ): Promise<void> {
+    if (consumer !== this.consumer) {
+      void consumer.disconnect().catch(() => undefined);
+      return;
+    }
+    if (!isRunning() || isStale()) return;
     const { group, stats, logger } = this.options;
-    const claim = await producers.claim(batch.topic, batch.partition);
+    let claim: PartitionClaim;
+    try {
+      claim = await producers.claim(batch.topic, batch.partition);
+    } catch (error) {
+      this.noticeBrokerLoss(error, producers);
+      throw error;
+    }
     // input below the offset read after the fence was committed by an earlier owner
     const messages = batch.messages.filter((message) => BigInt(message.offset) >= claim.nextOffset);
     if (messages.length === 0) {
@@ -486,13 +640,16 @@ export class TransactionalProcessor implements Service {
         });
         throw rejoinError(`partition ${batch.partition} was claimed by another worker`, error);
       }
-      logger.warn('transaction failed; aborting, the batch will be delivered again', {
-        partition: batch.partition,
-        firstOffset: batch.firstOffset(),
-        error: (error as Error).message,
-      });
+      if (!this.noticeBrokerLoss(error, producers)) {
+        logger.warn('transaction failed; aborting, the batch will be delivered again', {
+          partition: batch.partition,
+          firstOffset: batch.firstOffset(),
+          error: (error as Error).message,
+        });
+      }
       throw error;
     }
+    if (producers === this.producers) this.backOnline();
     claim.nextOffset = nextOffset;
     this.held.set(heldKey(batch.topic, batch.partition), {
       claim,

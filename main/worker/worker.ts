@@ -36,6 +36,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const kafka = createKafka({
       brokers: options.brokers,
       clientId: `parquet-streamer-${options.workerId}`,
+      // few retries: a lost broker surfaces within seconds as `reconnecting`, and the
+      // processor's reconnect loop, not each request, waits for it
+      retries: 3,
       logger: withoutExpectedNoise(logger.child('kafka')),
       level: options.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
     });
@@ -55,6 +58,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       inputTopic: options.inputTopic,
       outputTopic: options.outputTopic,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      reconnectTimeoutMs: options.reconnectTimeoutMs,
       transform,
       stats: this.stats,
       logger: logger.child('processor'),
@@ -78,6 +82,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   phase(): WorkerPhase {
     if (this.stopping) return 'stopping';
+    if (this.processor.isReconnecting()) return 'reconnecting';
     return this.processor.isConsuming() ? 'consuming' : 'starting';
   }
 

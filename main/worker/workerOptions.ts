@@ -29,6 +29,8 @@ export interface WorkerOptions {
   logLevel: LogLevel;
   workerId: string;
   sessionTimeoutMs: number;
+  /** how long a lost broker is waited for before the worker exits; null: for ever */
+  reconnectTimeoutMs: number | null;
   /** a preset, a .json spec, a .js/.cjs/.mjs module or JSON text; resolved when the worker starts */
   transform: string;
   /** the client properties file given with --client-config */
@@ -57,6 +59,7 @@ const rawOptionsSchema = z.object({
     .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'use letters, digits, ".", "_" and "-" only')
     .optional(),
   sessionTimeout: wholeNumber(1000, 300_000, 'must be milliseconds from 1000 to 300000'),
+  reconnectTimeout: wholeNumber(1, 604_800, 'must be seconds from 1 to 604800 (a week)').optional(),
   transform: z.string().trim().min(1, 'name a preset, a .json spec or a .js module'),
 });
 
@@ -73,6 +76,7 @@ const FLAGS: Record<string, string> = {
   logLevel: '--log-level',
   workerId: '--worker-id',
   sessionTimeout: '--session-timeout',
+  reconnectTimeout: '--reconnect-timeout',
   transform: '--transform',
 };
 
@@ -104,6 +108,10 @@ export function addWorkerOptions(command: Command): Command {
       'stable worker name for logs, /stats and the Kafka client id (default <host>-<data dir name>)',
     )
     .option('--session-timeout <ms>', 'consumer group session timeout in milliseconds', '10000')
+    .option(
+      '--reconnect-timeout <seconds>',
+      'how long to wait for a lost broker before exiting (default: wait as long as it takes)',
+    )
     .option(
       '--transform <spec>',
       `what the worker does to each row: a preset (${presetList()}), a .json spec, a .js module or JSON text`,
@@ -184,6 +192,8 @@ export function workerOptionsFrom(
       options.workerId ??
       `${os.hostname()}-${path.basename(dataDir)}`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     sessionTimeoutMs: options.sessionTimeout,
+    reconnectTimeoutMs:
+      options.reconnectTimeout === undefined ? null : options.reconnectTimeout * 1000,
     transform: options.transform,
     ...(options.clientConfig ? { clientConfig: path.resolve(options.clientConfig) } : {}),
     ...(security ? { security } : {}),
@@ -220,5 +230,8 @@ export function workerArguments(options: Omit<WorkerOptions, 'webToken'>): strin
     '--transform',
     options.transform,
     ...(options.clientConfig ? ['--client-config', options.clientConfig] : []),
+    ...(options.reconnectTimeoutMs === null
+      ? []
+      : ['--reconnect-timeout', String(options.reconnectTimeoutMs / 1000)]),
   ];
 }

@@ -7,8 +7,11 @@ import type { MetricFamily } from './prometheusText';
 import type { PartitionCounts, WindowPartition } from './transactionalProcessor';
 import type { WorkerCounters } from './workerStats';
 
-/** starting: not yet a consuming group member; consuming: in the group; stopping: leaving. */
-export type WorkerPhase = 'starting' | 'consuming' | 'stopping';
+/**
+ * starting: not yet a consuming group member; consuming: in the group; reconnecting: the broker
+ * is lost and the worker waits for it; stopping: leaving.
+ */
+export type WorkerPhase = 'starting' | 'consuming' | 'reconnecting' | 'stopping';
 
 export interface WorkerSnapshot {
   workerId: string;

@@ -75,6 +75,7 @@ export interface Fixture {
   pids: Set<number>;
 }
 
+/** Topics and a client on the shared test broker, or on `brokers` (a test's own broker). */
 export async function setUp(
   name: string,
   outputConfig: { name: string; value: string }[] = [],

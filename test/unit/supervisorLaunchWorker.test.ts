@@ -1,6 +1,7 @@
 // The supervisor starts every worker through the launchWorker it is handed (the desktop app's
 // utility processes), with the worker script and the flags of that worker. A stand-in worker
-// script answers /stats as a consuming worker, so no broker is needed.
+// script answers /stats as a consuming worker (a reconnecting one after SIGUSR2), so no broker
+// is needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,12 +10,16 @@ import path from 'node:path';
 import { createLogger } from '../../main/shared/logger';
 import { forkWorker, WorkerSupervisor } from '../../main/supervisor/workerSupervisor';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const FAKE_WORKER = `
 const http = require('node:http');
 const flag = (name) => process.argv[process.argv.indexOf(name) + 1];
+let status = 'consuming';
+process.on('SIGUSR2', () => (status = status === 'consuming' ? 'reconnecting' : 'consuming'));
 const server = http.createServer((_request, response) => {
   response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify({ pid: process.pid, status: 'consuming', rowsIn: 0, rowsOut: 0, partitions: [] }));
+  response.end(JSON.stringify({ pid: process.pid, status, rowsIn: 0, rowsOut: 0, partitions: [] }));
 });
 server.listen(Number(flag('--web-port')), flag('--web-host'));
 process.once('SIGTERM', () => process.exit(0));
@@ -70,6 +75,17 @@ test(
       assert.equal(flag('--web-port'), String(workers[i]!.port));
     }
     assert.notEqual(workers[0]!.port, workers[1]!.port);
+
+    // a worker that waits for a lost broker is shown as reconnecting, the same process throughout
+    const pid = workers[0]!.pid!;
+    const stateOf = async (wanted: string) => {
+      while (supervisor.workers()[0]!.state !== wanted) await sleep(50);
+    };
+    process.kill(pid, 'SIGUSR2');
+    await stateOf('reconnecting');
+    process.kill(pid, 'SIGUSR2');
+    await stateOf('running');
+    assert.deepEqual([supervisor.workers()[0]!.pid, supervisor.workers()[0]!.restarts], [pid, 0]);
     await supervisor.stop();
     assert.deepEqual(supervisor.workers(), []);
   },

@@ -29,6 +29,14 @@ test('a worker shows retriable conditions as one info line and failures as they 
       { groupId: 'g', stack: STACK },
     );
     logger.error('Consumer: Restarting the consumer in 300ms', { groupId: 'g' });
+    // the processor logs the lost broker itself
+    logger.error(
+      'Consumer: Crash: KafkaJSNonRetriableError: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+      { groupId: 'g', stack: STACK },
+    );
+    logger.error('Consumer: Crash: KafkaJSNonRetriableError: Failed to find group coordinator', {
+      groupId: 'g',
+    });
     logger.error('Consumer: Crash: KafkaJSProtocolError: Not authorized to access topics', {
       stack: STACK,
     });

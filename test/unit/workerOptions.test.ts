@@ -44,6 +44,7 @@ test('parses the Faust-like flags with defaults', () => {
     logLevel: 'info',
     workerId: `${os.hostname()}-worker1`.replace(/[^a-zA-Z0-9._-]/g, '_'),
     sessionTimeoutMs: 10_000,
+    reconnectTimeoutMs: null,
     transform: 'nyc-parking-boroughs',
   });
 });
@@ -65,6 +66,8 @@ test('workerArguments round-trips through the parser (the token travels in the e
       'worker2',
       '--session-timeout',
       '6000',
+      '--reconnect-timeout',
+      '90',
       '--transform',
       '{"steps":[{"type":"select","fields":["a"]}]}',
     ],
@@ -75,6 +78,7 @@ test('workerArguments round-trips through the parser (the token travels in the e
   assert.equal(options.logLevel, 'debug');
   assert.equal(options.transform, '{"steps":[{"type":"select","fields":["a"]}]}');
   assert.equal(options.workerId, 'worker2');
+  assert.equal(options.reconnectTimeoutMs, 90_000);
   assert.deepEqual(parse(workerArguments(options), env), options);
 });
 
@@ -146,6 +150,14 @@ test('a bad value is a one-line InputError naming the flag', () => {
     [
       [...required, '--data-dir', 'd', '--web-port', '1', '--session-timeout', '10'],
       /^--session-timeout: /,
+    ],
+    [
+      [...required, '--data-dir', 'd', '--web-port', '1', '--reconnect-timeout', '0'],
+      /^--reconnect-timeout: must be seconds/,
+    ],
+    [
+      [...required, '--data-dir', 'd', '--web-port', '1', '--reconnect-timeout', 'soon'],
+      /^--reconnect-timeout: must be seconds/,
     ],
   ];
   for (const [args, message] of cases) {

@@ -1,4 +1,4 @@
-// The worker's HTTP port: health follows the phase, stats/metrics/assignment read the snapshot,
+// The worker's HTTP port: health follows the phase (503 naming it unless consuming), stats/metrics/assignment read the snapshot,
 // and a taken port is a one-line error naming the port.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,6 +59,12 @@ test('serves health, stats, metrics and assignment', async () => {
     const post = await fetch(`${base}/stats`, { method: 'POST' });
     assert.equal(post.status, 405);
     await post.text();
+    phase = 'reconnecting';
+    health = await fetch(`${base}/health`);
+    assert.equal(health.status, 503);
+    assert.deepEqual(await health.json(), { status: 'reconnecting' });
+    const reconnecting = (await (await fetch(`${base}/stats`)).json()) as Record<string, unknown>;
+    assert.equal(reconnecting.status, 'reconnecting');
     phase = 'stopping';
     assert.equal((await fetch(`${base}/health`)).status, 503);
   } finally {
