@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { it } from 'node:test';
 import { Command } from 'commander';
 import { streamConfigSchema } from '../../main/api/contract';
+import { slurmSettingsSchema } from '../../main/cluster/slurm/slurmSettings';
 import { readCheckpoint } from '../../main/producer/checkpointStore';
 import { createPartitioner } from '../../main/producer/partitioners';
 import {
@@ -46,8 +47,11 @@ it('reads every setting from its flag, and produceArguments gives the same setti
 });
 
 it('has one flag per stream-config setting', () => {
-  // the stream's own settings and the workers' transform are not the producer's
-  const streamOnly = ['path', 'inputTopic', 'outputTopic', 'partitions', 'workers', 'transform'];
+  // the stream's own settings and the workers' (transform, where they run) are not the producer's
+  const streamOnly = [
+    ...['path', 'inputTopic', 'outputTopic', 'partitions', 'workers', 'transform'],
+    ...Object.keys(slurmSettingsSchema.shape),
+  ];
   const settings = Object.keys(streamConfigSchema.shape).filter((k) => !streamOnly.includes(k));
   assert.deepEqual(settings.sort(), Object.keys(PRODUCER_FLAGS).sort());
 });
