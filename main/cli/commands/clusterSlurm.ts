@@ -8,7 +8,13 @@ import { runSlurmCommand } from '../../cluster/slurm/slurmCommand';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { defaultAppDataDir } from '../../shared/appPaths';
 import type { LogLevel } from '../../shared/logger';
-import { brokersOption, parsePort, parseTopicName, parseWholeNumber } from '../cliOptions';
+import {
+  addClientConfigOption,
+  brokersOption,
+  parsePort,
+  parseTopicName,
+  parseWholeNumber,
+} from '../cliOptions';
 
 interface DeploymentFlags {
   name: string;
@@ -18,6 +24,7 @@ interface DeploymentFlags {
 interface SubmitFlags extends DeploymentFlags {
   workers: number;
   brokers: string[];
+  clientConfig?: string;
   input: string;
   output: string;
   group?: string;
@@ -61,8 +68,7 @@ export function registerClusterSlurmCommand(program: Command): void {
   const workers = () => new SlurmWorkers(runSlurmCommand);
 
   withDeployment(
-    slurm
-      .command('submit')
+    addClientConfigOption(slurm.command('submit'))
       .description('submit one job array, one task per worker, each with its own data dir and port')
       .requiredOption(
         '--workers <n>',
@@ -109,6 +115,7 @@ export function registerClusterSlurmCommand(program: Command): void {
         jobDir,
         command: nodeCommand(),
         brokers: flags.brokers,
+        clientConfig: flags.clientConfig && path.resolve(flags.clientConfig),
         group: flags.group ?? flags.name,
         inputTopic: flags.input,
         outputTopic: flags.output,
