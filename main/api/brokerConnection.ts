@@ -1,5 +1,6 @@
-// The cluster the engine talks to: an existing one (--brokers), or the local broker, which
-// it starts on demand or adopts when a broker recorded in the same data dir already runs.
+// The cluster the engine talks to: an existing one (--brokers, or the connection form's "Use
+// this cluster"), or the local broker, which it starts on demand or adopts when a broker
+// recorded in the same data dir already runs. The user can switch between them between streams.
 import { EventEmitter } from 'node:events';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -15,7 +16,14 @@ export interface BrokerConnectionOptions {
 }
 
 export class BrokerConnection extends EventEmitter {
-  private readonly local: LocalBroker | null;
+  private local: LocalBroker | null = null;
+  private localStatus: BrokerStatus = {
+    state: 'absent',
+    brokers: [],
+    detail: 'the local broker is not running',
+  };
+  /** the existing cluster in use, or null for the local broker */
+  private external: string[] | null;
   private current: BrokerStatus;
   private starting: Promise<BrokerStatus> | null = null;
   /** true when this process started the local broker and so must stop it */
@@ -23,33 +31,25 @@ export class BrokerConnection extends EventEmitter {
 
   constructor(private readonly options: BrokerConnectionOptions) {
     super();
-    if (options.brokers && options.brokers.length > 0) {
-      this.local = null;
-      this.current = {
-        state: 'external',
-        brokers: options.brokers,
-        detail: `cluster at ${options.brokers.join(',')}`,
-      };
-    } else {
-      this.local = new LocalBroker({
-        dataDir: options.dataDir,
-        port: options.port,
-        logger: options.logger,
-      });
-      this.local.on('status', (status: BrokerStatus) => this.publish(status));
-      this.current = { state: 'absent', brokers: [], detail: 'the local broker is not running' };
-    }
+    this.external = options.brokers && options.brokers.length > 0 ? options.brokers : null;
+    this.current = this.external ? externalStatus(this.external) : this.localStatus;
   }
 
   status(): BrokerStatus {
     return this.current;
   }
 
+  /** Uses an existing cluster from now on, or the local broker again (null). */
+  useCluster(brokers: string[] | null): BrokerStatus {
+    this.external = brokers && brokers.length > 0 ? brokers : null;
+    return this.publish(this.external ? externalStatus(this.external) : this.localStatus);
+  }
+
   /** Starts (or adopts) the local broker; for an external cluster, just reports it. */
   async start(): Promise<BrokerStatus> {
-    if (!this.local) return this.current;
-    if (this.current.state === 'ready') return this.current;
-    this.starting ??= this.startLocal(this.local).finally(() => (this.starting = null));
+    if (this.external) return this.current;
+    if (this.localStatus.state === 'ready') return this.localStatus;
+    this.starting ??= this.startLocal().finally(() => (this.starting = null));
     return this.starting;
   }
 
@@ -65,26 +65,51 @@ export class BrokerConnection extends EventEmitter {
   }
 
   async stop(): Promise<BrokerStatus> {
-    if (!this.local) return this.current;
-    await this.starting?.catch(() => undefined);
-    await this.local.stop();
-    this.owned = false;
+    if (this.external) return this.current;
+    await this.stopLocal();
     return this.current;
   }
 
   /** Stops the local broker only if this process started it. */
   async close(): Promise<void> {
-    if (this.owned) await this.stop();
+    if (this.owned) await this.stopLocal();
   }
 
-  private async startLocal(local: LocalBroker): Promise<BrokerStatus> {
+  private localBroker(): LocalBroker {
+    if (!this.local) {
+      this.local = new LocalBroker({
+        dataDir: this.options.dataDir,
+        port: this.options.port,
+        logger: this.options.logger,
+      });
+      this.local.on('status', (status: BrokerStatus) => this.publishLocal(status));
+    }
+    return this.local;
+  }
+
+  private async startLocal(): Promise<BrokerStatus> {
     const recorded = await recordedBrokerStatus(this.options.dataDir);
     if (recorded.state === 'ready') {
-      return this.publish({ ...recorded, detail: `using the running broker: ${recorded.detail}` });
+      return this.publishLocal({
+        ...recorded,
+        detail: `using the running broker: ${recorded.detail}`,
+      });
     }
-    const status = await local.start();
+    const status = await this.localBroker().start();
     this.owned = true;
     return status;
+  }
+
+  private async stopLocal(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.localBroker().stop();
+    this.owned = false;
+  }
+
+  /** The local broker's status; shown only while the local broker is the one in use. */
+  private publishLocal(status: BrokerStatus): BrokerStatus {
+    this.localStatus = status;
+    return this.external ? status : this.publish(status);
   }
 
   private publish(status: BrokerStatus): BrokerStatus {
@@ -92,4 +117,8 @@ export class BrokerConnection extends EventEmitter {
     this.emit('status', status);
     return status;
   }
+}
+
+function externalStatus(brokers: string[]): BrokerStatus {
+  return { state: 'external', brokers, detail: `cluster at ${brokers.join(',')}` };
 }
