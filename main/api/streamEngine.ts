@@ -163,11 +163,13 @@ export class StreamEngine implements EngineHost {
     };
   }
 
-  /** The form with the saved password when it leaves the password empty for the saved user. */
+  /** The form with the saved password when it leaves it empty for the saved user and cluster. */
   private async withSavedPassword(form: ClusterConnection): Promise<ClusterConnection> {
     if (form.password) return form;
     const saved = await readSavedConnection(settingsDir(this.options.appDataDir));
-    if (!saved || saved.username !== form.username) return form;
+    const same =
+      saved?.username === form.username && saved?.bootstrapServers === form.bootstrapServers;
+    if (!same) return form;
     return { ...form, password: await this.secrets.load(PASSWORD_SECRET) };
   }
 
@@ -176,14 +178,14 @@ export class StreamEngine implements EngineHost {
     this.requireNoStream('switching clusters');
     const full = await this.withSavedPassword(form);
     const { brokers, security } = connectionFormConfig(full);
+    await writeSavedConnection(settingsDir(this.options.appDataDir), full);
+    // a password typed now replaces the saved one; a cluster without SASL needs none
+    if (security.sasl && form.password) await this.secrets.save(PASSWORD_SECRET, form.password);
+    if (!security.sasl) await this.secrets.remove(PASSWORD_SECRET);
     await this.session?.close();
     this.session = null;
     useClusterSecurity(security);
-    const status = this.broker.useCluster(brokers);
-    await writeSavedConnection(settingsDir(this.options.appDataDir), full);
-    if (form.password) await this.secrets.save(PASSWORD_SECRET, form.password);
-    else if (!full.password) await this.secrets.remove(PASSWORD_SECRET);
-    return status;
+    return this.broker.useCluster(brokers);
   }
 
   /** The next streams use the local broker again, which starts now if it is not running. */

@@ -98,3 +98,27 @@ test('switching back: the local broker is the one in use again, without a broker
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('desktop: an empty password uses the saved one, but only for the same user and cluster', async () => {
+  const { appDataDir, engine } = await useCluster(true);
+  try {
+    await engine.handlers.useCluster({ ...FORM, password: '' });
+    assert.equal(clusterSecurity().sasl?.password, PASSWORD);
+    await assert.rejects(
+      engine.handlers.useCluster({
+        ...FORM,
+        password: '',
+        bootstrapServers: 'evil.example.com:9093',
+      }),
+      /^InputError: .*sasl\.password is missing/,
+    );
+    await assert.rejects(
+      engine.handlers.useCluster({ ...FORM, password: '', username: 'bob' }),
+      /sasl\.password is missing/,
+    );
+  } finally {
+    useClusterSecurity({ protocol: 'PLAINTEXT' });
+    await engine.close();
+    rmSync(appDataDir, { recursive: true, force: true });
+  }
+});
