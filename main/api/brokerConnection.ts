@@ -1,6 +1,7 @@
-// The cluster the engine talks to: an existing one (--brokers), or the local broker, which
-// it starts on demand or adopts when a broker recorded in the same data dir already runs. For a
-// local cluster of several nodes it asks every few seconds how each node is doing.
+// The cluster the engine talks to: an existing one (--brokers, or the connection form's "Use
+// this cluster"), or the local broker, which it starts on demand or adopts when a broker
+// recorded in the same data dir already runs. The user can switch between them between streams.
+// For a local cluster of several nodes it asks every few seconds how each node is doing.
 import { EventEmitter } from 'node:events';
 import { EnvironmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -20,7 +21,14 @@ export interface BrokerConnectionOptions {
 const NODE_POLL_MS = 3_000;
 
 export class BrokerConnection extends EventEmitter {
-  private readonly local: LocalBroker | null;
+  private local: LocalBroker | null = null;
+  private localStatus: BrokerStatus = {
+    state: 'absent',
+    brokers: [],
+    detail: 'the local broker is not running',
+  };
+  /** the existing cluster in use, or null for the local broker */
+  private external: string[] | null;
   private current: BrokerStatus;
   private starting: Promise<BrokerStatus> | null = null;
   /** true when this process started the local broker and so must stop it */
@@ -29,34 +37,25 @@ export class BrokerConnection extends EventEmitter {
 
   constructor(private readonly options: BrokerConnectionOptions) {
     super();
-    if (options.brokers && options.brokers.length > 0) {
-      this.local = null;
-      this.current = {
-        state: 'external',
-        brokers: options.brokers,
-        detail: `cluster at ${options.brokers.join(',')}`,
-      };
-    } else {
-      this.local = new LocalBroker({
-        dataDir: options.dataDir,
-        port: options.port,
-        nodes: options.nodes,
-        logger: options.logger,
-      });
-      this.local.on('status', (status: BrokerStatus) => this.publish(status));
-      this.current = { state: 'absent', brokers: [], detail: 'the local broker is not running' };
-    }
+    this.external = options.brokers && options.brokers.length > 0 ? options.brokers : null;
+    this.current = this.external ? externalStatus(this.external) : this.localStatus;
   }
 
   status(): BrokerStatus {
     return this.current;
   }
 
+  /** Uses an existing cluster from now on, or the local broker again (null). */
+  useCluster(brokers: string[] | null): BrokerStatus {
+    this.external = brokers && brokers.length > 0 ? brokers : null;
+    return this.publish(this.external ? externalStatus(this.external) : this.localStatus);
+  }
+
   /** Starts (or adopts) the local broker; for an external cluster, just reports it. */
   async start(): Promise<BrokerStatus> {
-    if (!this.local) return this.current;
-    if (this.current.state === 'ready') return this.current;
-    this.starting ??= this.startLocal(this.local).finally(() => (this.starting = null));
+    if (this.external) return this.current;
+    if (this.localStatus.state === 'ready') return this.localStatus;
+    this.starting ??= this.startLocal().finally(() => (this.starting = null));
     return this.starting;
   }
 
@@ -72,27 +71,41 @@ export class BrokerConnection extends EventEmitter {
   }
 
   async stop(): Promise<BrokerStatus> {
-    if (!this.local) return this.current;
-    await this.starting?.catch(() => undefined);
+    if (this.external) return this.current;
     this.stopNodePoll();
-    await this.local.stop();
-    this.owned = false;
+    await this.stopLocal();
     return this.current;
   }
 
   /** Stops the local broker only if this process started it. */
   async close(): Promise<void> {
     this.stopNodePoll();
-    if (this.owned) await this.stop();
+    if (this.owned) await this.stopLocal();
   }
 
-  private async startLocal(local: LocalBroker): Promise<BrokerStatus> {
+  private localBroker(): LocalBroker {
+    if (!this.local) {
+      this.local = new LocalBroker({
+        dataDir: this.options.dataDir,
+        port: this.options.port,
+        nodes: this.options.nodes,
+        logger: this.options.logger,
+      });
+      this.local.on('status', (status: BrokerStatus) => this.publishLocal(status));
+    }
+    return this.local;
+  }
+
+  private async startLocal(): Promise<BrokerStatus> {
     const recorded = await recordedBrokerStatus(this.options.dataDir);
     if (recorded.state === 'ready') {
       this.pollNodes(recorded);
-      return this.publish({ ...recorded, detail: `using the running broker: ${recorded.detail}` });
+      return this.publishLocal({
+        ...recorded,
+        detail: `using the running broker: ${recorded.detail}`,
+      });
     }
-    const status = await local.start();
+    const status = await this.localBroker().start();
     this.owned = true;
     this.pollNodes(status);
     return status;
@@ -103,12 +116,12 @@ export class BrokerConnection extends EventEmitter {
     if ((status.nodes ?? []).length < 2 || this.nodePoll) return;
     let polling = false;
     this.nodePoll = setInterval(() => {
-      if (polling || this.current.state !== 'ready') return;
+      if (polling || this.localStatus.state !== 'ready') return;
       polling = true;
       void recordedBrokerStatus(this.options.dataDir)
         .then(({ nodes }) => {
-          if (this.nodePoll && JSON.stringify(nodes) !== JSON.stringify(this.current.nodes)) {
-            this.publish({ ...this.current, nodes });
+          if (this.nodePoll && JSON.stringify(nodes) !== JSON.stringify(this.localStatus.nodes)) {
+            this.publishLocal({ ...this.localStatus, nodes });
           }
         })
         .catch((error: unknown) => this.options.logger.debug('node poll failed', { error }))
@@ -122,9 +135,25 @@ export class BrokerConnection extends EventEmitter {
     this.nodePoll = null;
   }
 
+  private async stopLocal(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.localBroker().stop();
+    this.owned = false;
+  }
+
+  /** The local broker's status; shown only while the local broker is the one in use. */
+  private publishLocal(status: BrokerStatus): BrokerStatus {
+    this.localStatus = status;
+    return this.external ? status : this.publish(status);
+  }
+
   private publish(status: BrokerStatus): BrokerStatus {
     this.current = status;
     this.emit('status', status);
     return status;
   }
+}
+
+function externalStatus(brokers: string[]): BrokerStatus {
+  return { state: 'external', brokers, detail: `cluster at ${brokers.join(',')}` };
 }

@@ -94,6 +94,8 @@ export const appSettingsSchema = z.object({
   chartsTransform: z.string().optional(),
 });
 export type AppSettings = z.infer<typeof appSettingsSchema>;
+/** The form's settings as the engine keeps them between runs: without the password. */
+export type SavedConnection = Omit<ClusterConnection, 'password'>;
 
 /** Command name → argument schema. The response types are in CommandResults below. */
 export const commandSchemas = {
@@ -102,6 +104,12 @@ export const commandSchemas = {
   stopBroker: z.object({}),
   /** connects with the form's settings and lists the cluster's brokers; changes nothing */
   testConnection: clusterConnectionSchema,
+  /** the form's saved settings and whether its password is saved (never the password) */
+  savedConnection: z.object({}),
+  /** the next streams use this cluster; saves the settings, the password only where safe */
+  useCluster: clusterConnectionSchema,
+  /** the next streams use the local (embedded) broker again */
+  useLocalBroker: z.object({}),
   pickDataset: z.object({}),
   openDataset: z.object({ path: z.string().min(1, 'choose a Parquet file or folder') }),
   createDemoDataset: z.object({ rows: z.number().int().min(1).max(50_000_000) }),
@@ -250,6 +258,16 @@ export interface CommandResults {
   stopBroker: BrokerStatus;
   /** host:port of every broker the cluster describes */
   testConnection: string[];
+  savedConnection: {
+    connection: SavedConnection | null;
+    passwordSaved: boolean;
+    /** one line: where the password is kept, or why it is not */
+    passwordNote: string;
+    /** true while streams use an existing cluster rather than the local broker */
+    external: boolean;
+  };
+  useCluster: BrokerStatus;
+  useLocalBroker: BrokerStatus;
   /** the chosen path, or null when the user cancelled or no dialog exists */
   pickDataset: string | null;
   openDataset: DatasetSummary;

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testConnection } from '../broker/connectionTest';
+import { useClusterSecurity } from '../broker/clusterSecurity';
+import { connectionFormConfig, testConnection } from '../broker/connectionTest';
 import { readFirstRows } from '../parquet/firstRows';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec } from '../parquet/rowCodec';
@@ -21,7 +22,10 @@ import { localWorkerPool } from '../supervisor/workerPool';
 import { slurmNodeCommand } from '../cluster/slurm/nodeCommand';
 import { runSlurmCommand, type SlurmRunner } from '../cluster/slurm/slurmCommand';
 import { slurmWorkerPool } from '../cluster/slurm/slurmWorkerPool';
+import { settingsDir } from '../storage/appStorage';
 import { BrokerConnection } from './brokerConnection';
+import { readSavedConnection, writeSavedConnection } from './connectionSettings';
+import { unsavedSecrets, type SecretStore } from './secretStore';
 import { listFolder } from './folderBrowser';
 import { DroppedEverythingWatch } from './droppedEverything';
 import { SettingsStore, settingsFile } from '../storage/appSettings';
@@ -30,9 +34,12 @@ import { PipelineRatesMeter } from '../charts/pipelineRates';
 import { DEFAULT_PRESET, presetCharts } from '../pipelines/presets';
 import type {
   AppSettings,
+  BrokerStatus,
   ChartData,
   ChartSpec,
+  ClusterConnection,
   CommandHandlers,
+  CommandResults,
   DatasetSummary,
   EngineHost,
   EventListener,
@@ -65,7 +72,12 @@ export interface StreamEngineOptions {
   slurmRunner?: SlurmRunner;
   /** the folder the dashboard's file browser is confined to (default: the user's home) */
   homeDir?: string;
+  /** where the connection form's password is kept (default: nowhere, as in the dashboard) */
+  secrets?: SecretStore;
 }
+
+/** The SecretStore name of the connection form's password. */
+const PASSWORD_SECRET = 'cluster-password';
 
 const PREVIEW_ROWS = 10;
 const PREVIEW_TRANSFORM_ROWS = 100;
@@ -114,7 +126,10 @@ export class StreamEngine implements EngineHost {
       },
       startBroker: () => this.broker.start(),
       stopBroker: () => this.stopBroker(),
-      testConnection: (form) => testConnection(form),
+      testConnection: async (form) => testConnection(await this.withSavedPassword(form)),
+      savedConnection: () => this.savedConnection(),
+      useCluster: (form) => this.useCluster(form),
+      useLocalBroker: () => this.useLocalBroker(),
       pickDataset: async () => null,
       openDataset: ({ path: datasetPath }) => this.openDataset(datasetPath),
       createDemoDataset: ({ rows }) => this.createDemoDataset(rows),
@@ -179,6 +194,56 @@ export class StreamEngine implements EngineHost {
     this.settings.save(patch).catch((error: unknown) => this.notifyError(error));
   }
 
+  private get secrets(): SecretStore {
+    return this.options.secrets ?? unsavedSecrets;
+  }
+
+  private async savedConnection(): Promise<CommandResults['savedConnection']> {
+    const dir = settingsDir(this.options.appDataDir);
+    return {
+      connection: await readSavedConnection(dir),
+      passwordSaved: (await this.secrets.load(PASSWORD_SECRET)) !== undefined,
+      passwordNote: this.secrets.note(),
+      external: this.broker.status().state === 'external',
+    };
+  }
+
+  /** The form with the saved password when it leaves it empty for the saved user and cluster. */
+  private async withSavedPassword(form: ClusterConnection): Promise<ClusterConnection> {
+    if (form.password) return form;
+    const saved = await readSavedConnection(settingsDir(this.options.appDataDir));
+    const same =
+      saved?.username === form.username && saved?.bootstrapServers === form.bootstrapServers;
+    if (!same) return form;
+    return { ...form, password: await this.secrets.load(PASSWORD_SECRET) };
+  }
+
+  /** The next streams' producer, workers and chart feed use the form's cluster. */
+  private async useCluster(form: ClusterConnection): Promise<BrokerStatus> {
+    this.requireNoStream('switching clusters');
+    const full = await this.withSavedPassword(form);
+    const { brokers, security } = connectionFormConfig(full);
+    await writeSavedConnection(settingsDir(this.options.appDataDir), full);
+    // a password typed now replaces the saved one; a cluster without SASL needs none
+    if (security.sasl && form.password) await this.secrets.save(PASSWORD_SECRET, form.password);
+    if (!security.sasl) await this.secrets.remove(PASSWORD_SECRET);
+    await this.session?.close();
+    this.session = null;
+    useClusterSecurity(security);
+    return this.broker.useCluster(brokers);
+  }
+
+  /** The next streams use the local broker again, which starts now if it is not running. */
+  private async useLocalBroker(): Promise<BrokerStatus> {
+    this.requireNoStream('switching to the local broker');
+    await this.session?.close();
+    this.session = null;
+    useClusterSecurity({ protocol: 'PLAINTEXT' });
+    const status = this.broker.useCluster(null);
+    this.broker.start().catch((error) => this.notifyError(error));
+    return status;
+  }
+
   private async openDataset(datasetPath: string): Promise<DatasetSummary> {
     const dataset = await ParquetDataset.open(datasetPath);
     let preview: Record<string, unknown>[] = [];
@@ -229,12 +294,7 @@ export class StreamEngine implements EngineHost {
   }
 
   private async startStream(config: Parameters<CommandHandlers['startStream']>[0]) {
-    if (
-      this.session &&
-      ['starting', 'running', 'paused', 'stopping'].includes(this.lastProgress.state)
-    ) {
-      throw new InputError('a stream is already running — stop it before starting another');
-    }
+    this.requireNoStream('starting another');
     // the page shows "starting" at once: closing the last session and reaching the broker take time
     this.lastProgress = {
       ...idleProgress(),
@@ -361,6 +421,15 @@ export class StreamEngine implements EngineHost {
     await this.session?.close();
     this.session = null;
     return this.broker.stop();
+  }
+
+  private requireNoStream(doing: string): void {
+    if (
+      this.session &&
+      ['starting', 'running', 'paused', 'stopping'].includes(this.lastProgress.state)
+    ) {
+      throw new InputError(`a stream is already running — stop it before ${doing}`);
+    }
   }
 
   private requireSession(): StreamSession {

@@ -12,6 +12,7 @@ import {
   dialog,
   ipcMain,
   Menu,
+  safeStorage,
   session,
   type IpcMainInvokeEvent,
   type MenuItemConstructorOptions,
@@ -30,6 +31,8 @@ import { pickDatasetPath } from './datasetDialog';
 import { handleAppProtocol, registerAppScheme } from './appProtocol';
 import { APP_INDEX_URL } from './appRequest';
 import { UtilityWorker } from './utilityWorkerProcess';
+import { safeStorageSecrets } from './safeStorageSecrets';
+import { settingsDir } from '../storage/appStorage';
 
 const logger = createLogger('shell');
 const distDir = path.resolve(__dirname, '..', '..');
@@ -161,6 +164,7 @@ async function start(): Promise<void> {
     // Workers run as utility processes in dev too, not only packaged (where the RunAsNode fuse
     // leaves fork no way to start plain Node), so the desktop app has one way to run them.
     launchWorker: (script, args, env) => new UtilityWorker(script, args, env),
+    secrets: safeStorageSecrets(safeStorage, settingsDir(appDataDir)),
   });
   const host = shellHost(engine);
   engine.subscribe((event, payload) => {

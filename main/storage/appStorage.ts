@@ -20,6 +20,11 @@ const KIND_DIRS: Record<StorageKind, string> = {
   checkpoints: 'checkpoints',
 };
 
+/** The engine's settings (the connection form's, an encrypted password): never cleaned. */
+export function settingsDir(appDataDir: string): string {
+  return path.join(appDataDir, 'settings');
+}
+
 export interface StorageItem {
   /** a topic, a worker dir, a file, or "broker log and state" */
   name: string;

@@ -1,8 +1,10 @@
 // The connection form for an existing, possibly secured cluster (managed Kafka, a company
 // cluster): bootstrap servers, security protocol, SASL mechanism and credentials, the CA file,
 // and "Test connection", which lists the cluster's brokers or says in one line what failed.
-import { useState } from 'react';
-import type { ClusterConnection } from '../../main/api/contract';
+// Once a test passes, "Use this cluster" points the next streams at it; "Use the local broker"
+// switches back. The engine keeps the settings, and the password only where it can encrypt it.
+import { useEffect, useState } from 'react';
+import type { ClusterConnection, CommandResults } from '../../main/api/contract';
 import type { RunCommand } from '../state/useEngine';
 import { Field } from './Field';
 
@@ -29,23 +31,59 @@ export function ConnectionForm(props: { run: RunCommand }) {
   });
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  /** the form as it was when its test passed: only that form can be used */
+  const [tested, setTested] = useState<string | null>(null);
+  const [saved, setSaved] = useState<CommandResults['savedConnection'] | null>(null);
+  /** what the engine keeps; the first time, its settings fill the form (never a password) */
+  async function loadSaved(fill: boolean) {
+    const result = await props.run('savedConnection', {});
+    if (!result.ok) return;
+    setSaved(result.value);
+    const { connection } = result.value;
+    if (fill && connection) setForm((current) => ({ ...current, ...connection, password: '' }));
+  }
+  useEffect(() => {
+    void loadSaved(true);
+  }, []);
   const sasl = form.securityProtocol.startsWith('SASL_');
   const tls = form.securityProtocol.endsWith('SSL');
   const set = (change: Partial<ClusterConnection>) => setForm({ ...form, ...change });
 
+  const request = () => ({ ...form, caFile: form.caFile?.trim() || undefined });
+
   async function test() {
     setBusy(true);
     setOutcome(null);
-    const result = await props.run('testConnection', {
-      ...form,
-      caFile: form.caFile?.trim() || undefined,
-    });
+    const result = await props.run('testConnection', request());
     setBusy(false);
+    setTested(result.ok ? JSON.stringify(form) : null);
     setOutcome(
       result.ok
         ? { ok: true, text: `connected: brokers ${result.value.join(', ')}` }
         : { ok: false, text: result.error },
     );
+  }
+
+  async function switchTo(command: 'useCluster' | 'useLocalBroker') {
+    setBusy(true);
+    const result =
+      command === 'useCluster'
+        ? await props.run('useCluster', request())
+        : await props.run('useLocalBroker', {});
+    setBusy(false);
+    if (!result.ok) {
+      setOutcome({ ok: false, text: result.error });
+      return;
+    }
+    setTested(null);
+    await loadSaved(false);
+    setOutcome({
+      ok: true,
+      text:
+        command === 'useCluster'
+          ? `the next streams use ${result.value.brokers.join(', ')}`
+          : 'the next streams use the local broker',
+    });
   }
 
   return (
@@ -103,11 +141,12 @@ export function ConnectionForm(props: { run: RunCommand }) {
                 onChange={(event) => set({ username: event.target.value })}
               />
             </Field>
-            <Field id="connection-password" label="Password">
+            <Field id="connection-password" label="Password" hint={saved?.passwordNote}>
               <input
                 id="connection-password"
                 type="password"
                 autoComplete="current-password"
+                placeholder={saved?.passwordSaved ? 'saved — leave empty to use it' : ''}
                 value={form.password}
                 onChange={(event) => set({ password: event.target.value })}
               />
@@ -129,8 +168,18 @@ export function ConnectionForm(props: { run: RunCommand }) {
           </Field>
         )}
         <button type="submit" disabled={busy || form.bootstrapServers.trim() === ''}>
-          {busy ? 'Testing…' : 'Test connection'}
+          {busy ? 'Working…' : 'Test connection'}
         </button>
+        {tested === JSON.stringify(form) && (
+          <button type="button" disabled={busy} onClick={() => void switchTo('useCluster')}>
+            Use this cluster
+          </button>
+        )}
+        {saved?.external && (
+          <button type="button" disabled={busy} onClick={() => void switchTo('useLocalBroker')}>
+            Use the local broker
+          </button>
+        )}
         {outcome && (
           <p
             className={outcome.ok ? 'connection-ok' : 'connection-failed'}

@@ -9,11 +9,12 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dispatchCommand } from '../../main/api/commandDispatcher';
+import type { WorkerInfo } from '../../main/api/contract';
 import { StreamEngine } from '../../main/api/streamEngine';
 import { loadClientConfig } from '../../main/broker/clientProperties';
 import { useClusterSecurity } from '../../main/broker/clusterSecurity';
@@ -21,6 +22,8 @@ import { readCommitted } from '../../main/broker/committedTopicReader';
 import { freePort, LocalBroker } from '../../main/broker/localBroker';
 import { ChartFeed } from '../../main/charts/chartFeed';
 import { createLogger } from '../../main/shared/logger';
+import { safeStorageSecrets } from '../../main/shell/safeStorageSecrets';
+import { settingsDir } from '../../main/storage/appStorage';
 import { WorkerSupervisor } from '../../main/supervisor/workerSupervisor';
 
 const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'parquet-streamer.js');
@@ -274,6 +277,78 @@ test('"Test connection" lists the brokers, or names what failed in one line', as
     );
   } finally {
     await engine.close();
+  }
+});
+
+test('"Use this cluster": the next stream runs on it; a later test reuses the saved password; no file holds it', async () => {
+  useClusterSecurity({ protocol: 'PLAINTEXT' }); // as the app starts: earlier tests set it
+  const appDataDir = path.join(dir, 'app-use');
+  // a stand-in keychain: XOR with 0x5c, so the bytes on disk are not the password
+  const xor = (data: Buffer) => Buffer.from(data.map((byte) => byte ^ 0x5c));
+  const keychain = {
+    isEncryptionAvailable: () => true,
+    encryptString: (text: string) => xor(Buffer.from(text)),
+    decryptString: (data: Buffer) => xor(data).toString(),
+  };
+  const engine = new StreamEngine({
+    appDataDir,
+    autoStartBroker: false,
+    logger: quiet,
+    secrets: safeStorageSecrets(keychain, settingsDir(appDataDir)),
+  });
+  let workers: WorkerInfo[] = [];
+  let state = '';
+  let fields: string[] = [];
+  engine.subscribe((event, payload) => {
+    if (event === 'workers') workers = payload as WorkerInfo[];
+    if (event === 'streamProgress') state = (payload as { state: string }).state;
+    if (event === 'outputFields') fields = (payload as { name: string }[]).map((f) => f.name);
+  });
+  const form = {
+    bootstrapServers: `127.0.0.1:${securedPort}`,
+    securityProtocol: 'SASL_SSL',
+    saslMechanism: 'SCRAM-SHA-512',
+    username: USER,
+    password: PASSWORD,
+    caFile: path.join(dir, 'ca.pem'),
+  };
+  try {
+    assert.deepEqual(await dispatchCommand(engine, 'useCluster', form), {
+      ok: true,
+      value: {
+        state: 'external',
+        brokers: [`127.0.0.1:${securedPort}`],
+        detail: `cluster at 127.0.0.1:${securedPort}`,
+      },
+    });
+    const started = await dispatchCommand(engine, 'startStream', {
+      path: path.join(dir, 'rows.parquet'),
+      inputTopic: 'use-cluster-in',
+      outputTopic: 'use-cluster-out',
+      partitions: 2,
+      workers: 1,
+      ratePerSecond: null,
+      transform: JSON.parse(TRANSFORM),
+    });
+    assert.equal(started.ok, true, !started.ok ? started.error : '');
+    const deadline = Date.now() + 120_000;
+    const rowsOut = () => workers.reduce((sum, worker) => sum + worker.rowsOut, 0);
+    while (!(state === 'done' && rowsOut() === ROWS && fields.includes('Plate ID'))) {
+      assert.ok(Date.now() < deadline, `state ${state}, ${rowsOut()} rows out, fields ${fields}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.deepEqual(await dispatchCommand(engine, 'testConnection', { ...form, password: '' }), {
+      ok: true,
+      value: [`127.0.0.1:${securedPort}`],
+    });
+    const holding = readdirSync(appDataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .filter((file) => readFileSync(file).includes(PASSWORD));
+    assert.deepEqual(holding, []);
+  } finally {
+    await engine.close();
+    useClusterSecurity({ protocol: 'PLAINTEXT' });
   }
 });
 

@@ -32,6 +32,8 @@ export interface DashboardSession {
   /** Page errors and console errors seen so far; a passing test expects none. */
   pageErrors: string[];
   brokers: string[];
+  /** the engine's data folder (removed by close) */
+  appDataDir: string;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function openDashboardSession(
     });
     await page.goto(server.url);
     await page.getByText('Broker: external cluster').waitFor();
-    return { page, pageErrors, brokers, close };
+    return { page, pageErrors, brokers, appDataDir, close };
   } catch (error) {
     await close();
     throw error;

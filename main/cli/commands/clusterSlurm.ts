@@ -9,7 +9,13 @@ import { slurmNodeCommand } from '../../cluster/slurm/nodeCommand';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { defaultAppDataDir } from '../../shared/appPaths';
 import type { LogLevel } from '../../shared/logger';
-import { brokersOption, parsePort, parseTopicName, parseWholeNumber } from '../cliOptions';
+import {
+  addClientConfigOption,
+  brokersOption,
+  parsePort,
+  parseTopicName,
+  parseWholeNumber,
+} from '../cliOptions';
 
 interface DeploymentFlags {
   name: string;
@@ -19,6 +25,7 @@ interface DeploymentFlags {
 interface SubmitFlags extends DeploymentFlags {
   workers: number;
   brokers: string[];
+  clientConfig?: string;
   input: string;
   output: string;
   group?: string;
@@ -54,8 +61,7 @@ export function registerClusterSlurmCommand(program: Command): void {
   const workers = () => new SlurmWorkers(runSlurmCommand);
 
   withDeployment(
-    slurm
-      .command('submit')
+    addClientConfigOption(slurm.command('submit'))
       .description('submit one job array, one task per worker, each with its own data dir and port')
       .requiredOption(
         '--workers <n>',
@@ -102,6 +108,7 @@ export function registerClusterSlurmCommand(program: Command): void {
         jobDir,
         command: slurmNodeCommand(),
         brokers: flags.brokers,
+        clientConfig: flags.clientConfig && path.resolve(flags.clientConfig),
         group: flags.group ?? flags.name,
         inputTopic: flags.input,
         outputTopic: flags.output,

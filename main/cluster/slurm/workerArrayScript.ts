@@ -1,7 +1,8 @@
 // The batch script of a worker array: each SLURM array task runs one `parquet-streamer worker`
 // with its own data dir (the pattern with %a as the task id, $USER expanded by the task's
-// shell), web port (base + task id), worker id (<name>-<array job>_<task>) and the array's
-// token file. The same script serves every array a deployment submits (sbatch --array=…).
+// shell), web port (base + task id), worker id (<name>-<array job>_<task>), the array's
+// token file and, for a secured cluster, its client properties file. The same script serves
+// every array a deployment submits (sbatch --array=…).
 import path from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { LogLevel } from '../../shared/logger';
@@ -20,6 +21,8 @@ export interface WorkerArraySpec {
   /** how a node runs parquet-streamer: the program and its first arguments */
   command: string[];
   brokers: string[];
+  /** a client properties file on a path the nodes share (absolute); each worker reads it */
+  clientConfig?: string | undefined;
   group: string;
   inputTopic: string;
   outputTopic: string;
@@ -116,6 +119,7 @@ export function workerArrayScript(spec: WorkerArraySpec): string {
     spec.webHost,
     '--web-token-file',
     path.join(spec.jobDir, TOKEN_FILE),
+    ...(spec.clientConfig ? ['--client-config', spec.clientConfig] : []),
   ].map(shellQuote);
   return [
     '#!/bin/bash',
