@@ -30,6 +30,11 @@ export function connectionFormConfig(form: ConnectionForm): ClientConfig {
   if (form.securityProtocol.endsWith('SSL') && form.caFile) {
     entries.set('ssl.ca.location', form.caFile);
   }
+  if (sasl && !form.password) {
+    throw new InputError('connection: the password is missing — type it in the form', {
+      field: 'password',
+    });
+  }
   if (form.caFile && !form.caFile.startsWith('/')) {
     throw new InputError('connection: ssl.ca.location must be an absolute path', {
       field: 'caFile',

@@ -53,7 +53,7 @@ test('mistakes are one line naming the property', () => {
         saslMechanism: 'SCRAM-SHA-256',
         username: 'u',
       }),
-    /^InputError: connection: sasl\.password is missing — add it to the file or set PARQUET_STREAMER_SASL_PASSWORD$/,
+    /^InputError: connection: the password is missing — type it in the form$/,
   );
   assert.throws(
     () =>
