@@ -108,6 +108,7 @@ export function App({ api }: { api: RendererApi }) {
           <WorkersPanel
             workers={snapshot.workers}
             transform={snapshot.stream.transform}
+            committed={snapshot.committed}
             rates={snapshot.pipelineRates}
             count={workerCount}
             onCountChange={setWorkerCount}

@@ -235,11 +235,23 @@ export interface WorkerInfo {
   partitions: number[];
 }
 
+/**
+ * The group's totals from what the workers committed (per input partition, restored by each
+ * partition's next owner), so they agree with the output topic after any crash.
+ */
+export interface CommittedTotals {
+  rowsIn: number;
+  rowsOut: number;
+  rowsDropped: number;
+}
+
 export interface Snapshot {
   broker: BrokerStatus;
   dataset: DatasetSummary | null;
   stream: StreamProgress;
   workers: WorkerInfo[];
+  /** the last stream's committed totals; null before its workers reported any */
+  committed: CommittedTotals | null;
   /** the charts in order, their latest figures by chart id, and the output's fields */
   charts: ChartSpec[];
   chartData: Record<string, ChartData>;
@@ -292,6 +304,7 @@ export interface EventPayloads {
   brokerStatus: BrokerStatus;
   streamProgress: StreamProgress;
   workers: WorkerInfo[];
+  committed: CommittedTotals;
   /** the chart list changed (another window, a proposed first chart, a new stream) */
   chartSpecs: ChartSpec[];
   /** one chart's new figure */
@@ -308,6 +321,7 @@ export const eventNames: EventName[] = [
   'brokerStatus',
   'streamProgress',
   'workers',
+  'committed',
   'chartSpecs',
   'chartData',
   'outputFields',

@@ -39,6 +39,7 @@ import type {
   ChartSpec,
   ClusterConnection,
   CommandHandlers,
+  CommittedTotals,
   CommandResults,
   DatasetSummary,
   EngineHost,
@@ -91,6 +92,7 @@ export class StreamEngine implements EngineHost {
   private session: StreamSession | null = null;
   private lastProgress: StreamProgress = idleProgress();
   private lastWorkers: WorkerInfo[] = [];
+  private committed: CommittedTotals | null = null;
   private charts: ChartSpec[] = [];
   private chartData: Record<string, ChartData> = {};
   private outputFields: OutputField[] = [];
@@ -170,6 +172,7 @@ export class StreamEngine implements EngineHost {
       dataset: this.dataset,
       stream: this.lastProgress,
       workers: this.lastWorkers,
+      committed: this.committed,
       charts: this.charts,
       chartData: this.chartData,
       outputFields: this.outputFields,
@@ -362,6 +365,13 @@ export class StreamEngine implements EngineHost {
       if (progress.state === 'failed' && progress.detail) {
         this.publish('notice', { level: 'error', message: progress.detail });
       }
+    });
+    this.committed = null;
+    session.on('committed', ({ rowsIn, rowsOut, rowsDropped }: CommittedTotals) => {
+      const committed = { rowsIn, rowsOut, rowsDropped };
+      if (JSON.stringify(committed) === JSON.stringify(this.committed)) return;
+      this.committed = committed;
+      this.publish('committed', committed);
     });
     session.on('workers', (workers: WorkerInfo[]) => {
       this.lastWorkers = workers;

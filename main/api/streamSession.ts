@@ -43,7 +43,8 @@ export function idleProgress(): StreamProgress {
 /**
  * Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'chartData' (ChartUpdate),
  * 'chartSpecs' (ChartSpec[], when the feed proposed a chart), 'outputFields' (OutputField[]),
- * 'lag' (at: number, PartitionLag[]: the workers' lag per input partition).
+ * 'lag' (at: number, PartitionLag[]: the workers' lag per input partition), 'committed'
+ * (CommittedTotals: the group's committed totals, where the pool reads them).
  */
 export class StreamSession extends EventEmitter {
   /** the workers' consumer group */
@@ -76,7 +77,11 @@ export class StreamSession extends EventEmitter {
       logLevel: options.workerLogLevel,
       transform: this.transformArgument(),
     });
-    this.supervisor.on('workers', (workers: WorkerInfo[]) => this.emit('workers', workers));
+    this.supervisor.on('workers', (workers: WorkerInfo[]) => {
+      this.emit('workers', workers);
+      const committed = this.supervisor.committedCounts?.();
+      if (committed) this.emit('committed', committed);
+    });
     this.chartFeed = new ChartFeed({
       brokers,
       topic: config.outputTopic,

@@ -1,7 +1,7 @@
 // What a stream session needs of its workers, wherever they run: the rows of the worker table,
 // scaling to n, the 'workers' event and stopping them all. This machine's WorkerSupervisor is
 // one pool, SlurmWorkerPool (main/cluster/slurm) another; the engine picks one per stream.
-import type { WorkerInfo } from '../api/contract';
+import type { CommittedTotals, WorkerInfo } from '../api/contract';
 import type { Logger, LogLevel } from '../shared/logger';
 import { WorkerSupervisor, type LaunchWorker } from './workerSupervisor';
 
@@ -11,6 +11,8 @@ export interface WorkerPool {
   scaleTo(n: number): Promise<WorkerInfo[]>;
   stop(): Promise<void>;
   on(event: 'workers', listener: (workers: WorkerInfo[]) => void): unknown;
+  /** the group's committed totals, where the pool reads them from its workers */
+  committedCounts?(): CommittedTotals;
 }
 
 /** What every pool of a stream shares: the broker, the topics, the group and the transform. */

@@ -1,7 +1,13 @@
 // The worker pool: a slider (0–16) that scales the running pool, and a table of the worker
-// processes as the supervisor reports them, with each one's current rows/s and lag.
+// processes as the supervisor reports them, with each one's current rows/s and lag; above it the
+// group's committed totals, which agree with the output topic after any crash.
 import { useEffect, useRef } from 'react';
-import { workerRates, type PipelineRates, type WorkerInfo } from '../../main/api/contract';
+import {
+  workerRates,
+  type CommittedTotals,
+  type PipelineRates,
+  type WorkerInfo,
+} from '../../main/api/contract';
 import { formatCount } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 
@@ -16,6 +22,8 @@ export function WorkersPanel(props: {
   workers: WorkerInfo[];
   /** the transform the workers run (the last stream's) */
   transform?: string;
+  /** the group's committed totals (they survive a worker's crash; the rows below do not) */
+  committed: CommittedTotals | null;
   /** the pipeline's rates: each worker's rows/s and the lag of its partitions */
   rates: PipelineRates;
   count: number;
@@ -68,6 +76,13 @@ export function WorkersPanel(props: {
       {props.transform && (
         <p className="field-hint" data-testid="workers-transform">
           Transform: <code>{props.transform}</code>
+        </p>
+      )}
+      {props.committed && (
+        <p className="field-hint" data-testid="workers-committed">
+          Committed by the group: {formatCount(props.committed.rowsIn)} rows in ·{' '}
+          {formatCount(props.committed.rowsOut)} out · {formatCount(props.committed.rowsDropped)}{' '}
+          dropped (the rows per worker below count each process since it started)
         </p>
       )}
       <div className="table-scroll">

@@ -53,6 +53,7 @@ export function useEngine(api: RendererApi) {
       api.on('brokerStatus', (broker) => apply({ broker })),
       api.on('streamProgress', (stream) => apply({ stream })),
       api.on('workers', (workers) => apply({ workers })),
+      api.on('committed', (committed) => apply({ committed })),
       api.on('chartSpecs', (charts) => apply({ charts })),
       api.on('outputFields', (outputFields) => apply({ outputFields })),
       api.on('pipelineRates', (pipelineRates) => apply({ pipelineRates })),

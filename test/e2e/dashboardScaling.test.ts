@@ -115,6 +115,15 @@ test(
       output.sort((a, b) => a - b);
       assert.equal(output.length, expected.length, 'no row lost or doubled');
       assert.deepEqual(output, expected);
+      // the group's committed totals agree with the output, whichever workers came and went
+      const count = (n: number) => n.toLocaleString('en-US');
+      await page
+        .getByTestId('workers-committed')
+        .getByText(
+          `Committed by the group: ${count(ROWS)} rows in · ${count(expected.length)} out · ` +
+            `${count(ROWS - expected.length)} dropped`,
+        )
+        .waitFor({ timeout: 30_000 });
       assert.deepEqual(pageErrors, []);
     } finally {
       await session.close();
