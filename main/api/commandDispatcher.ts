@@ -1,15 +1,17 @@
 // Runs one command from a transport (Electron IPC or the dashboard WebSocket): checks the name,
 // validates the arguments against the contract's schema, calls the engine and turns every failure
-// into a one-line outcome. Bugs (anything that is not a UserError) are logged with their stack.
+// into a one-line outcome, with the field it is about when the error names one (InputError.field).
+// Bugs (anything that is not a UserError) are logged with their stack.
 import {
   isCommandName,
   parseCommandArgs,
   type CommandArgs,
+  type CommandFailure,
   type CommandName,
   type CommandOutcome,
   type EngineHost,
 } from './contract';
-import { describeError, isUserError } from '../shared/errors';
+import { describeError, fieldOf, isUserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 
 const defaultLogger = createLogger('api');
@@ -26,7 +28,7 @@ export async function dispatchCommand(
     return { ok: false, error: `unknown command ${JSON.stringify(name) ?? String(name)}` };
   }
   const parsed = parseCommandArgs(name, rawArgs);
-  if (!parsed.ok) return { ok: false, error: parsed.error };
+  if (!parsed.ok) return parsed;
   // The schema table ties each name to its handler; TypeScript cannot follow that correlation.
   const handler = host.handlers[name] as AnyHandler;
   try {
@@ -38,6 +40,14 @@ export async function dispatchCommand(
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     }
-    return { ok: false, error: describeError(error) };
+    return failureOf(error);
   }
+}
+
+function failureOf(error: unknown): CommandFailure {
+  const message = describeError(error);
+  const field = fieldOf(error);
+  return field
+    ? { ok: false, error: message, field: { name: field, message } }
+    : { ok: false, error: message };
 }

@@ -336,26 +336,39 @@ export type ParquetStreamerApi = {
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 };
 
-/** The result of a command over either transport: errors travel as one-line messages. */
+/**
+ * A failed command: `error` is the one line for the user; `field`, when the failure is about one
+ * argument (a form field such as `outputTopic`), names it and says what is wrong with it, so a
+ * form marks that field without reading the line.
+ */
+export interface CommandFailure {
+  ok: false;
+  error: string;
+  field?: { name: string; message: string };
+}
+
+/** The result of a command over either transport. */
 export type CommandOutcome<C extends CommandName> =
-  { ok: true; value: CommandResults[C] } | { ok: false; error: string };
+  { ok: true; value: CommandResults[C] } | CommandFailure;
 
 /** What the engine implements; the IPC and WebSocket hosts call it after validating args. */
 export type CommandHandlers = {
   [C in CommandName]: (args: CommandArgs<C>) => Promise<CommandResults[C]>;
 };
 
-/** Validates raw arguments; returns a one-line error naming the field on failure. */
+/** Validates raw arguments; on failure, a one-line error and the field it is about. */
 export function parseCommandArgs<C extends CommandName>(
   command: C,
   raw: unknown,
-): { ok: true; args: CommandArgs<C> } | { ok: false; error: string } {
+): { ok: true; args: CommandArgs<C> } | CommandFailure {
   const schema = commandSchemas[command];
   const parsed = schema.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, args: parsed.data as CommandArgs<C> };
   const issue = parsed.error.issues[0];
-  const field = issue?.path.join('.') || 'arguments';
-  return { ok: false, error: `${command}: ${field}: ${issue?.message ?? 'invalid'}` };
+  const message = issue?.message ?? 'invalid';
+  const name = issue?.path.join('.') ?? '';
+  if (!name) return { ok: false, error: `${command}: arguments: ${message}` };
+  return { ok: false, error: `${command}: ${name}: ${message}`, field: { name, message } };
 }
 
 export function isCommandName(name: unknown): name is CommandName {
@@ -384,7 +397,18 @@ export const ipcChannels = {
   menuOpenDataset: 'ps:menu-open-dataset',
 } as const;
 
-/** What the preload adds beside the contract's API. */
+/**
+ * The engine as both transports carry it: a command answers with its outcome instead of throwing.
+ * The preload exposes this as `window.parquetStreamer` (Electron's contextBridge copies only an
+ * Error's message, so a thrown failure would lose its field); the dashboard page builds it over
+ * its WebSocket. The renderer turns it into a ParquetStreamerApi (renderer/api/engineApi.ts).
+ */
+export interface EngineBridge {
+  invoke(command: CommandName, args: unknown): Promise<CommandOutcome<CommandName>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+/** What the preload adds beside the engine bridge. */
 export interface ShellMenuApi {
   /** File > Open… in the native menu; returns the unsubscribe function */
   onMenuOpenDataset(listener: () => void): () => void;

@@ -1,6 +1,8 @@
-// Picks the renderer's API: the preload's `window.parquetStreamer` inside Electron, otherwise a
-// WebSocket to the dashboard that served this page, authorised by the token in the page's URL.
-import type { ParquetStreamerApi, ShellMenuApi } from '../../main/api/contract';
+// Picks the renderer's API: over the preload's bridge (`window.parquetStreamer`) inside Electron,
+// otherwise over a WebSocket to the dashboard that served this page, authorised by the token in
+// the page's URL.
+import type { EngineBridge, ParquetStreamerApi, ShellMenuApi } from '../../main/api/contract';
+import { engineApi } from './engineApi';
 import { createWebSocketApi } from './webSocketApi';
 
 /** The contract's API, plus the native menu hook when the Electron preload provides it. */
@@ -8,12 +10,19 @@ export type RendererApi = ParquetStreamerApi & Partial<ShellMenuApi>;
 
 declare global {
   interface Window {
-    parquetStreamer?: RendererApi;
+    parquetStreamer?: EngineBridge & ShellMenuApi;
   }
 }
 
 export function connectApi(): RendererApi {
-  if (window.parquetStreamer) return window.parquetStreamer;
+  const bridge = window.parquetStreamer;
+  if (bridge) {
+    return {
+      ...engineApi(bridge),
+      onMenuOpenDataset: (listener) => bridge.onMenuOpenDataset(listener),
+      pathForFile: (file) => bridge.pathForFile(file),
+    };
+  }
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}/api?token=${encodeURIComponent(token)}`;

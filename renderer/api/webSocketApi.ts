@@ -1,18 +1,19 @@
 // The renderer API over the dashboard's WebSocket (the browser counterpart of the Electron
-// preload): one method per contract command sending {id, command, args} and resolving with the
-// reply's value, and `on` for pushed events. The caller opens the socket, so the same code runs
-// over the browser's WebSocket and, in tests, over the ws package.
+// preload): an engine bridge sending {id, command, args} and resolving with the reply's outcome,
+// and `on` for pushed events, turned into the API by engineApi. The caller opens the socket, so
+// the same code runs over the browser's WebSocket and, in tests, over the ws package.
 import {
-  commandNames,
   commandRequestText,
   type CommandName,
   type CommandOutcome,
+  type EngineBridge,
   type EventMessage,
   type EventName,
   type EventPayloads,
   type ParquetStreamerApi,
   type ServerMessage,
 } from '../../main/api/contract';
+import { engineApi } from './engineApi';
 
 /** What the API needs from a connected socket. */
 export interface SocketLike {
@@ -31,10 +32,7 @@ export interface SocketEvents {
 const REFUSED = 'the dashboard refused the connection — open the exact URL it printed';
 const LOST = 'the connection to the dashboard closed — restart it and open the new URL';
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
+type Pending = (outcome: CommandOutcome<CommandName>) => void;
 
 /**
  * `connect` opens the socket and wires its events. A lost connection rejects every pending and
@@ -48,14 +46,11 @@ export function createWebSocketApi(
   let nextId = 1;
   let closedReason: string | null = null;
   let wasOpened = false;
-  let markOpened: () => void = () => {};
-  let markClosed: (error: Error) => void = () => {};
-  const opened = new Promise<void>((resolve, reject) => {
-    markOpened = resolve;
-    markClosed = reject;
+  // commands wait until the socket opened or closed; a closed one answers each with the reason
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
   });
-  // a failed connection is reported through every command and a notice
-  opened.catch(() => {});
 
   function deliver(message: ServerMessage): void {
     if ('event' in message) {
@@ -65,18 +60,16 @@ export function createWebSocketApi(
       }
       return;
     }
-    const request = typeof message.id === 'number' ? pending.get(message.id) : undefined;
-    if (!request || typeof message.id !== 'number') return;
+    const settle = typeof message.id === 'number' ? pending.get(message.id) : undefined;
+    if (!settle || typeof message.id !== 'number') return;
     pending.delete(message.id);
-    const outcome: CommandOutcome<CommandName> = message.outcome;
-    if (outcome.ok) request.resolve(outcome.value);
-    else request.reject(new Error(outcome.error));
+    settle(message.outcome);
   }
 
   const socket = connect({
     opened: () => {
       wasOpened = true;
-      markOpened();
+      markReady();
     },
     message: (data) => deliver(JSON.parse(data) as ServerMessage),
     failed: () => {
@@ -86,29 +79,25 @@ export function createWebSocketApi(
     },
     closed: () => {
       closedReason ??= LOST;
-      const error = new Error(closedReason);
-      markClosed(error);
-      for (const request of pending.values()) request.reject(error);
+      markReady();
+      for (const settle of pending.values()) settle({ ok: false, error: closedReason });
       pending.clear();
       deliver({ event: 'notice', payload: { level: 'error', message: closedReason } });
     },
   });
 
-  async function call(command: CommandName, args: unknown): Promise<unknown> {
-    await opened;
-    if (!socket.isOpen()) throw new Error(closedReason ?? LOST);
+  async function invoke(command: CommandName, args: unknown): Promise<CommandOutcome<CommandName>> {
+    await ready;
+    if (!socket.isOpen()) return { ok: false, error: closedReason ?? LOST };
     const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+    return new Promise((settle) => {
+      pending.set(id, settle);
       socket.send(commandRequestText(id, command, args));
     });
   }
 
-  const commands = Object.fromEntries(
-    commandNames.map((command) => [command, (args: unknown) => call(command, args)]),
-  );
-  return {
-    ...commands,
+  const bridge: EngineBridge = {
+    invoke,
     on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);
@@ -117,5 +106,6 @@ export function createWebSocketApi(
         set.delete(listener as (payload: never) => void);
       };
     },
-  } as ParquetStreamerApi;
+  };
+  return engineApi(bridge);
 }

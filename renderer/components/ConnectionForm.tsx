@@ -1,12 +1,13 @@
 // The connection form for an existing, possibly secured cluster (managed Kafka, a company
 // cluster): bootstrap servers, security protocol, SASL mechanism and credentials, the CA file,
-// and "Test connection", which lists the cluster's brokers or says in one line what failed.
+// and "Test connection", which lists the cluster's brokers or says in one line what failed
+// (beside the field when the failure is about one, e.g. a missing password).
 // Once a test passes, "Use this cluster" points the next streams at it; "Use the local broker"
 // switches back. The engine keeps the settings, and the password only where it can encrypt it.
 import { useEffect, useState } from 'react';
-import type { ClusterConnection, CommandResults } from '../../main/api/contract';
+import type { ClusterConnection, CommandFailure, CommandResults } from '../../main/api/contract';
 import type { RunCommand } from '../state/useEngine';
-import { Field } from './Field';
+import { describedBy, Field } from './Field';
 
 const PROTOCOLS: ClusterConnection['securityProtocol'][] = [
   'PLAINTEXT',
@@ -14,6 +15,7 @@ const PROTOCOLS: ClusterConnection['securityProtocol'][] = [
   'SASL_PLAINTEXT',
   'SASL_SSL',
 ];
+const CA_HINT = "PEM file on the engine's machine; empty trusts the system's CAs";
 const MECHANISMS: NonNullable<ClusterConnection['saslMechanism']>[] = [
   'PLAIN',
   'SCRAM-SHA-256',
@@ -31,6 +33,17 @@ export function ConnectionForm(props: { run: RunCommand }) {
   });
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  /** the form field the last failure was about */
+  const [invalid, setInvalid] = useState<CommandFailure['field'] | null>(null);
+  const errorOf = (name: keyof ClusterConnection) =>
+    invalid?.name === name ? invalid.message : undefined;
+  /** a failure about one of the form's fields goes beside it; any other to the result line */
+  function fail(failure: CommandFailure) {
+    const name = failure.field?.name;
+    const onForm = name !== undefined && Object.prototype.hasOwnProperty.call(form, name);
+    setInvalid(onForm ? failure.field : null);
+    setOutcome(onForm ? null : { ok: false, text: failure.error });
+  }
   /** the form as it was when its test passed: only that form can be used */
   const [tested, setTested] = useState<string | null>(null);
   const [saved, setSaved] = useState<CommandResults['savedConnection'] | null>(null);
@@ -54,14 +67,12 @@ export function ConnectionForm(props: { run: RunCommand }) {
   async function test() {
     setBusy(true);
     setOutcome(null);
+    setInvalid(null);
     const result = await props.run('testConnection', request());
     setBusy(false);
     setTested(result.ok ? JSON.stringify(form) : null);
-    setOutcome(
-      result.ok
-        ? { ok: true, text: `connected: brokers ${result.value.join(', ')}` }
-        : { ok: false, text: result.error },
-    );
+    if (result.ok) setOutcome({ ok: true, text: `connected: brokers ${result.value.join(', ')}` });
+    else fail(result);
   }
 
   async function switchTo(command: 'useCluster' | 'useLocalBroker') {
@@ -72,9 +83,10 @@ export function ConnectionForm(props: { run: RunCommand }) {
         : await props.run('useLocalBroker', {});
     setBusy(false);
     if (!result.ok) {
-      setOutcome({ ok: false, text: result.error });
+      fail(result);
       return;
     }
+    setInvalid(null);
     setTested(null);
     await loadSaved(false);
     setOutcome({
@@ -141,9 +153,14 @@ export function ConnectionForm(props: { run: RunCommand }) {
                 onChange={(event) => set({ username: event.target.value })}
               />
             </Field>
-            <Field id="connection-password" label="Password" hint={saved?.passwordNote}>
+            <Field
+              id="connection-password"
+              label="Password"
+              hint={saved?.passwordNote}
+              error={errorOf('password')}
+            >
               <input
-                id="connection-password"
+                {...describedBy('connection-password', errorOf('password'), saved?.passwordNote)}
                 type="password"
                 autoComplete="current-password"
                 placeholder={saved?.passwordSaved ? 'saved — leave empty to use it' : ''}
@@ -154,13 +171,9 @@ export function ConnectionForm(props: { run: RunCommand }) {
           </>
         )}
         {tls && (
-          <Field
-            id="connection-ca"
-            label="CA file"
-            hint="PEM file on the engine's machine; empty trusts the system's CAs"
-          >
+          <Field id="connection-ca" label="CA file" hint={CA_HINT} error={errorOf('caFile')}>
             <input
-              id="connection-ca"
+              {...describedBy('connection-ca', errorOf('caFile'), CA_HINT)}
               placeholder="/etc/kafka/ca.pem"
               value={form.caFile}
               onChange={(event) => set({ caFile: event.target.value })}

@@ -7,7 +7,7 @@ import type {
   StreamProgress,
   TransformReference,
 } from '../../main/api/contract';
-import { fieldOfError, type FieldErrors } from '../forms/fieldErrors';
+import type { FieldErrors } from '../forms/fieldErrors';
 import {
   describeProducerSettings,
   initialStreamForm,
@@ -156,10 +156,10 @@ export function StreamPanel(props: {
       onProgress(result.value);
       return;
     }
-    const located = fieldOfError(result.error, FORM_FIELDS);
-    if (located) {
-      setErrors({ [located.field]: located.message });
-      revealField(form.current, located.field, true);
+    const field = FORM_FIELDS.find((name) => name === result.field?.name);
+    if (field && result.field) {
+      setErrors({ [field]: result.field.message });
+      revealField(form.current, field, true);
     } else setFormError(result.error);
   }
 

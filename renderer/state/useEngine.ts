@@ -1,14 +1,21 @@
 // The page's view of the engine: the snapshot fetched at start, kept current by pushed events and
 // command results, plus the notice list. `run` calls a command and turns a failure into a notice.
 import { useCallback, useEffect, useState } from 'react';
-import type { CommandArgs, CommandName, CommandResults, Snapshot } from '../../main/api/contract';
+import type {
+  CommandArgs,
+  CommandFailure,
+  CommandName,
+  CommandResults,
+  Snapshot,
+} from '../../main/api/contract';
 import type { RendererApi } from '../api/connectApi';
+import { CommandError } from '../api/engineApi';
 import { addNotice, type Notice } from './notices';
 
 export type { Notice } from './notices';
 
 export type RunResult<C extends CommandName> =
-  { ok: true; value: CommandResults[C] } | { ok: false; error: string };
+  { ok: true; value: CommandResults[C] } | CommandFailure;
 
 export type RunCommand = <C extends CommandName>(
   command: C,
@@ -91,7 +98,8 @@ export function useEngine(api: RendererApi) {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         notify('error', message);
-        return { ok: false, error: message };
+        const field = error instanceof CommandError ? error.field : undefined;
+        return field ? { ok: false, error: message, field } : { ok: false, error: message };
       }
     },
     [api, notify],

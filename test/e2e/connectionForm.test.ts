@@ -1,8 +1,10 @@
 // "Test connection" in the app, end to end in headless Chromium: the connection form lists the
 // test broker's address for a cluster that answers, and shows one line naming the address for
 // one that does not. "Use this cluster" then points the next streams at it, and the settings it
-// saves hold no password (the dashboard saves none, and says so). (The secured variants are checked against a SASL_SSL broker in
-// test/integration/securedCluster.test.ts, through the same engine command.)
+// saves hold no password (the dashboard saves none, and says so); a missing password is marked
+// beside the Password field from the engine's field, not its text. (The secured variants are
+// checked against a SASL_SSL broker in test/integration/securedCluster.test.ts, through the same
+// engine command.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,6 +52,19 @@ test(
         (await result.textContent()) ?? '',
         /^broker at 127\.0\.0\.1:1 is not reachable — [^\n]+$/,
       );
+
+      // a failure about one field (the engine's InputError.field) is marked beside that field
+      await page.getByLabel('Security protocol').selectOption('SASL_SSL');
+      await page.getByLabel('Password').fill('');
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const passwordError = page.locator('#connection-password-error');
+      await passwordError.waitFor({ timeout: 30_000 });
+      assert.equal(
+        await passwordError.textContent(),
+        'connection: the password is missing — type it in the form',
+      );
+      assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+      assert.equal(await result.count(), 0, 'the result line is not repeated');
       assert.deepEqual(pageErrors, []);
     } finally {
       await session.close();

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
-import { commandNames, type Snapshot } from '../../main/api/contract';
+import type { CommandOutcome } from '../../main/api/contract';
 import { testBrokers } from '../support/testBroker';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -21,7 +21,9 @@ const { electronBinary } = load(path.join(repoRoot, 'scripts', 'electronBinary.j
 
 /** The page's global object, as far as this test looks at it. */
 type PageGlobal = {
-  parquetStreamer?: Record<string, unknown> & { getSnapshot(args: object): Promise<Snapshot> };
+  parquetStreamer?: Record<string, unknown> & {
+    invoke(command: string, args: unknown): Promise<CommandOutcome<'getSnapshot'>>;
+  };
   require?: unknown;
   process?: unknown;
 };
@@ -57,15 +59,21 @@ test('the desktop app opens its window with the preload API', { timeout: 180_000
     });
     assert.deepEqual(
       exposed.methods,
-      [...commandNames, 'on', 'onMenuOpenDataset', 'pathForFile'].sort(),
-      'exactly the contract plus the menu hook and the dropped-file path',
+      ['invoke', 'on', 'onMenuOpenDataset', 'pathForFile'],
+      'exactly the engine bridge plus the menu hook and the dropped-file path',
     );
     assert.equal(exposed.require, 'undefined');
     assert.equal(exposed.process, 'undefined');
 
-    const snapshot = await page.evaluate(() =>
-      (globalThis as unknown as PageGlobal).parquetStreamer?.getSnapshot({}),
+    const outcome = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobal).parquetStreamer?.invoke('getSnapshot', {}),
     );
+    const snapshot = outcome?.ok ? outcome.value : undefined;
+    // a refused command keeps its field across the context bridge
+    const refused = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobal).parquetStreamer?.invoke('scaleWorkers', { count: -1 }),
+    );
+    assert.equal(refused && !refused.ok ? refused.field?.name : undefined, 'count');
     assert.equal(snapshot?.nativeDialogs, true);
     assert.equal(snapshot?.broker.state, 'external');
     await page.getByText('Broker: external cluster').waitFor({ timeout: 30_000 });

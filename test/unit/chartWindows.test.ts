@@ -160,5 +160,6 @@ test('setCharts arguments are checked at the boundary, the error naming the char
   assert.deepEqual(parsed, {
     ok: false,
     error: 'setCharts: charts.0.x: a histogram chart needs a field for x',
+    field: { name: 'charts.0.x', message: 'a histogram chart needs a field for x' },
   });
 });

@@ -60,6 +60,7 @@ test('invalid arguments name the field and never reach the engine', async () => 
   const outcome = await dispatchCommand(host, 'scaleWorkers', { count: 99 });
   assert.equal(outcome.ok, false);
   assert.match(!outcome.ok ? outcome.error : '', /^scaleWorkers: count: /);
+  assert.equal(!outcome.ok ? outcome.field?.name : '', 'count');
   const topic = await dispatchCommand(host, 'startStream', {
     path: '/data/a.parquet',
     inputTopic: 'bad topic',
@@ -69,6 +70,10 @@ test('invalid arguments name the field and never reach the engine', async () => 
     ratePerSecond: null,
   });
   assert.match(!topic.ok ? topic.error : '', /^startStream: inputTopic: topic names may use/);
+  assert.deepEqual(!topic.ok ? topic.field : undefined, {
+    name: 'inputTopic',
+    message: 'topic names may use letters, digits, ".", "_" and "-" only',
+  });
   assert.equal(calls.length, 0);
 });
 
@@ -97,6 +102,24 @@ test('a user error becomes its one-line message and is not logged', async () => 
     error: '/tmp/x.csv is not a Parquet file — choose a .parquet file or a folder',
   });
   assert.deepEqual(lines, []);
+});
+
+test("a user error about one field carries the field's name", async () => {
+  const { host } = recordingHost({
+    testConnection: async () => {
+      throw new InputError('connection: the password is missing — type it in the form', {
+        field: 'password',
+      });
+    },
+  });
+  const message = 'connection: the password is missing — type it in the form';
+  assert.deepEqual(
+    await dispatchCommand(host, 'testConnection', {
+      bootstrapServers: 'a:9093',
+      securityProtocol: 'SASL_SSL',
+    }),
+    { ok: false, error: message, field: { name: 'password', message } },
+  );
 });
 
 test('a bug becomes a short internal error and is logged with its stack', async () => {

@@ -56,6 +56,7 @@ test('the next launch reopens the dataset and shows the charts, transform and wo
     assert.deepEqual(refused, {
       ok: false,
       error: 'saveSettings: workers: Too big: expected number to be <=64',
+      field: { name: 'workers', message: 'Too big: expected number to be <=64' },
     });
     await third.close();
   } finally {

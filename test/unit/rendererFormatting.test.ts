@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes, formatCell, formatCount, formatDuration } from '../../renderer/format/units';
-import { fieldOfError, streamConfigErrors } from '../../renderer/forms/fieldErrors';
+import { streamConfigErrors } from '../../renderer/forms/fieldErrors';
 
 test('counts, sizes and durations read naturally', () => {
   assert.equal(formatCount(1234567.4), '1,234,567');
@@ -48,14 +48,4 @@ test('the stream form is checked with the contract schema, one error per field',
     'ratePerSecond',
   ]);
   assert.equal(errors.inputTopic, 'topic names may use letters, digits, ".", "_" and "-" only');
-});
-
-test('an engine error naming a form field is placed beside that field', () => {
-  const fields = ['inputTopic', 'outputTopic'] as const;
-  assert.deepEqual(fieldOfError('startStream: outputTopic: topic name is empty', fields), {
-    field: 'outputTopic',
-    message: 'topic name is empty',
-  });
-  assert.equal(fieldOfError('startStream: workers: too many', fields), null);
-  assert.equal(fieldOfError('broker at 127.0.0.1:9092 is not reachable', fields), null);
 });

@@ -36,7 +36,7 @@ const handlers = Object.fromEntries(
 ) as unknown as CommandHandlers;
 handlers.startBroker = async () => ready;
 handlers.openDataset = async ({ path: datasetPath }) => {
-  throw new InputError(`${datasetPath} does not exist — check the path`);
+  throw new InputError(`${datasetPath} does not exist — check the path`, { field: 'path' });
 };
 handlers.stopBroker = () =>
   new Promise((resolve) => {
@@ -102,14 +102,26 @@ function nextNotice(api: ParquetStreamerApi): Promise<EventPayloads['notice']> {
   });
 }
 
-test('commands resolve with values and reject with the one-line error', async () => {
+test('commands resolve with values and reject with the one-line error and its field', async () => {
   const { api, socket } = connect(new URL(dashboard.url).searchParams.get('token'));
   try {
     assert.deepEqual(await api.startBroker({}), ready);
+    const missing = '/nowhere.parquet does not exist — check the path';
     await assert.rejects(api.openDataset({ path: '/nowhere.parquet' }), {
-      message: '/nowhere.parquet does not exist — check the path',
+      name: 'CommandError',
+      message: missing,
+      field: { name: 'path', message: missing },
     });
-    await assert.rejects(api.scaleWorkers({ count: -1 }), /^Error: scaleWorkers: count: /);
+    await assert.rejects(api.scaleWorkers({ count: -1 }), {
+      name: 'CommandError',
+      message: 'scaleWorkers: count: Too small: expected number to be >=0',
+      field: { name: 'count', message: 'Too small: expected number to be >=0' },
+    });
+    await assert.rejects(api.stopStream({}), {
+      name: 'CommandError',
+      message: 'internal error: stopStream is not part of this test',
+      field: undefined,
+    });
   } finally {
     socket.close();
   }
