@@ -4,7 +4,8 @@
 // (and proposes a first chart when it was handed none). It starts at the topic's end offsets as
 // they were when start() was called — committed to its group before joining — so rows produced
 // while it joins are not missed. Charts can be set, edited and removed while it runs: a new or
-// edited chart starts from the last rows the feed has seen.
+// edited chart starts from the last rows the feed has seen. A feed that falls behind reads only
+// what the windows can still hold (catchUp): the tail of each partition, seeking over the rest.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -13,6 +14,7 @@ import { retryRetriable } from '../broker/retryRetriable';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
+import { catchUp, rowsToKeep } from './catchUp';
 import type { ChartData } from './chartData';
 import type { ChartSpec, OutputField } from './chartSpec';
 import { FieldDiscovery } from './fieldDiscovery';
@@ -73,6 +75,10 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   private expiry: NodeJS.Timeout | null = null;
   private stopped = false;
   private newestSourceRow: number | null = null;
+  /** rows per partition the windows can hold: older ones are skipped when the feed is behind */
+  private keep = rowsToKeep([]);
+  private parsed = 0;
+  private skipped = 0;
 
   constructor(private readonly options: ChartFeedOptions) {
     super();
@@ -101,6 +107,11 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     return Object.fromEntries(
       [...this.entries].map(([id, entry]) => [id, entry.chart.data()] as const),
     );
+  }
+
+  /** Output rows parsed, and rows skipped (at most: offsets also hold markers) to catch up. */
+  reading(): { parsed: number; skipped: number } {
+    return { parsed: this.parsed, skipped: this.skipped };
   }
 
   /** The chart's window as CSV, one column per field of the chart. */
@@ -137,6 +148,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     }
     this.entries = next;
     this.specs = specs;
+    this.keep = rowsToKeep(specs.map((spec) => spec.window));
     if (specs.length > 0) this.mayPropose = false;
     for (const id of next.keys()) this.schedulePush(id);
   }
@@ -144,6 +156,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   /** Hands one output record value (JSON) to every chart; records that are not objects are skipped. */
   add(value: Buffer | string | null, arrivedAt: number): void {
     if (value === null) return;
+    this.parsed += 1;
     let row: unknown;
     try {
       row = JSON.parse(value.toString());
@@ -155,6 +168,13 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     if (this.discovery.observe(fields)) this.onFields();
     this.recent.push(fields, arrivedAt);
     for (const { chart } of this.entries.values()) chart.push(fields, arrivedAt);
+  }
+
+  /** Rows jumped over to catch up: the charts count them as seen. */
+  private skip(rows: number): void {
+    if (rows === 0) return;
+    this.skipped += rows;
+    for (const { chart } of this.entries.values()) chart.skip(rows);
   }
 
   /** Keeps the highest source.row header seen: how far into the dataset the charts have got. */
@@ -186,11 +206,24 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     // Partitions with no committed offset were created after start(): all of their rows are new.
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      // nothing reads this group's offsets after the start: a seek only moves the fetch position
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         const now = Date.now();
-        for (const message of batch.messages) {
-          this.add(message.value, now);
-          this.noteSourceRow(message.headers?.[SOURCE_ROW_HEADER]);
+        const { messages, topic, partition } = batch;
+        const plan = catchUp(
+          {
+            messages: messages.length,
+            lastOffset: Number(batch.lastOffset()),
+            highWatermark: Number(batch.highWatermark),
+          },
+          this.keep,
+        );
+        if (plan.seekTo !== null) consumer.seek({ topic, partition, offset: String(plan.seekTo) });
+        this.skip(plan.skipped);
+        for (let i = plan.parseFrom; i < messages.length; i += 1) {
+          this.add(messages[i]!.value, now);
+          this.noteSourceRow(messages[i]!.headers?.[SOURCE_ROW_HEADER]);
         }
         for (const id of this.entries.keys()) this.schedulePush(id);
       },
