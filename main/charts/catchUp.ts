@@ -2,7 +2,8 @@
 // (a window of N rows, or of T seconds capped at MAX_WINDOW_ROWS), so a feed that has fallen
 // behind parses only the tail of each partition it still needs and jumps over the rest: within
 // a batch it skips the messages that later rows of the same partition will push out anyway, and
-// when a whole batch is that old it seeks the partition to a little before its end.
+// when a whole batch is that old it seeks the partition to a little before its end. A window of
+// N rows over P partitions then holds about the latest N/P rows of each.
 import { DEFAULT_WINDOW_ROWS, MAX_WINDOW_ROWS, type ChartWindow } from './chartSpec';
 
 /** One fetched batch of one partition, as kafkajs describes it. */
@@ -32,10 +33,16 @@ export function seekMargin(keep: number): number {
   return Math.ceil(keep / 10) + 100;
 }
 
-/** The rows per partition the charts need: the largest window (a time window: its row cap). */
-export function rowsToKeep(windows: readonly ChartWindow[]): number {
-  if (windows.length === 0) return DEFAULT_WINDOW_ROWS;
-  return Math.max(...windows.map((window) => ('rows' in window ? window.rows : MAX_WINDOW_ROWS)));
+/**
+ * The rows per partition the charts need: the largest window (a time window: its row cap),
+ * shared among the partitions.
+ */
+export function rowsToKeep(windows: readonly ChartWindow[], partitions = 1): number {
+  const rows =
+    windows.length === 0
+      ? DEFAULT_WINDOW_ROWS
+      : Math.max(...windows.map((window) => ('rows' in window ? window.rows : MAX_WINDOW_ROWS)));
+  return Math.ceil(rows / Math.max(1, partitions));
 }
 
 /** What to read of a batch so that the last `keep` rows of its partition are read. */

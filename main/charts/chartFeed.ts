@@ -53,6 +53,8 @@ export interface ChartFeedEvents {
 /** A new or edited chart starts from at most this many of the latest rows. */
 const SEED_ROWS = 10_000;
 const EXPIRE_EVERY_MS = 1000;
+/** kafkajs fetches 1 MiB per partition by default; a broker still returns at least one batch */
+const FETCH_BYTES_PER_PARTITION = 128 * 1024;
 
 interface ChartEntry {
   chart: LiveChart;
@@ -75,8 +77,8 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   private expiry: NodeJS.Timeout | null = null;
   private stopped = false;
   private newestSourceRow: number | null = null;
-  /** rows per partition the windows can hold: older ones are skipped when the feed is behind */
-  private keep = rowsToKeep([]);
+  /** the output topic's partitions when the feed started: the windows' rows are shared among them */
+  private partitions = 1;
   private parsed = 0;
   private skipped = 0;
 
@@ -148,7 +150,6 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     }
     this.entries = next;
     this.specs = specs;
-    this.keep = rowsToKeep(specs.map((spec) => spec.window));
     if (specs.length > 0) this.mayPropose = false;
     for (const id of next.keys()) this.schedulePush(id);
   }
@@ -200,6 +201,8 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
       maxWaitTimeInMs: 250,
       sessionTimeout: 10_000,
       allowAutoTopicCreation: false,
+      // small fetches: a lagging feed learns the end offsets and seeks before decoding much
+      maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -217,7 +220,10 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
             lastOffset: Number(batch.lastOffset()),
             highWatermark: Number(batch.highWatermark),
           },
-          this.keep,
+          rowsToKeep(
+            this.specs.map((spec) => spec.window),
+            this.partitions,
+          ),
         );
         if (plan.seekTo !== null) consumer.seek({ topic, partition, offset: String(plan.seekTo) });
         this.skip(plan.skipped);
@@ -260,6 +266,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
           );
         }
         const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
+        this.partitions = ends.length;
         await admin.setOffsets({
           groupId: this.groupId,
           topic,

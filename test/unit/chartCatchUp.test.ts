@@ -10,6 +10,8 @@ test('the windows decide how many rows per partition to keep', () => {
   assert.equal(rowsToKeep([{ rows: 50 }, { rows: 300 }]), 300);
   // a time window keeps up to its row cap
   assert.equal(rowsToKeep([{ rows: 50 }, { seconds: 60 }]), 100_000);
+  // 1000 rows over 3 partitions: the latest 334 of each
+  assert.equal(rowsToKeep([{ rows: 1000 }], 3), 334);
   // keep 1000: 100 + 100 more offsets
   assert.equal(seekMargin(1000), 200);
   assert.equal(seekMargin(50), 105);
