@@ -81,6 +81,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   private partitions = 1;
   private parsed = 0;
   private skipped = 0;
+  private seeks = 0;
 
   constructor(private readonly options: ChartFeedOptions) {
     super();
@@ -111,9 +112,9 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     );
   }
 
-  /** Output rows parsed, and rows skipped (at most: offsets also hold markers) to catch up. */
-  reading(): { parsed: number; skipped: number } {
-    return { parsed: this.parsed, skipped: this.skipped };
+  /** Output rows parsed, rows skipped (at most: offsets also hold markers) and seeks to catch up. */
+  reading(): { parsed: number; skipped: number; seeks: number } {
+    return { parsed: this.parsed, skipped: this.skipped, seeks: this.seeks };
   }
 
   /** The chart's window as CSV, one column per field of the chart. */
@@ -225,7 +226,10 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
             this.partitions,
           ),
         );
-        if (plan.seekTo !== null) consumer.seek({ topic, partition, offset: String(plan.seekTo) });
+        if (plan.seekTo !== null) {
+          consumer.seek({ topic, partition, offset: String(plan.seekTo) });
+          this.seeks += 1;
+        }
         this.skip(plan.skipped);
         for (let i = plan.parseFrom; i < messages.length; i += 1) {
           this.add(messages[i]!.value, now);

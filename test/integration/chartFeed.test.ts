@@ -222,9 +222,10 @@ test(
       );
       assert.equal(data.newestSourceRow, ROWS - 1);
       assert.equal(data.rowsSeen, ROWS, 'skipped rows count as seen, once');
-      const { parsed, skipped } = feed.reading();
+      const { parsed, skipped, seeks } = feed.reading();
       assert.equal(parsed + skipped, ROWS);
       assert.ok(parsed < 1_000, `parsed ${parsed} of ${ROWS} rows`);
+      assert.ok(seeks > 0, 'it sought over rows rather than fetch them all');
     } finally {
       await producer.disconnect();
       await feed.stop();
