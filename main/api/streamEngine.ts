@@ -11,6 +11,7 @@ import { readFirstRows } from '../parquet/firstRows';
 import { ParquetDataset } from '../parquet/parquetDataset';
 import { RowCodec } from '../parquet/rowCodec';
 import { writeDemoDataset } from '../parquet/demoDataset';
+import type { StepTally } from '../pipelines/pipeline';
 import { previewTransform } from '../pipelines/previewTransform';
 import { loadTransform } from '../pipelines/transformSource';
 import type { TransformReference, TransformSpec } from '../pipelines/transformSpec';
@@ -367,7 +368,10 @@ export class StreamEngine implements EngineHost {
       }
     });
     this.committed = null;
-    session.on('committed', ({ rowsIn, rowsOut, rowsDropped }: CommittedTotals) => {
+    type Committed = CommittedTotals & { steps?: StepTally };
+    session.on('committed', ({ rowsIn, rowsOut, rowsDropped, steps }: Committed) => {
+      // the dropped-per-step chart reads the same committed counts as the worker table
+      if (steps && rates.steps(steps)) this.publish('pipelineRates', rates.rates());
       const committed = { rowsIn, rowsOut, rowsDropped };
       if (JSON.stringify(committed) === JSON.stringify(this.committed)) return;
       this.committed = committed;

@@ -55,7 +55,7 @@ export interface ChartData {
   figure: ChartFigure;
   /** rows in the chart's window now */
   windowRows: number;
-  /** rows the chart has seen since the stream started */
+  /** rows the chart has seen since the stream started (with those a lagging feed skipped) */
   rowsSeen: number;
   /** window rows the figure could not use (a missing or non-numeric value) */
   skipped: number;

@@ -4,7 +4,8 @@
 // (and proposes a first chart when it was handed none). It starts at the topic's end offsets as
 // they were when start() was called — committed to its group before joining — so rows produced
 // while it joins are not missed. Charts can be set, edited and removed while it runs: a new or
-// edited chart starts from the last rows the feed has seen.
+// edited chart starts from the last rows the feed has seen. A feed that falls behind reads only
+// what the windows can still hold (catchUp): the tail of each partition, seeking over the rest.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -13,6 +14,7 @@ import { retryRetriable } from '../broker/retryRetriable';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
+import { catchUp, rowsToKeep } from './catchUp';
 import type { ChartData } from './chartData';
 import type { ChartSpec, OutputField } from './chartSpec';
 import { FieldDiscovery } from './fieldDiscovery';
@@ -51,6 +53,8 @@ export interface ChartFeedEvents {
 /** A new or edited chart starts from at most this many of the latest rows. */
 const SEED_ROWS = 10_000;
 const EXPIRE_EVERY_MS = 1000;
+/** kafkajs fetches 1 MiB per partition by default; a broker still returns at least one batch */
+const FETCH_BYTES_PER_PARTITION = 128 * 1024;
 
 interface ChartEntry {
   chart: LiveChart;
@@ -73,6 +77,11 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   private expiry: NodeJS.Timeout | null = null;
   private stopped = false;
   private newestSourceRow: number | null = null;
+  /** the output topic's partitions when the feed started: the windows' rows are shared among them */
+  private partitions = 1;
+  private parsed = 0;
+  private skipped = 0;
+  private seeks = 0;
 
   constructor(private readonly options: ChartFeedOptions) {
     super();
@@ -101,6 +110,11 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     return Object.fromEntries(
       [...this.entries].map(([id, entry]) => [id, entry.chart.data()] as const),
     );
+  }
+
+  /** Output rows parsed, rows skipped (at most: offsets also hold markers) and seeks to catch up. */
+  reading(): { parsed: number; skipped: number; seeks: number } {
+    return { parsed: this.parsed, skipped: this.skipped, seeks: this.seeks };
   }
 
   /** The chart's window as CSV, one column per field of the chart. */
@@ -144,6 +158,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   /** Hands one output record value (JSON) to every chart; records that are not objects are skipped. */
   add(value: Buffer | string | null, arrivedAt: number): void {
     if (value === null) return;
+    this.parsed += 1;
     let row: unknown;
     try {
       row = JSON.parse(value.toString());
@@ -155,6 +170,13 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     if (this.discovery.observe(fields)) this.onFields();
     this.recent.push(fields, arrivedAt);
     for (const { chart } of this.entries.values()) chart.push(fields, arrivedAt);
+  }
+
+  /** Rows jumped over to catch up: the charts count them as seen. */
+  private skip(rows: number): void {
+    if (rows === 0) return;
+    this.skipped += rows;
+    for (const { chart } of this.entries.values()) chart.skip(rows);
   }
 
   /** Keeps the highest source.row header seen: how far into the dataset the charts have got. */
@@ -180,17 +202,38 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
       maxWaitTimeInMs: 250,
       sessionTimeout: 10_000,
       allowAutoTopicCreation: false,
+      // small fetches: a lagging feed learns the end offsets and seeks before decoding much
+      maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
     });
     this.consumer = consumer;
     await consumer.connect();
     // Partitions with no committed offset were created after start(): all of their rows are new.
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      // nothing reads this group's offsets after the start: a seek only moves the fetch position
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         const now = Date.now();
-        for (const message of batch.messages) {
-          this.add(message.value, now);
-          this.noteSourceRow(message.headers?.[SOURCE_ROW_HEADER]);
+        const { messages, topic, partition } = batch;
+        const plan = catchUp(
+          {
+            messages: messages.length,
+            lastOffset: Number(batch.lastOffset()),
+            highWatermark: Number(batch.highWatermark),
+          },
+          rowsToKeep(
+            this.specs.map((spec) => spec.window),
+            this.partitions,
+          ),
+        );
+        if (plan.seekTo !== null) {
+          consumer.seek({ topic, partition, offset: String(plan.seekTo) });
+          this.seeks += 1;
+        }
+        this.skip(plan.skipped);
+        for (let i = plan.parseFrom; i < messages.length; i += 1) {
+          this.add(messages[i]!.value, now);
+          this.noteSourceRow(messages[i]!.headers?.[SOURCE_ROW_HEADER]);
         }
         for (const id of this.entries.keys()) this.schedulePush(id);
       },
@@ -227,6 +270,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
           );
         }
         const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
+        this.partitions = ends.length;
         await admin.setOffsets({
           groupId: this.groupId,
           topic,

@@ -56,6 +56,11 @@ export class LiveChart {
     this.seen += 1;
   }
 
+  /** Counts rows the feed skipped to catch up: seen, though never in the window. */
+  skip(rows: number): void {
+    this.seen += rows;
+  }
+
   /** Lets a time window expire rows as of `now`; true when it changed. */
   expire(now: number): boolean {
     return this.rows.expire(now);

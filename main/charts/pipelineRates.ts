@@ -1,8 +1,10 @@
-// The pipeline's own charts, as time series: rows per second produced (the producer's own rate),
+// The pipeline's own charts: as time series, rows per second produced (the producer's own rate),
 // consumed and output (from the workers' row counts as the supervisor reports them), consumed
-// per worker, and the worker group's lag per input partition. At most one point a second per
-// series, over the last keepSeconds.
+// per worker, and the worker group's lag per input partition — at most one point a second per
+// series, over the last keepSeconds; and the rows each transform step dropped, from the group's
+// committed per-step counts.
 import type { WorkerInfo } from '../api/contract';
+import type { StepTally } from '../pipelines/pipeline';
 import type { PartitionLag } from './consumerLag';
 
 export interface TimeSeries {
@@ -19,6 +21,27 @@ export interface PipelineRates {
   perWorker: TimeSeries[];
   /** rows not yet consumed, per input partition (p0, p1, …) */
   lag: TimeSeries[];
+  /** per transform step, the rows it dropped in committed transactions; empty before any */
+  droppedPerStep: StepDrops[];
+}
+
+/** One bar of the dropped-rows chart. */
+export interface StepDrops {
+  /** "step 2 (filter)", as error messages name the step */
+  name: string;
+  /** rows the step dropped on purpose (a filter, an unmapped value) */
+  dropped: number;
+  /** rows it could not handle (also not passed on) */
+  errors: number;
+}
+
+/** The dropped-rows bars of a per-step tally, in step order. */
+export function stepDrops(steps: StepTally): StepDrops[] {
+  return steps.map(({ step, type, dropped, errors }) => ({
+    name: `step ${step} (${type})`,
+    dropped,
+    errors,
+  }));
 }
 
 const MIN_STEP_MS = 1000;
@@ -58,6 +81,7 @@ export class PipelineRatesMeter {
   private readonly output = new Series('output');
   private readonly perWorker = new Map<string, Series>();
   private readonly lagOf = new Map<number, Series>();
+  private dropped: StepDrops[] = [];
   /** each worker's counts at the last point */
   private baseline = new Map<string, Counted>();
   private baselineAt: number | null = null;
@@ -123,11 +147,20 @@ export class PipelineRatesMeter {
     return added;
   }
 
+  /** The group's committed per-step counts; true when the bars changed. */
+  steps(steps: StepTally): boolean {
+    const next = stepDrops(steps);
+    if (JSON.stringify(next) === JSON.stringify(this.dropped)) return false;
+    this.dropped = next;
+    return true;
+  }
+
   rates(): PipelineRates {
     return {
       throughput: [this.produced, this.consumed, this.output].map((series) => series.view()),
       perWorker: [...this.perWorker.values()].map((series) => series.view()),
       lag: [...this.lagOf.entries()].sort(([a], [b]) => a - b).map(([, series]) => series.view()),
+      droppedPerStep: this.dropped,
     };
   }
 
@@ -155,7 +188,7 @@ const latest = (series: TimeSeries | undefined): number | null =>
  * assigned, added up). A worker that is not running has neither: its last rate would be stale.
  */
 export function workerRates(
-  rates: PipelineRates,
+  rates: Pick<PipelineRates, 'perWorker' | 'lag'>,
   workers: readonly WorkerInfo[],
 ): Map<string, WorkerRate> {
   const rateOf = new Map(rates.perWorker.map((series) => [series.name, latest(series)]));

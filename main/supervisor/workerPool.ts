@@ -2,6 +2,7 @@
 // scaling to n, the 'workers' event and stopping them all. This machine's WorkerSupervisor is
 // one pool, SlurmWorkerPool (main/cluster/slurm) another; the engine picks one per stream.
 import type { CommittedTotals, WorkerInfo } from '../api/contract';
+import type { StepTally } from '../pipelines/pipeline';
 import type { Logger, LogLevel } from '../shared/logger';
 import { WorkerSupervisor, type LaunchWorker } from './workerSupervisor';
 
@@ -11,8 +12,8 @@ export interface WorkerPool {
   scaleTo(n: number): Promise<WorkerInfo[]>;
   stop(): Promise<void>;
   on(event: 'workers', listener: (workers: WorkerInfo[]) => void): unknown;
-  /** the group's committed totals, where the pool reads them from its workers */
-  committedCounts?(): CommittedTotals;
+  /** the group's committed totals (with the transform's per-step counts), where the pool reads them */
+  committedCounts?(): CommittedTotals & { steps?: StepTally };
 }
 
 /** What every pool of a stream shares: the broker, the topics, the group and the transform. */

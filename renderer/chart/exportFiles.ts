@@ -43,17 +43,27 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
 /** A pipeline chart's points as CSV: time (ISO-8601 UTC), the series, and its value in `unit`. */
 export function timeSeriesCsv(
   series: readonly { name: string; t: number[]; values: number[] }[],
   unit: string,
 ): string {
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
   const lines = [`time,series,${quote(unit)}`];
   for (const line of series) {
     line.t.forEach((at, i) => {
       lines.push(`${new Date(at).toISOString()},${quote(line.name)},${line.values[i]}`);
     });
   }
+  return lines.join('\n') + '\n';
+}
+
+/** The dropped-rows chart as CSV: one line per transform step with its dropped and error rows. */
+export function stepDropsCsv(
+  steps: readonly { name: string; dropped: number; errors: number }[],
+): string {
+  const lines = ['step,dropped,errors'];
+  for (const step of steps) lines.push(`${quote(step.name)},${step.dropped},${step.errors}`);
   return lines.join('\n') + '\n';
 }

@@ -1,12 +1,13 @@
 // The pipeline's own charts: rows per second over time — produced, consumed and output —,
 // consumed per worker, and the workers' lag per input partition, from what the engine samples
-// about once a second while streaming. Through its ref it hands "Export all" each drawn chart's
-// element and CSV.
+// about once a second while streaming; and a bar per transform step of the rows it dropped, from
+// the group's committed counts. Through its ref it hands "Export all" each drawn chart's element
+// and CSV.
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import * as Plotly from 'plotly.js-dist-min';
 import type { PipelineRates, TimeSeries } from '../../main/api/contract';
-import { useChartTheme } from '../chart/chartTheme';
-import { timeSeriesCsv } from '../chart/exportFiles';
+import { useChartTheme, type ChartTheme } from '../chart/chartTheme';
+import { stepDropsCsv, timeSeriesCsv } from '../chart/exportFiles';
 
 const HEIGHT = 280;
 const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true };
@@ -25,6 +26,47 @@ export interface PipelineChartsHandle {
   exports(): PipelineExport[];
 }
 
+type StepDrops = PipelineRates['droppedPerStep'][number];
+type OnElement = (testId: string, element: HTMLDivElement | null) => void;
+
+const DROPPED_TITLE = 'Rows dropped per transform step';
+const DROPPED_ID = 'pipeline-dropped';
+
+/** What every pipeline chart's layout shares: title, size, the theme's colours. */
+function baseLayout(title: string, theme: ChartTheme): Partial<Plotly.Layout> {
+  return {
+    title: { text: title, x: 0.02, xanchor: 'left' },
+    height: HEIGHT,
+    margin: { l: 64, r: 16, t: 40, b: 40 },
+    paper_bgcolor: theme.background,
+    plot_bgcolor: theme.background,
+    font: { family: 'system-ui, sans-serif', size: 12, color: theme.text },
+    legend: { font: { color: theme.text } },
+  };
+}
+
+function emptyNote(text: string, theme: ChartTheme): Partial<Plotly.Layout> {
+  return {
+    xaxis: { visible: false },
+    yaxis: { visible: false },
+    annotations: [{ text, showarrow: false, font: { color: theme.muted } }],
+  };
+}
+
+/** Reports the chart's element to the parent while mounted; purges Plotly's state on unmount. */
+function useReportedElement(testId: string, onElement: OnElement) {
+  const element = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const target = element.current;
+    onElement(testId, target);
+    return () => {
+      onElement(testId, null);
+      if (target) Plotly.purge(target);
+    };
+  }, [testId, onElement]);
+  return element;
+}
+
 interface RateChartSpec {
   title: string;
   testId: string;
@@ -33,13 +75,10 @@ interface RateChartSpec {
 }
 
 function RateChart(
-  props: RateChartSpec & {
-    onElement: (testId: string, element: HTMLDivElement | null) => void;
-    onError: (message: string) => void;
-  },
+  props: RateChartSpec & { onElement: OnElement; onError: (message: string) => void },
 ) {
   const { title, testId, unit, series, onElement, onError } = props;
-  const element = useRef<HTMLDivElement>(null);
+  const element = useReportedElement(testId, onElement);
   const theme = useChartTheme();
   const drawn = series.filter((line) => line.t.length > 0);
 
@@ -56,41 +95,18 @@ function RateChart(
         y: line.values,
       }));
     const layout: Partial<Plotly.Layout> = {
-      title: { text: title, x: 0.02, xanchor: 'left' },
-      height: HEIGHT,
-      margin: { l: 64, r: 16, t: 40, b: 40 },
-      paper_bgcolor: theme.background,
-      plot_bgcolor: theme.background,
-      font: { family: 'system-ui, sans-serif', size: 12, color: theme.text },
-      xaxis: traces.length > 0 ? { type: 'date', gridcolor: theme.grid } : { visible: false },
-      yaxis:
-        traces.length > 0
-          ? { title: { text: unit }, rangemode: 'tozero', gridcolor: theme.grid }
-          : { visible: false },
-      annotations:
-        traces.length > 0
-          ? []
-          : [
-              {
-                text: 'Rates appear while a stream runs',
-                showarrow: false,
-                font: { color: theme.muted },
-              },
-            ],
+      ...baseLayout(title, theme),
+      ...(traces.length > 0
+        ? {
+            xaxis: { type: 'date', gridcolor: theme.grid },
+            yaxis: { title: { text: unit }, rangemode: 'tozero', gridcolor: theme.grid },
+          }
+        : emptyNote('Rates appear while a stream runs', theme)),
     };
     Plotly.react(target, traces, layout, config).catch((error: unknown) =>
       onError(`the chart ${title} could not be drawn: ${String(error)}`),
     );
-  }, [title, unit, series, theme, onError]);
-
-  useEffect(() => {
-    const target = element.current;
-    onElement(testId, target);
-    return () => {
-      onElement(testId, null);
-      if (target) Plotly.purge(target);
-    };
-  }, [testId, onElement]);
+  }, [element, title, unit, series, theme, onError]);
 
   return (
     <div
@@ -100,6 +116,55 @@ function RateChart(
       data-series={drawn.map((line) => line.name).join(',')}
       role="figure"
       aria-label={title}
+    />
+  );
+}
+
+/** A bar per transform step: the rows it dropped and those it could not handle. */
+function DroppedChart(props: {
+  steps: StepDrops[];
+  onElement: OnElement;
+  onError: (message: string) => void;
+}) {
+  const { steps, onElement, onError } = props;
+  const element = useReportedElement(DROPPED_ID, onElement);
+  const theme = useChartTheme();
+
+  useEffect(() => {
+    const target = element.current;
+    if (!target) return;
+    const names = steps.map((step) => step.name);
+    const traces: Plotly.Data[] =
+      steps.length === 0
+        ? []
+        : [
+            { type: 'bar', name: 'dropped', x: names, y: steps.map((step) => step.dropped) },
+            { type: 'bar', name: 'errors', x: names, y: steps.map((step) => step.errors) },
+          ];
+    const layout: Partial<Plotly.Layout> = {
+      ...baseLayout(DROPPED_TITLE, theme),
+      ...(traces.length > 0
+        ? {
+            barmode: 'group',
+            xaxis: { type: 'category', gridcolor: theme.grid },
+            yaxis: { title: { text: 'rows' }, rangemode: 'tozero', gridcolor: theme.grid },
+          }
+        : emptyNote('Dropped rows appear once the workers commit', theme)),
+    };
+    Plotly.react(target, traces, layout, config).catch((error: unknown) =>
+      onError(`the chart ${DROPPED_TITLE} could not be drawn: ${String(error)}`),
+    );
+  }, [element, steps, theme, onError]);
+
+  return (
+    <div
+      ref={element}
+      className="rate-chart"
+      data-testid={DROPPED_ID}
+      data-series={steps.map((step) => step.name).join(',')}
+      data-dropped={steps.map((step) => step.dropped).join(',')}
+      role="figure"
+      aria-label={DROPPED_TITLE}
     />
   );
 }
@@ -137,13 +202,21 @@ export function PipelineCharts(props: {
   }).current;
 
   useImperativeHandle(props.ref, () => ({
-    exports: () =>
-      charts.flatMap((chart) => {
+    exports: () => {
+      const drawn = charts.flatMap((chart) => {
         const element = elements.current.get(chart.testId);
         if (!element || chart.series.every((line) => line.t.length === 0)) return [];
         const csv = timeSeriesCsv(chart.series, chart.unit);
         return [{ id: chart.testId, title: chart.title, element, height: HEIGHT, csv }];
-      }),
+      });
+      const dropped = elements.current.get(DROPPED_ID);
+      if (!dropped || rates.droppedPerStep.length === 0) return drawn;
+      const csv = stepDropsCsv(rates.droppedPerStep);
+      return [
+        ...drawn,
+        { id: DROPPED_ID, title: DROPPED_TITLE, element: dropped, height: HEIGHT, csv },
+      ];
+    },
   }));
 
   return (
@@ -153,6 +226,7 @@ export function PipelineCharts(props: {
         {charts.map((chart) => (
           <RateChart key={chart.testId} {...chart} onElement={onElement} onError={props.onError} />
         ))}
+        <DroppedChart steps={rates.droppedPerStep} onElement={onElement} onError={props.onError} />
       </div>
     </section>
   );

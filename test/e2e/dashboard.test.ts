@@ -237,6 +237,9 @@ test(
         'consumer-lag-per-input-partition.png',
         'consumer-lag-per-input-partition.svg',
         'consumer-lag-per-input-partition.csv',
+        'rows-dropped-per-transform-step.png',
+        'rows-dropped-per-transform-step.svg',
+        'rows-dropped-per-transform-step.csv',
       ]);
       const throughputCsv = execFileSync(
         'python3',

@@ -3,8 +3,9 @@
 // beside the step, build a filter + derive transform in the builder and check the preview's
 // per-step counts and rows against a hand count, export the spec as JSON and import it back,
 // have a changed but unopened path block the stream with the error beside the field, stream
-// another file typed into the field (opened first), see which transform the workers run, and
-// fill a histogram and a bar chart of the output's fields.
+// another file typed into the field (opened first), see which transform the workers run, fill a
+// histogram and a bar chart of the output's fields, and see the pipeline's dropped-rows chart
+// show the filter's hand count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
@@ -210,6 +211,20 @@ test(
       );
       await bars.nth(CITIES.length - 1).waitFor({ timeout: 60_000 });
       assert.equal(await bars.count(), CITIES.length, 'one bar per city');
+
+      // the pipeline's dropped-rows chart, once every row is committed: the filter's hand count
+      const notLong = trips(2_000).distance_km.filter((km) => !(km > 5)).length;
+      await page
+        .locator(
+          `[data-testid="pipeline-dropped"][data-series="step 1 (filter),step 2 (derive)"]` +
+            `[data-dropped="${notLong},0"]`,
+        )
+        .waitFor({ timeout: 120_000 })
+        .catch(async (error: Error) => {
+          const shown = await page.getByTestId('pipeline-dropped').getAttribute('data-dropped');
+          throw new Error(`dropped per step ${shown}, expected ${notLong},0: ${error.message}`);
+        });
+      await page.getByTestId('pipeline-dropped').locator('.barlayer .point').first().waitFor();
 
       assert.deepEqual(pageErrors, []);
     } finally {

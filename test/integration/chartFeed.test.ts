@@ -1,8 +1,9 @@
 // The chart feed against a real broker: rows produced after start() — including those produced
 // while it joins its group — show up in the charts; rows from before start() do not; two charts
 // of a non-parking output get their bins and bar values, a chart added while streaming starts
-// from the rows already seen, a feed handed no charts proposes one; with the NYC pipeline's
-// workers in between, its default box plot shows all five boroughs.
+// from the rows already seen, a feed handed no charts proposes one, a feed 100,000 rows behind
+// parses only the tail its window needs; with the NYC pipeline's workers in between, its
+// default box plot shows all five boroughs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
@@ -170,6 +171,63 @@ test(
         },
       ]);
     } finally {
+      await feed.stop();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  },
+);
+
+test(
+  'a feed that falls far behind reads the tail the window needs, not every row',
+  { timeout: 90_000 },
+  async () => {
+    const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-chart-3', logger: quiet });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = uniqueName('chart-behind');
+    await retryRetriable(() =>
+      admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] }),
+    );
+    const feed = new ChartFeed({
+      brokers: testBrokers(),
+      topic,
+      charts: [boroughBox],
+      logger: quiet,
+    });
+    const ROWS = 100_000;
+    const producer = kafka.producer({
+      transactionalId: uniqueName('chart-behind'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    try {
+      await feed.start();
+      await producer.connect();
+      // one transaction: its 100,000 rows become readable at once, the feed 100,000 rows behind
+      const transaction = await producer.transaction();
+      for (let from = 0; from < ROWS; from += 10_000) {
+        const messages = Array.from({ length: 10_000 }, (_, i) => ({
+          value: JSON.stringify({ Temperature: from + i, 'Violation County': 'Queens' }),
+          headers: { 'source.row': String(from + i) },
+        }));
+        await transaction.send({ topic, messages });
+      }
+      await transaction.commit();
+      const data = await waitForPush(feed, 'box', (push) => push.rowsSeen >= ROWS, 60_000);
+      // the window holds the last 50 rows: Temperature 99,950 … 99,999
+      assert.deepEqual(
+        boxes(data).map((box) => [box.name, box.count, box.min, box.median, box.max]),
+        [['Queens', 50, 99_950, 99_974.5, 99_999]],
+      );
+      assert.equal(data.newestSourceRow, ROWS - 1);
+      assert.equal(data.rowsSeen, ROWS, 'skipped rows count as seen, once');
+      const { parsed, skipped, seeks } = feed.reading();
+      assert.equal(parsed + skipped, ROWS);
+      assert.ok(parsed < 1_000, `parsed ${parsed} of ${ROWS} rows`);
+      assert.ok(seeks > 0, 'it sought over rows rather than fetch them all');
+    } finally {
+      await producer.disconnect();
       await feed.stop();
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.disconnect();

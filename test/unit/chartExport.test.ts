@@ -1,6 +1,6 @@
 // Chart export files: the stored-ZIP writer read back by Python's zipfile (an independent reader
 // that checks every CRC), CRC-32's published check value, file names from chart titles, data: URL
-// bytes, and the desktop app's folder export.
+// bytes, the dropped-rows chart's CSV, and the desktop app's folder export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportFolderName, writeExportFolder } from '../../main/shell/exportFolder';
-import { dataUrlBytes, toBase64, uniqueBaseNames } from '../../renderer/chart/exportFiles';
+import {
+  dataUrlBytes,
+  stepDropsCsv,
+  toBase64,
+  uniqueBaseNames,
+} from '../../renderer/chart/exportFiles';
 import { crc32, zipStored } from '../../renderer/chart/zipArchive';
 
 const READ_ZIP = `
@@ -100,4 +105,14 @@ test('the folder export writes every file into a new folder named after the time
   } finally {
     await rm(parent, { recursive: true, force: true });
   }
+});
+
+test('the dropped-rows chart as CSV: a header, one line per step', () => {
+  assert.equal(
+    stepDropsCsv([
+      { name: 'step 1 (filter)', dropped: 12, errors: 0 },
+      { name: 'step 2 (cast)', dropped: 0, errors: 3 },
+    ]),
+    'step,dropped,errors\nstep 1 (filter),12,0\nstep 2 (cast),0,3\n',
+  );
 });

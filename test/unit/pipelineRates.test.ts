@@ -1,11 +1,15 @@
 // The pipeline's rates: produced rows/s as the producer reports it, consumed and output rows/s
 // from the workers' count deltas (per worker too), one point a second at most, restarts counted;
-// the lag per partition from end and committed offsets.
+// the lag per partition from end and committed offsets; the rows dropped per transform step from
+// committed per-step counts (a real transform's tally, against a hand count).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkerInfo } from '../../main/api/contract';
 import { partitionLag } from '../../main/charts/consumerLag';
 import { PipelineRatesMeter, workerRates } from '../../main/charts/pipelineRates';
+import { compileTransform } from '../../main/pipelines/compileTransform';
+import { addTally } from '../../main/pipelines/pipeline';
+import { parseTransformSpec } from '../../main/pipelines/transformSpec';
 
 function worker(id: string, rowsIn: number, rowsOut: number): WorkerInfo {
   const base = { pid: 1, port: 6066, dataDir: '/tmp', state: 'running' as const };
@@ -116,4 +120,37 @@ test("worker table: a worker's latest rate and the lag of the partitions it hold
       ['w4', { rowsPerSecond: null, lag: null }],
     ]),
   );
+});
+
+test('dropped per step: a bar per step, named as errors name it, from the committed tally', () => {
+  const transform = compileTransform(
+    parseTransformSpec({
+      steps: [
+        { type: 'cast', field: 'km', to: 'number' },
+        { type: 'filter', where: { field: 'km', op: 'gt', value: 5 } },
+        { type: 'derive', field: 'fare', expr: 'km * 2' },
+      ],
+    }),
+  );
+  // two batches, as two workers' transactions add up: km 1..10 and three that are not numbers
+  const batches = [
+    [1, 2, 3, 4, 5, 'x'].map((km) => ({ km })),
+    [6, 7, 8, 9, 10, 'y', 'z'].map((km) => ({ km })),
+  ];
+  const committed = transform.newTally();
+  for (const rows of batches) {
+    const tally = transform.newTally();
+    transform.head.run(rows, tally);
+    addTally(committed, tally);
+  }
+  const meter = new PipelineRatesMeter();
+  assert.deepEqual(meter.rates().droppedPerStep, [], 'nothing before the first counts');
+  assert.equal(meter.steps(committed), true);
+  // hand count: 3 texts fail the cast; of km 1..10, 1..5 are not above 5; nothing else drops
+  assert.deepEqual(meter.rates().droppedPerStep, [
+    { name: 'step 1 (cast)', dropped: 0, errors: 3 },
+    { name: 'step 2 (filter)', dropped: 5, errors: 0 },
+    { name: 'step 3 (derive)', dropped: 0, errors: 0 },
+  ]);
+  assert.equal(meter.steps(committed), false, 'the same counts again change nothing');
 });
