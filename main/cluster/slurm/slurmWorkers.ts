@@ -11,16 +11,8 @@ import path from 'node:path';
 import { InputError } from '../../shared/errors';
 import { writeJsonAtomically } from '../../shared/atomicJson';
 import type { WorkerStatsDocument } from '../../worker/workerReport';
-import { slurmOutput, type SlurmRunner } from './slurmCommand';
-import {
-  arrayRange,
-  isActive,
-  parseSqueueTasks,
-  planScale,
-  SQUEUE_FORMAT,
-  type ScalePlan,
-  type SlurmTask,
-} from './squeueTasks';
+import { queuedTasks, slurmOutput, submitArray, type SlurmRunner } from './slurmCommand';
+import { isActive, planScale, type ScalePlan, type SlurmTask } from './squeueTasks';
 import {
   checkWorkerArraySpec,
   SCRIPT_FILE,
@@ -156,24 +148,12 @@ export class SlurmWorkers {
     return chosen;
   }
 
-  private async sbatch(deployment: SlurmDeployment, taskIds: number[]): Promise<string> {
-    const output = await slurmOutput(this.run, 'sbatch', [
-      '--parsable',
-      `--array=${arrayRange(taskIds)}`,
-      path.join(deployment.jobDir, SCRIPT_FILE),
-    ]);
-    return output.trim().split(';')[0]!;
+  private sbatch(deployment: SlurmDeployment, taskIds: number[]): Promise<string> {
+    return submitArray(this.run, path.join(deployment.jobDir, SCRIPT_FILE), taskIds);
   }
 
-  private async squeue(name: string): Promise<SlurmTask[]> {
-    const output = await slurmOutput(this.run, 'squeue', [
-      '--noheader',
-      '--array',
-      `--name=${name}`,
-      `--user=${this.user}`,
-      `--format=${SQUEUE_FORMAT}`,
-    ]);
-    return parseSqueueTasks(output);
+  private squeue(name: string): Promise<SlurmTask[]> {
+    return queuedTasks(this.run, name, this.user);
   }
 }
 
