@@ -9,7 +9,7 @@ import type { StreamConfig, WorkerInfo, WorkerState } from '../../api/contract';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { describeError, InputError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
-import type { CreateWorkerPool, WorkerPool } from '../../supervisor/workerPool';
+import { ScaleQueue, type CreateWorkerPool, type WorkerPool } from '../../supervisor/workerPool';
 import type { SlurmRunner } from './slurmCommand';
 import { SlurmWorkers, type StatsReader, type TaskStatus } from './slurmWorkers';
 import { isActive } from './squeueTasks';
@@ -27,8 +27,6 @@ export interface SlurmWorkerPoolOptions {
   stopTimeoutMs?: number;
 }
 
-const MAX_WORKERS = 64;
-
 export class SlurmWorkerPool
   extends EventEmitter<{ workers: [workers: WorkerInfo[]] }>
   implements WorkerPool
@@ -40,7 +38,7 @@ export class SlurmWorkerPool
   private readonly timer: NodeJS.Timeout;
   private submitted = false;
   private stopped = false;
-  private scaling: Promise<unknown> = Promise.resolve();
+  private readonly scaling = new ScaleQueue((n) => this.applyScale(n));
   private refreshing: Promise<void> | null = null;
   private lastError = '';
   private lastEmitted = '[]';
@@ -56,14 +54,7 @@ export class SlurmWorkerPool
   }
 
   scaleTo(n: number): Promise<WorkerInfo[]> {
-    if (!Number.isInteger(n) || n < 0 || n > MAX_WORKERS) {
-      return Promise.reject(
-        new InputError(`worker count ${n} is not a whole number from 0 to ${MAX_WORKERS}`),
-      );
-    }
-    const next = this.scaling.then(() => this.applyScale(n));
-    this.scaling = next.catch(() => undefined);
-    return next;
+    return this.scaling.scaleTo(n);
   }
 
   /** Cancels every task (SLURM sends SIGTERM, so workers commit and leave) and waits for them. */
@@ -71,7 +62,7 @@ export class SlurmWorkerPool
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    await this.scaling;
+    await this.scaling.idle();
     if (this.submitted) {
       try {
         await this.options.slurm.cancel(this.options.spec.jobDir);
