@@ -1,7 +1,8 @@
 // Workers as one SLURM job array per deployment: submit writes the deployment's job dir
 // (batch script, 0600 token, record, task logs) and submits tasks 0…N-1; status joins squeue's
 // tasks with each worker's /stats (asked with the token); scale submits the next task ids or
-// cancels the highest; cancel ends one task or all. The SLURM commands run through a runner
+// cancels the highest; resubmit starts a task that ended again under its own id (data dir and
+// port); cancel ends one task or all. The SLURM commands run through a runner
 // handed in.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -129,6 +130,18 @@ export class SlurmWorkers {
       );
     }
     return plan;
+  }
+
+  /** Submits task `taskId` again (a new array job of one task); refuses while it is in the queue. */
+  async resubmit(jobDir: string, taskId: number): Promise<string> {
+    const deployment = await readDeployment(jobDir);
+    const queued = (await this.squeue(deployment.name)).find((task) => task.taskId === taskId);
+    if (queued) {
+      throw new InputError(
+        `--task: task ${taskId} of ${deployment.name} is still in the queue (${queued.state})`,
+      );
+    }
+    return this.sbatch(deployment, [taskId]);
   }
 
   /** Cancels one task (by task id) or, without one, every task of the deployment. */
