@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrokerJobStatus } from '../../main/cluster/slurm/slurmBroker';
+import { SlurmBroker, type BrokerJobStatus } from '../../main/cluster/slurm/slurmBroker';
 import { runSlurmCommand } from '../../main/cluster/slurm/slurmCommand';
 import { ensureSlurm } from '../support/localSlurm';
 import { inputRow, produceRows, readOutput, setUp, sleep } from '../support/workerPipelineFixture';
@@ -40,6 +41,22 @@ function javaUnder(dir: string): number[] {
       }
     })
     .map(Number);
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 5_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }
 
 test('the broker as a SLURM job: start, status gives the address, 300 rows through it, stop', async () => {
@@ -91,6 +108,13 @@ test('the broker as a SLURM job: start, status gives the address, 300 rows throu
       new RegExp(`^advertised\\.listeners=PLAINTEXT://${node}:${PORT}$`, 'm'),
     );
 
+    // bound to every interface: the node's other addresses answer too, not only loopback
+    const addresses = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((entry) => entry && entry.family === 'IPv4' && !entry.internal)
+      .map((entry) => entry!.address);
+    for (const address of addresses) assert.ok(await accepts(address, PORT), address);
+
     fixture = await setUp('slurm-broker', [], [running.bootstrap!]);
     await produceRows(fixture.kafka, fixture.input, 0, ROWS);
     const rows = await readOutput({ ...fixture, output: fixture.input });
@@ -125,7 +149,8 @@ test('the broker as a SLURM job: start, status gives the address, 300 rows throu
     assert.match(readFileSync(running.logFile, 'utf8'), /^broker stopped$/m);
   } finally {
     await fixture?.admin.disconnect();
-    await runSlurmCommand('scancel', [`--name=${name}`]);
+    // cancels the job and waits until it has left the queue, when a check above failed
+    await new SlurmBroker(runSlurmCommand).stop(jobDir).catch(() => []);
     for (const pid of javaUnder(dir)) process.kill(pid, 'SIGKILL');
     await rm(dir, { recursive: true, force: true });
   }
