@@ -20,7 +20,10 @@ export const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SC
 export interface BrokerConfigOptions {
   /** this node's own data dir (its log.dirs live under it) */
   dataDir: string;
+  /** the address the listeners bind (0.0.0.0: every interface) */
   host: string;
+  /** the name clients and the other nodes reach this node by (default: host) */
+  advertisedHost?: string;
   nodeId: number;
   port: number;
   controllerPort: number;
@@ -37,15 +40,16 @@ export function replicationOf(nodes: number): { factor: number; minInSync: numbe
 
 export function renderServerProperties(options: BrokerConfigOptions): string {
   const { host, port, controllerPort, voters } = options;
+  const advertised = options.advertisedHost ?? host;
   const { factor, minInSync } = replicationOf(voters.length);
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': options.nodeId,
     'controller.quorum.voters': voters
-      .map((voter) => `${voter.nodeId}@${host}:${voter.controllerPort}`)
+      .map((voter) => `${voter.nodeId}@${advertised}:${voter.controllerPort}`)
       .join(','),
     listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${host}:${port}`,
+    'advertised.listeners': `PLAINTEXT://${advertised}:${port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -65,7 +69,9 @@ export function renderServerProperties(options: BrokerConfigOptions): string {
     'log.retention.hours': 24,
     'log.segment.bytes': 256 * 1024 * 1024,
   };
-  if (options.securedListener) addSecuredListener(settings, host, options.securedListener);
+  if (options.securedListener) {
+    addSecuredListener(settings, host, advertised, options.securedListener);
+  }
   return (
     Object.entries(settings)
       .map(([key, value]) => `${key}=${value}`)
@@ -77,12 +83,13 @@ export function renderServerProperties(options: BrokerConfigOptions): string {
 function addSecuredListener(
   settings: Record<string, string | number>,
   host: string,
+  advertised: string,
   listener: SecuredListener,
 ): void {
   const prefix = 'listener.name.sasl_ssl';
   Object.assign(settings, {
     listeners: `${settings.listeners},SASL_SSL://${host}:${listener.port}`,
-    'advertised.listeners': `${settings['advertised.listeners']},SASL_SSL://${host}:${listener.port}`,
+    'advertised.listeners': `${settings['advertised.listeners']},SASL_SSL://${advertised}:${listener.port}`,
     'listener.security.protocol.map': `${settings['listener.security.protocol.map']},SASL_SSL:SASL_SSL`,
     [`${prefix}.sasl.enabled.mechanisms`]: SCRAM_MECHANISMS.join(','),
     ...Object.fromEntries(

@@ -22,7 +22,10 @@ export interface BrokerNodeOptions {
   layout: NodeLayout;
   /** every node of the cluster, this one included */
   cluster: NodeLayout[];
+  /** the address the listeners bind */
   host: string;
+  /** the name clients and the other nodes reach this node by */
+  advertisedHost: string;
   heapMb: number;
   detach: boolean;
   stopTimeoutMs: number;
@@ -66,6 +69,7 @@ export class BrokerNode {
       renderServerProperties({
         dataDir,
         host: this.options.host,
+        advertisedHost: this.options.advertisedHost,
         nodeId: this.layout.nodeId,
         port: this.layout.port,
         controllerPort: this.layout.controllerPort,

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
+import os from 'node:os';
 import * as path from 'node:path';
 import type { BrokerNodeStatus, BrokerStatus } from '../api/contract';
 import { writeJsonAtomically } from '../shared/atomicJson';
@@ -29,6 +30,11 @@ export interface LocalBrokerOptions {
   /** how many nodes (default 1); node i listens on port + i - 1 */
   nodes?: number;
   port?: number;
+  /** the address the nodes listen on (default 127.0.0.1; 0.0.0.0 for other hosts' clients) */
+  listenHost?: string;
+  /** the name clients reach the nodes by (default: the listen host, or this machine's host
+   * name when that is 0.0.0.0 or ::) */
+  advertisedHost?: string;
   /** the first node's KRaft controller port, the next ones follow (default: free ones) */
   controllerPort?: number;
   /** Java heap of each node */
@@ -47,6 +53,8 @@ export interface LocalBrokerOptions {
 /** What <dataDir>/broker.json records about a running broker, node by node. */
 export interface BrokerRecord {
   version: string;
+  /** the advertised host of every node (absent in records from before: 127.0.0.1) */
+  host?: string;
   startedAt: string;
   nodes: RecordedNode[];
 }
@@ -58,6 +66,16 @@ export interface RecordedNode {
   controllerPort: number;
 }
 
+/** What `broker start --address-file` writes once the broker answers (removed when it stops). */
+export interface BrokerAddress {
+  /** the bootstrap list clients pass as --brokers */
+  brokers: string[];
+  /** the `broker start` process */
+  pid: number;
+  dataDir: string;
+  log: string;
+}
+
 /** What <dataDir>/cluster.json keeps: every node is formatted with the same cluster id. */
 interface ClusterIdentity {
   clusterId: string;
@@ -66,8 +84,13 @@ interface ClusterIdentity {
 
 export class LocalBroker extends EventEmitter {
   private readonly options: Required<
-    Omit<LocalBrokerOptions, 'logger' | 'controllerPort' | 'securedListener'>
+    Omit<
+      LocalBrokerOptions,
+      'logger' | 'controllerPort' | 'securedListener' | 'listenHost' | 'advertisedHost'
+    >
   >;
+  private readonly listenHost: string;
+  private readonly advertisedHost: string;
   private readonly controllerPort: number | undefined;
   private readonly securedListener: SecuredListener | undefined;
   private readonly logger: Logger;
@@ -88,6 +111,8 @@ export class LocalBroker extends EventEmitter {
       dataDir: path.resolve(options.dataDir),
     };
     this.controllerPort = options.controllerPort;
+    this.listenHost = options.listenHost ?? HOST;
+    this.advertisedHost = options.advertisedHost ?? advertisedName(this.listenHost);
     if (options.securedListener && this.options.nodes > 1) {
       throw new InputError(
         'a SASL_SSL listener is for a single-node broker — start it with --nodes 1',
@@ -99,7 +124,10 @@ export class LocalBroker extends EventEmitter {
 
   /** host:port of every node, the clients' bootstrap list */
   get brokers(): string[] {
-    return Array.from({ length: this.options.nodes }, (_, i) => `${HOST}:${this.options.port + i}`);
+    return Array.from(
+      { length: this.options.nodes },
+      (_, i) => `${this.advertisedHost}:${this.options.port + i}`,
+    );
   }
 
   /** the (first) node's log */
@@ -123,7 +151,11 @@ export class LocalBroker extends EventEmitter {
       await this.refuseIfRunning();
       const layouts = await this.layout();
       if (this.securedListener) {
-        await assertPortFree(this.securedListener.port, 'the SASL_SSL listener port');
+        await assertPortFree(
+          this.securedListener.port,
+          'the SASL_SSL listener port',
+          this.listenHost,
+        );
       }
       const clusterId = await this.clusterIdentity();
       this.setStatus({ state: 'starting', brokers: this.brokers, detail: 'formatting storage' });
@@ -132,7 +164,8 @@ export class LocalBroker extends EventEmitter {
           new BrokerNode({
             layout,
             cluster: layouts,
-            host: HOST,
+            host: this.listenHost,
+            advertisedHost: this.advertisedHost,
             heapMb: this.options.heapMb,
             detach: this.options.detach,
             stopTimeoutMs: this.options.stopTimeoutMs,
@@ -147,7 +180,12 @@ export class LocalBroker extends EventEmitter {
         const pid = await node.spawn(distribution, (reason) => this.nodeExited(node, reason));
         nodes.push({ ...recordedLayout(node.layout), pid });
       }
-      this.record = { version: distribution.version, startedAt: new Date().toISOString(), nodes };
+      this.record = {
+        version: distribution.version,
+        host: this.advertisedHost,
+        startedAt: new Date().toISOString(),
+        nodes,
+      };
       await writeRecord(this.options.dataDir, this.record);
       await this.waitUntilInCluster(this.members);
       return this.setStatus({
@@ -237,7 +275,7 @@ export class LocalBroker extends EventEmitter {
   private nodeStatuses(): BrokerNodeStatus[] {
     return this.members.map((node) => ({
       nodeId: node.layout.nodeId,
-      address: `${HOST}:${node.layout.port}`,
+      address: `${this.advertisedHost}:${node.layout.port}`,
       state: node.pid === undefined ? 'down' : 'up',
       ...(node.pid === undefined ? {} : { pid: node.pid }),
     }));
@@ -271,9 +309,9 @@ export class LocalBroker extends EventEmitter {
     }
     const layouts = layoutNodes(dataDir, nodes, port, controllerPorts);
     for (const layout of layouts) {
-      await assertPortFree(layout.port, '--port');
+      await assertPortFree(layout.port, '--port', this.listenHost);
       if (this.controllerPort !== undefined) {
-        await assertPortFree(layout.controllerPort, '--controller-port');
+        await assertPortFree(layout.controllerPort, '--controller-port', this.listenHost);
       }
     }
     return layouts;
@@ -338,10 +376,13 @@ export async function clusterMembers(brokers: string[]): Promise<number[] | null
  * Each recorded node as the cluster sees it: `down` without a process, `starting` until it is
  * in the metadata, `catching-up` while some partition it holds has it out of sync.
  */
-export async function probeNodes(nodes: RecordedNode[]): Promise<BrokerNodeStatus[]> {
+export async function probeNodes(
+  nodes: RecordedNode[],
+  host: string = HOST,
+): Promise<BrokerNodeStatus[]> {
   const running = nodes.filter((node) => isKafkaProcess(node.pid));
   const view = await withHealthAdmin(
-    running.map((node) => `${HOST}:${node.port}`),
+    running.map((node) => `${host}:${node.port}`),
     async (admin) => {
       const cluster = await admin.describeCluster();
       const { topics } = await admin.fetchTopicMetadata();
@@ -355,7 +396,7 @@ export async function probeNodes(nodes: RecordedNode[]): Promise<BrokerNodeStatu
     },
   );
   return nodes.map((node) => {
-    const address = `${HOST}:${node.port}`;
+    const address = `${host}:${node.port}`;
     if (!running.includes(node)) return { nodeId: node.nodeId, address, state: 'down' };
     const behind = view?.behind.get(node.nodeId) ?? 0;
     const state = !view?.members.includes(node.nodeId)
@@ -413,8 +454,9 @@ export async function recordedBrokerStatus(dataDir: string): Promise<BrokerStatu
   if (!record || !record.nodes.some((node) => isKafkaProcess(node.pid))) {
     return { state: 'stopped', brokers: [] };
   }
-  const nodes = await probeNodes(record.nodes);
-  const brokers = record.nodes.map((node) => `${HOST}:${node.port}`);
+  const host = record.host ?? HOST;
+  const nodes = await probeNodes(record.nodes, host);
+  const brokers = record.nodes.map((node) => `${host}:${node.port}`);
   const answering = nodes.filter((node) => node.state === 'up' || node.state === 'catching-up');
   const single = record.nodes.length === 1;
   return {
@@ -434,6 +476,11 @@ function describeBroker(version: string, brokers: string[]): string {
     `Apache Kafka ${version}, ${brokers.length} nodes; new topics get replication factor ` +
     `${factor}, min.insync.replicas ${minInSync}`
   );
+}
+
+/** A listener on every interface is reached by this machine's name; any other by its address. */
+function advertisedName(listenHost: string): string {
+  return listenHost === '0.0.0.0' || listenHost === '::' ? os.hostname() : listenHost;
 }
 
 function recordedLayout(layout: NodeLayout): Omit<RecordedNode, 'pid'> {
@@ -467,19 +514,23 @@ function writeRecord(dataDir: string, record: BrokerRecord): Promise<void> {
   return writeJsonAtomically(recordPath(dataDir), record);
 }
 
-export async function assertPortFree(port: number, flag = '--port'): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  flag = '--port',
+  host: string = HOST,
+): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
           ? new InputError(
-              `port ${port} on ${HOST} is already in use — stop what uses it or choose another ${flag}`,
+              `port ${port} on ${host} is already in use — stop what uses it or choose another ${flag}`,
             )
           : error,
       ),
     );
-    server.listen(port, HOST, () => server.close(() => resolve()));
+    server.listen(port, host, () => server.close(() => resolve()));
   });
 }
 

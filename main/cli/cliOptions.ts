@@ -46,6 +46,16 @@ export function parsePort(flag: string, zeroPicksFree = false): (value: string) 
   };
 }
 
+/** A host name or IP address (what a listener binds or a client is told to connect to). */
+export function parseHost(flag: string): (value: string) => string {
+  return (value) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9.:_-]{0,252}$/.test(value)) {
+      throw new InputError(`${flag} takes a host name or IP address (got "${value}")`);
+    }
+    return value;
+  };
+}
+
 export function parseTopicName(flag: string): (value: string) => string {
   return (value) => checkTopicName(value, flag);
 }

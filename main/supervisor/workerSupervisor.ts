@@ -28,6 +28,7 @@ import {
   type BackoffPolicy,
 } from './restartBackoff';
 import { withMallocTuning } from '../shared/mallocTuning';
+import { ScaleQueue } from './workerPool';
 
 /** The part of a ChildProcess the supervisor uses, so a worker can be another kind of process. */
 export interface WorkerChild {
@@ -110,8 +111,6 @@ export interface WorkerSupervisorEvents {
   workers: [workers: WorkerInfo[]];
 }
 
-const MAX_WORKERS = 64;
-
 /** A running worker's own state (its /stats status) as the supervisor reports it. */
 const SUPERVISED_STATE: Record<WorkerStatsDocument['status'], WorkerState> = {
   starting: 'starting',
@@ -126,7 +125,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   private readonly throttle: TrailingThrottle;
   private readonly slotChanges = new EventEmitter();
   private readonly pollTimer: NodeJS.Timeout;
-  private scaling: Promise<unknown> = Promise.resolve();
+  private readonly scaling = new ScaleQueue((n) => this.applyScale(n));
   private portAllocation: Promise<unknown> = Promise.resolve();
   private lastEmitted = '';
   private stopped = false;
@@ -173,14 +172,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
    * group (or startTimeoutMs passed) and removed ones have exited; calls run one after another.
    */
   scaleTo(n: number): Promise<WorkerInfo[]> {
-    if (!Number.isInteger(n) || n < 0 || n > MAX_WORKERS) {
-      return Promise.reject(
-        new InputError(`worker count ${n} is not a whole number from 0 to ${MAX_WORKERS}`),
-      );
-    }
-    const next = this.scaling.then(() => this.applyScale(n));
-    this.scaling = next.catch(() => undefined);
-    return next;
+    return this.scaling.scaleTo(n);
   }
 
   /** Stops every worker (SIGTERM, then SIGKILL after stopTimeoutMs); the supervisor is done after. */

@@ -1,8 +1,9 @@
 // The app's SLURM worker pool on a real SLURM (scripts/slurm-local.sh's one-node cluster): the
 // stream's pool submits 2 workers, whose rows show them consuming on the node with their token-
-// guarded /stats; rows stream in while it scales to 3 and back to 1; the committed output holds
-// every kept row exactly once (the fixture's hand-written expectation), and stop empties the
-// queue and the worker table.
+// guarded /stats; rows stream in while it scales to 3, one task is killed (scancel
+// --signal=KILL) and the pool submits it again under its id and port, and it scales back to 1;
+// the committed output holds every kept row exactly once (the fixture's hand-written
+// expectation), and stop empties the queue and the worker table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { WorkerInfo } from '../../main/api/contract';
 import { slurmNodeCommand } from '../../main/cluster/slurm/nodeCommand';
-import { runSlurmCommand } from '../../main/cluster/slurm/slurmCommand';
+import { runSlurmCommand, slurmOutput } from '../../main/cluster/slurm/slurmCommand';
 import { slurmJobName, slurmWorkerPool } from '../../main/cluster/slurm/slurmWorkerPool';
 import { createLogger } from '../../main/shared/logger';
 import { ensureSlurm, logTails } from '../support/localSlurm';
@@ -20,12 +21,13 @@ import {
   readOutput,
   RowFeed,
   setUp,
+  waitFor,
   waitForGroupEnd,
 } from '../support/workerPipelineFixture';
 
-const WEB_PORT_BASE = 19860;
+const WEB_PORT_BASE = 19160;
 
-test("the app's SLURM pool: 2 workers, scaled to 3 and 1 mid-stream, output exact, stop empties it", async () => {
+test("the app's SLURM pool: 2 workers, scaled to 3, one killed and resubmitted, scaled to 1 mid-stream, output exact, stop empties it", async () => {
   ensureSlurm();
   const fixture = await setUp('slurm-pool');
   const jobDir = path.join(fixture.baseDir, 'slurm', slurmJobName(fixture.group));
@@ -56,6 +58,8 @@ test("the app's SLURM pool: 2 workers, scaled to 3 and 1 mid-stream, output exac
   pool.on('workers', (workers) => workers.forEach((worker) => seen.add(worker.id)));
   const consuming = (workers: WorkerInfo[]) =>
     workers.filter((worker) => worker.state === 'running').map((worker) => worker.port);
+  const name = slurmJobName(fixture.group);
+  let killed: WorkerInfo | undefined;
   try {
     const two = await pool.scaleTo(2);
     assert.deepEqual(consuming(two), [WEB_PORT_BASE, WEB_PORT_BASE + 1], await logTails(jobDir));
@@ -73,6 +77,30 @@ test("the app's SLURM pool: 2 workers, scaled to 3 and 1 mid-stream, output exac
       if (chunk === 5) {
         assert.equal(consuming(await pool.scaleTo(3)).length, 3, await logTails(jobDir));
       }
+      if (chunk === 8) {
+        // a fault, not a scale: task 1 dies with rows in flight; the pool was not asked
+        killed = pool.workers().find((worker) => worker.port === WEB_PORT_BASE + 1)!;
+        const jobId = killed.id.slice(`${name}-`.length);
+        await slurmOutput(runSlurmCommand, 'scancel', ['--signal=KILL', jobId]);
+      }
+      if (chunk === 9) {
+        await waitFor(
+          'the pool resubmitted task 1 and it consumes',
+          () =>
+            pool
+              .workers()
+              .some(
+                (worker) =>
+                  worker.port === WEB_PORT_BASE + 1 &&
+                  worker.id !== killed!.id &&
+                  worker.state === 'running' &&
+                  worker.restarts === 1,
+              ),
+          120_000,
+          jobDir,
+        );
+        assert.equal(consuming(pool.workers()).length, 3);
+      }
       if (chunk === 12) {
         assert.deepEqual(consuming(await pool.scaleTo(1)), [WEB_PORT_BASE]);
       }
@@ -84,11 +112,13 @@ test("the app's SLURM pool: 2 workers, scaled to 3 and 1 mid-stream, output exac
     // 2000 rows, every fifth dropped by the transform: a hand count, not the code's
     assert.equal(kept, 1600);
     assert.equal(counted.length, 1);
-    assert.equal(seen.size, 3, [...seen].join());
+    // tasks 0, 1 and 2, and task 1 again under a new array job id
+    assert.equal(seen.size, 4, [...seen].join());
+    assert.ok(seen.has(killed!.id));
 
     await pool.stop();
     assert.deepEqual(pool.workers(), []);
-    const queue = await runSlurmCommand('squeue', ['-h', `--name=${slurmJobName(fixture.group)}`]);
+    const queue = await runSlurmCommand('squeue', ['-h', `--name=${name}`]);
     assert.equal(queue.stdout.trim(), '');
   } finally {
     await pool.stop();

@@ -23,7 +23,7 @@ import {
 } from '../support/workerPipelineFixture';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const WEB_PORT_BASE = 19850;
+const WEB_PORT_BASE = 19150;
 
 test('SLURM workers: submit 2, scale to 3 and 1, kill one mid-stream, scale in a new one — output exact', async () => {
   ensureSlurm();

@@ -55,6 +55,40 @@ test('cluster slurm mistakes are one line naming the flag', () => {
   }
 });
 
+test('cluster slurm broker mistakes are one line naming the flag', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ps-slurm-cli-'));
+  const start = ['cluster', 'slurm', 'broker', 'start', '--job-dir', dir];
+  try {
+    assertOneLine(
+      ['cluster', 'slurm', 'broker', 'status', '--job-dir', dir],
+      2,
+      `error: --job-dir: ${dir} holds no SLURM broker job — start one with \`cluster slurm broker start\` or name its --job-dir`,
+    );
+    assertOneLine(
+      start,
+      2,
+      "error: required option '--log-dir <dir>' not specified (add --help for usage)",
+    );
+    assertOneLine(
+      [...start, '--log-dir', '/scratch/$(id)/kafka'],
+      2,
+      'error: --log-dir: "/scratch/$(id)/kafka" may hold letters, digits, / . _ - + ~ and $VARIABLES only',
+    );
+    assertOneLine(
+      [...start, '--log-dir', '/scratch/kafka', '--listen-host', 'every where'],
+      2,
+      'error: --listen-host takes a host name or IP address (got "every where")',
+    );
+    assertOneLine(
+      [...start, '--log-dir', '/scratch/kafka', '--port', '9092', '--controller-port', '9092'],
+      2,
+      'error: --controller-port: 9092 is also the client --port — give it a port of its own',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a worker web port beyond loopback without a token is refused in one line', () => {
   const worker = ['worker', '--brokers', '127.0.0.1:1', '--group', 'g', '--input', 'i'];
   assertOneLine(

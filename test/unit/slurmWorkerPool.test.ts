@@ -1,6 +1,8 @@
 // The SLURM worker pool without SLURM: squeue's lines and the workers' /stats (written here by
 // hand) become the worker table's rows, and scaling to 3 then 1 then stopping runs exactly the
-// sbatch and scancel commands expected; the stream form's SLURM options fail with one line each.
+// sbatch and scancel commands expected; a task that leaves the queue unasked is submitted again
+// under its id until it has ended too often in a row, which is one error line; the stream form's
+// SLURM options fail with one line each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseCommandArgs, type StreamConfig, type WorkerInfo } from '../../main/api/contract';
 import type { SlurmRunner } from '../../main/cluster/slurm/slurmCommand';
-import { slurmJobName, slurmWorkerPool } from '../../main/cluster/slurm/slurmWorkerPool';
-import type { StatsReader } from '../../main/cluster/slurm/slurmWorkers';
+import {
+  slurmJobName,
+  slurmWorkerPool,
+  SlurmWorkerPool,
+} from '../../main/cluster/slurm/slurmWorkerPool';
+import { SlurmWorkers, type StatsReader } from '../../main/cluster/slurm/slurmWorkers';
 import type { WorkerStatsDocument } from '../../main/worker/workerReport';
 import { createLogger } from '../../main/shared/logger';
 
@@ -172,6 +178,96 @@ test('squeue and /stats become worker rows; scaling to 3 then 1 and stopping run
   } finally {
     await pool.stop();
     rmSync(appDataDir, { recursive: true, force: true });
+  }
+});
+
+test('a task that leaves the queue unasked is resubmitted under its id, then given up in one line', async () => {
+  const jobDir = mkdtempSync(path.join(os.tmpdir(), 'ps-slurm-resubmit-'));
+  let queue: string[] = [];
+  let nextJob = 50;
+  const submitted: string[] = [];
+  const run: SlurmRunner = async (command, args) => {
+    if (command === 'squeue') return { stdout: queue.join('\n'), stderr: '', code: 0 };
+    if (command === 'sbatch') {
+      const range = /--array=(\d+)(?:-(\d+))?/.exec(args.join(' '))!;
+      const job = nextJob++;
+      for (let id = Number(range[1]); id <= Number(range[2] ?? range[1]); id += 1) {
+        queue.push(`${job}_${id}|${job}|${id}|RUNNING|node01|None`);
+      }
+      submitted.push(`${job}: ${range[0]}`);
+      return { stdout: `${job};ps-local\n`, stderr: '', code: 0 };
+    }
+    queue = queue.filter((line) => !args.includes(line.split('|')[0]!));
+    return { stdout: '', stderr: '', code: 0 };
+  };
+  const errors: string[] = [];
+  const pool = new SlurmWorkerPool({
+    slurm: new SlurmWorkers(run, async () => null),
+    spec: {
+      name: 'ps-resubmit',
+      jobDir,
+      command: ['/usr/bin/node', '/shared/ps/bin/parquet-streamer.js'],
+      brokers: ['kafka1:9092'],
+      group: 'g',
+      inputTopic: 'in',
+      outputTopic: 'out',
+      transform: 'nyc-parking-boroughs',
+      logLevel: 'info',
+      dataDirPattern: path.join(jobDir, 'worker-%a'),
+      webPortBase: 7200,
+      webHost: '0.0.0.0',
+    },
+    logger: createLogger('test', (line) => {
+      if (line.includes('ERROR')) errors.push(line);
+    }),
+    pollIntervalMs: 5,
+    startTimeoutMs: 50,
+    resubmitBackoff: { initialMs: 1, maxMs: 1, stableAfterMs: 3_600_000 },
+    maxResubmits: 2,
+  });
+  const until = async (what: string, done: () => boolean) => {
+    const deadline = Date.now() + 5_000;
+    while (!done()) {
+      assert.ok(Date.now() < deadline, `waiting until ${what}: ${submitted.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const kill = (jobId: string) => (queue = queue.filter((line) => !line.startsWith(`${jobId}|`)));
+  const rows = () => pool.workers().map((row) => `${row.id} ${row.port} restarts ${row.restarts}`);
+  try {
+    await pool.scaleTo(2);
+    assert.deepEqual(submitted, ['50: --array=0-1']);
+
+    kill('50_1');
+    await until('task 1 is back', () => rows().includes('ps-resubmit-51_1 7201 restarts 1'));
+    assert.deepEqual(submitted, ['50: --array=0-1', '51: --array=1']);
+    assert.deepEqual(rows(), [
+      'ps-resubmit-50_0 7200 restarts 0',
+      'ps-resubmit-51_1 7201 restarts 1',
+    ]);
+
+    kill('51_1');
+    await until('task 1 is back again', () => submitted.length === 3);
+    kill('52_1');
+    await until('the pool gives task 1 up', () => pool.failure !== null);
+    assert.equal(
+      pool.failure,
+      `SLURM worker task 1 ended 3 times in a row soon after it started; it is not resubmitted again — see ${jobDir}/logs/52_1.out`,
+    );
+    assert.equal(errors.length, 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(submitted, ['50: --array=0-1', '51: --array=1', '52: --array=1']);
+    assert.deepEqual(rows(), ['ps-resubmit-50_0 7200 restarts 0']);
+
+    // the user scales back to 2: a new id stands in, and stop resubmits nothing
+    await pool.scaleTo(2);
+    assert.deepEqual(submitted.at(-1), '53: --array=2');
+    await pool.stop();
+    assert.deepEqual(queue, []);
+    assert.equal(submitted.length, 4);
+  } finally {
+    await pool.stop();
+    rmSync(jobDir, { recursive: true, force: true });
   }
 });
 

@@ -61,14 +61,15 @@ test('squeue lines become tasks sorted by task id; a foreign line is one error l
 test('scaling up takes the next unused ids, scaling down cancels the highest live tasks', () => {
   const tasks = parseSqueueTasks(SQUEUE);
   // live: 0, 1, 3 (2 is completing, so its id is not reused)
-  assert.deepEqual(planScale(tasks, 5, 4), { submit: [4, 5], cancel: [] });
+  assert.deepEqual(planScale(tasks, 5, 4), { submit: [4, 5], cancel: [], keep: [0, 1, 3] });
   assert.deepEqual(planScale(tasks, 4, 9).submit, [9]);
   assert.deepEqual(
     planScale(tasks, 1, 4).cancel.map((task) => task.jobId),
     ['15_3', '12_1'],
   );
-  assert.deepEqual(planScale(tasks, 3, 4), { submit: [], cancel: [] });
-  assert.deepEqual(planScale([], 2, 0), { submit: [0, 1], cancel: [] });
+  assert.deepEqual(planScale(tasks, 1, 4).keep, [0]);
+  assert.deepEqual(planScale(tasks, 3, 4), { submit: [], cancel: [], keep: [0, 1, 3] });
+  assert.deepEqual(planScale([], 2, 0), { submit: [0, 1], cancel: [], keep: [] });
 });
 
 test('the batch script gives each task its own data dir, port and id, and runs in bash', () => {

@@ -1,16 +1,27 @@
 // `parquet-streamer broker start|stop|status`: the local KRaft broker, one node or a cluster of a
 // few (`--nodes 3`), and what each node is doing.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { BrokerNodeStatus } from '../../api/contract';
 import { resolveKafkaDistribution } from '../../broker/kafkaDistribution';
-import { DEFAULT_BROKER_PORT, LocalBroker, recordedBrokerStatus } from '../../broker/localBroker';
+import {
+  DEFAULT_BROKER_PORT,
+  LocalBroker,
+  recordedBrokerStatus,
+  type BrokerAddress,
+} from '../../broker/localBroker';
 import { brokerDataDir } from '../../shared/appPaths';
-import { parseNodeCount, parsePort, parseWholeNumber } from '../cliOptions';
+import { writeJsonAtomically } from '../../shared/atomicJson';
+import { parseHost, parseNodeCount, parsePort, parseWholeNumber } from '../cliOptions';
 
 interface BrokerFlags {
   nodes: number;
   port: number;
   controllerPort?: number;
+  listenHost: string;
+  advertisedHost?: string;
+  addressFile?: string;
   dataDir: string;
   detach?: boolean;
   heapMb: number;
@@ -20,7 +31,9 @@ interface BrokerFlags {
 export function registerBrokerCommand(program: Command): void {
   const broker = program
     .command('broker')
-    .description('run the local Kafka broker: one node or a small cluster (KRaft, 127.0.0.1 only)');
+    .description(
+      'run the local Kafka broker: one node or a small cluster (KRaft, on 127.0.0.1 unless --listen-host)',
+    );
 
   broker
     .command('start')
@@ -42,6 +55,21 @@ export function registerBrokerCommand(program: Command): void {
       'KRaft controller port of node 1, the next nodes count up (default: free ones)',
       parsePort('--controller-port'),
     )
+    .option(
+      '--listen-host <address>',
+      'address the nodes listen on; 0.0.0.0 lets other hosts connect (no TLS, no password: firewall it)',
+      parseHost('--listen-host'),
+      '127.0.0.1',
+    )
+    .option(
+      '--advertised-host <name>',
+      "the name clients connect to (default: the listen host, or this machine's host name for 0.0.0.0)",
+      parseHost('--advertised-host'),
+    )
+    .option(
+      '--address-file <file>',
+      'once the broker answers, write its bootstrap address there as JSON (removed when it stops)',
+    )
     .option('--data-dir <dir>', 'where the broker keeps its logs and state', brokerDataDir())
     .option('--heap-mb <n>', 'Java heap of each node', parseWholeNumber('--heap-mb'), 512)
     .option(
@@ -54,6 +82,8 @@ export function registerBrokerCommand(program: Command): void {
         nodes: flags.nodes,
         port: flags.port,
         controllerPort: flags.controllerPort,
+        listenHost: flags.listenHost,
+        advertisedHost: flags.advertisedHost,
         heapMb: flags.heapMb,
         detach: flags.detach,
       });
@@ -66,6 +96,16 @@ export function registerBrokerCommand(program: Command): void {
       console.log(`broker ready on ${status.brokers.join(',')} — ${status.detail}`);
       console.log(`data dir ${flags.dataDir}, log ${local.logFile}`);
       for (const node of status.nodes ?? []) if (flags.nodes > 1) console.log(describeNode(node));
+      const addressFile = flags.addressFile ? path.resolve(flags.addressFile) : undefined;
+      if (addressFile) {
+        const address: BrokerAddress = {
+          brokers: status.brokers,
+          pid: process.pid,
+          dataDir: path.resolve(flags.dataDir),
+          log: local.logFile,
+        };
+        await writeJsonAtomically(addressFile, address);
+      }
       if (flags.detach) {
         const dirFlag = flags.dataDir === brokerDataDir() ? '' : ` --data-dir ${flags.dataDir}`;
         console.log(`stop it with: parquet-streamer broker stop${dirFlag}`);
@@ -73,7 +113,11 @@ export function registerBrokerCommand(program: Command): void {
       }
       console.log('press Ctrl+C to stop');
       await new Promise<void>((resolve) => {
-        const stop = () => void local.stop().then(() => resolve());
+        const stop = () =>
+          void local
+            .stop()
+            .then(() => (addressFile ? rm(addressFile, { force: true }) : undefined))
+            .then(() => resolve());
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

@@ -1,17 +1,22 @@
 // `parquet-streamer cluster slurm submit|status|scale|cancel`: workers on a SLURM cluster as
-// one job array, one task per worker — the seed's one-terminal-per-worker, automated.
+// one job array, one task per worker — the seed's one-terminal-per-worker, automated; and
+// `cluster slurm broker start|status|stop`: the Kafka broker as a SLURM job.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { DEFAULT_BROKER_PORT } from '../../broker/localBroker';
+import { SlurmBroker } from '../../cluster/slurm/slurmBroker';
 import { SlurmWorkers, type TaskStatus } from '../../cluster/slurm/slurmWorkers';
 import { runSlurmCommand } from '../../cluster/slurm/slurmCommand';
 import { slurmNodeCommand } from '../../cluster/slurm/nodeCommand';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { defaultAppDataDir } from '../../shared/appPaths';
+import { InputError } from '../../shared/errors';
 import type { LogLevel } from '../../shared/logger';
 import {
   addClientConfigOption,
   brokersOption,
+  parseHost,
   parsePort,
   parseTopicName,
   parseWholeNumber,
@@ -43,9 +48,22 @@ function jobDirOf(flags: DeploymentFlags): string {
   return path.resolve(flags.jobDir ?? path.join(defaultAppDataDir(), 'slurm', flags.name));
 }
 
-function withDeployment(command: Command): Command {
+interface BrokerJobFlags extends DeploymentFlags {
+  logDir: string;
+  port: number;
+  controllerPort?: number;
+  listenHost: string;
+  heapMb: number;
+  partition?: string;
+  time?: string;
+}
+
+const WORKERS_NAME = 'ps-workers';
+const BROKER_NAME = 'ps-broker';
+
+function withDeployment(command: Command, defaultName = WORKERS_NAME): Command {
   return command
-    .option('--name <name>', 'SLURM job name of the deployment', 'ps-workers')
+    .option('--name <name>', 'SLURM job name of the deployment', defaultName)
     .option(
       '--job-dir <dir>',
       'where the script, token and task logs live, on a filesystem the nodes share (default <app data>/slurm/<name>)',
@@ -57,8 +75,9 @@ export function registerClusterSlurmCommand(program: Command): void {
     .command('cluster')
     .description('run workers on a cluster scheduler')
     .command('slurm')
-    .description('workers as a SLURM job array: submit, status, scale, cancel');
+    .description('workers as a SLURM job array: submit, status, scale, cancel; and the broker');
   const workers = () => new SlurmWorkers(runSlurmCommand);
+  registerBrokerJob(slurm);
 
   withDeployment(
     addClientConfigOption(slurm.command('submit'))
@@ -124,7 +143,7 @@ export function registerClusterSlurmCommand(program: Command): void {
     );
     console.log(`submitted job array ${arrayJobId} (${flags.workers} workers) as ${flags.name}`);
     console.log(
-      `job dir ${jobDir}; see them with: parquet-streamer cluster slurm status${nameFlag(flags)}`,
+      `job dir ${jobDir}; see them with: parquet-streamer cluster slurm status${nameFlag(flags, WORKERS_NAME)}`,
     );
   });
 
@@ -177,9 +196,9 @@ export function registerClusterSlurmCommand(program: Command): void {
   });
 }
 
-function nameFlag(flags: DeploymentFlags): string {
+function nameFlag(flags: DeploymentFlags, defaultName: string): string {
   return (
-    (flags.name === 'ps-workers' ? '' : ` --name ${flags.name}`) +
+    (flags.name === defaultName ? '' : ` --name ${flags.name}`) +
     (flags.jobDir ? ` --job-dir ${flags.jobDir}` : '')
   );
 }
@@ -210,4 +229,107 @@ function statusTable(tasks: TaskStatus[]): string {
   );
   lines.push(`logs: ${path.dirname(tasks[0]!.logFile)}`);
   return lines.join('\n');
+}
+
+/** `cluster slurm broker start|status|stop`: the Kafka broker as one SLURM job. */
+function registerBrokerJob(slurm: Command): void {
+  const broker = slurm
+    .command('broker')
+    .description('the Kafka broker as a SLURM job: start, status, stop');
+  const jobs = () => new SlurmBroker(runSlurmCommand);
+
+  withDeployment(
+    broker
+      .command('start')
+      .description('submit the broker as a job; it keeps its data in --log-dir on the node')
+      .requiredOption(
+        '--log-dir <dir>',
+        "the broker's data dir on the node (Kafka's log.dirs is its kraft-logs), e.g. '/scratch/$USER/kafka'",
+      )
+      .option(
+        '--port <n>',
+        'the client port (open it to the workers and producers)',
+        parsePort('--port'),
+        DEFAULT_BROKER_PORT,
+      )
+      .option(
+        '--controller-port <n>',
+        'the KRaft controller port (default: --port + 1)',
+        parsePort('--controller-port'),
+      )
+      .option(
+        '--listen-host <address>',
+        "address the broker binds; on 0.0.0.0 it advertises the node's name",
+        parseHost('--listen-host'),
+        '0.0.0.0',
+      )
+      .option('--heap-mb <n>', "the broker's Java heap", parseWholeNumber('--heap-mb'), 1024)
+      .option('--partition <name>', 'SLURM partition (default: the cluster default)')
+      .option('--time <limit>', 'SLURM time limit of the job, e.g. 1-00:00:00'),
+    BROKER_NAME,
+  ).action(async (flags: BrokerJobFlags) => {
+    const jobDir = jobDirOf(flags);
+    const controllerPort = flags.controllerPort ?? flags.port + 1;
+    if (controllerPort > 65535) {
+      throw new InputError(
+        '--port 65535 leaves no port after it for the controller — give --controller-port',
+      );
+    }
+    const jobId = await jobs().start({
+      name: flags.name,
+      jobDir,
+      command: slurmNodeCommand(),
+      logDir: flags.logDir,
+      port: flags.port,
+      controllerPort,
+      listenHost: flags.listenHost,
+      heapMb: flags.heapMb,
+      partition: flags.partition,
+      time: flags.time,
+    });
+    console.log(`submitted the broker as job ${jobId} (${flags.name}), log dir ${flags.logDir}`);
+    console.log(
+      `job dir ${jobDir}; its address once it answers: parquet-streamer cluster slurm broker status${nameFlag(flags, BROKER_NAME)}`,
+    );
+  });
+
+  withDeployment(
+    broker
+      .command('status')
+      .description('the job: state, node and the bootstrap address to pass as --brokers')
+      .option('--json', 'print JSON'),
+    BROKER_NAME,
+  ).action(async (flags: DeploymentFlags & { json?: boolean }) => {
+    const job = await jobs().status(jobDirOf(flags));
+    if (flags.json) {
+      console.log(JSON.stringify(job, null, 2));
+      return;
+    }
+    if (!job) {
+      console.log(`${flags.name} is not in the queue`);
+      return;
+    }
+    const state = job.state === 'PENDING' ? `PENDING (${job.reason})` : job.state;
+    console.log(`job ${job.jobId}  ${state}${job.node ? `  on ${job.node}` : ''}`);
+    console.log(
+      job.bootstrap
+        ? `bootstrap ${job.bootstrap}  (give it as --brokers ${job.bootstrap})`
+        : 'bootstrap - (not answering yet)',
+    );
+    console.log(`log dir ${job.logDir}, job log ${job.logFile}`);
+  });
+
+  withDeployment(
+    broker
+      .command('stop')
+      .description('cancel the job (Kafka shuts down cleanly) and wait until it left the queue'),
+    BROKER_NAME,
+  ).action(async (flags: DeploymentFlags) => {
+    const cancelled = await jobs().stop(jobDirOf(flags));
+    console.log(
+      cancelled.length === 0
+        ? `${flags.name} is not in the queue`
+        : `stopped ${cancelled.map((task) => task.jobId).join(', ')}`,
+    );
+  });
 }

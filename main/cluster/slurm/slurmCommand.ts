@@ -1,7 +1,10 @@
 // How the SLURM commands (sbatch, squeue, scancel) are run: a runner handed in, so the cluster
-// code is tested against hand-written output, and the real one that runs the installed tools.
+// code is tested against hand-written output, and the real one that runs the installed tools;
+// and the two every deployment uses (workers and broker alike): submit a batch script as an
+// array, and list a job name's array tasks.
 import { execFile } from 'node:child_process';
 import { EnvironmentError } from '../../shared/errors';
+import { arrayRange, parseSqueueTasks, SQUEUE_FORMAT, type SlurmTask } from './squeueTasks';
 
 export interface CommandResult {
   stdout: string;
@@ -41,4 +44,34 @@ export async function slurmOutput(
     throw new EnvironmentError(`${command} failed: ${reason}`);
   }
   return result.stdout;
+}
+
+/** Submits the batch script as an array of the (consecutive) task ids; returns the array job id. */
+export async function submitArray(
+  run: SlurmRunner,
+  script: string,
+  taskIds: number[],
+): Promise<string> {
+  const output = await slurmOutput(run, 'sbatch', [
+    '--parsable',
+    `--array=${arrayRange(taskIds)}`,
+    script,
+  ]);
+  return output.trim().split(';')[0]!;
+}
+
+/** The array tasks of the user's jobs called `name`, sorted by task id. */
+export async function queuedTasks(
+  run: SlurmRunner,
+  name: string,
+  user: string,
+): Promise<SlurmTask[]> {
+  const output = await slurmOutput(run, 'squeue', [
+    '--noheader',
+    '--array',
+    `--name=${name}`,
+    `--user=${user}`,
+    `--format=${SQUEUE_FORMAT}`,
+  ]);
+  return parseSqueueTasks(output);
 }

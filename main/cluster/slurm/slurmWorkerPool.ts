@@ -1,7 +1,10 @@
 // A stream's workers as one SLURM job array, with the surface of this machine's supervisor: the
 // first scaleTo submits the array, later ones scale it, stop cancels every task. Every ~1.5 s it
 // asks SlurmWorkers for the tasks and each running worker's /stats (with the job dir's token)
-// and turns them into the worker table's rows, emitting 'workers' when they change.
+// and turns them into the worker table's rows, emitting 'workers' when they change. A wanted
+// task that leaves the queue without the pool asking (scancel by hand, a failed node, a crash)
+// is submitted again under its own id after a backoff; one that keeps ending soon after it
+// started is given up after maxResubmits, in one error line (`failure`).
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -9,11 +12,16 @@ import type { StreamConfig, WorkerInfo, WorkerState } from '../../api/contract';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { describeError, InputError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
-import type { CreateWorkerPool, WorkerPool } from '../../supervisor/workerPool';
+import {
+  nextCrashCount,
+  restartDelayMs,
+  type BackoffPolicy,
+} from '../../supervisor/restartBackoff';
+import { ScaleQueue, type CreateWorkerPool, type WorkerPool } from '../../supervisor/workerPool';
 import type { SlurmRunner } from './slurmCommand';
 import { SlurmWorkers, type StatsReader, type TaskStatus } from './slurmWorkers';
 import { isActive } from './squeueTasks';
-import type { WorkerArraySpec } from './workerArrayScript';
+import { taskLogFile, type WorkerArraySpec } from './workerArrayScript';
 
 export interface SlurmWorkerPoolOptions {
   slurm: SlurmWorkers;
@@ -25,9 +33,27 @@ export interface SlurmWorkerPoolOptions {
   startTimeoutMs?: number;
   /** how long scaleTo and stop wait for cancelled tasks to leave the queue (default 40 s) */
   stopTimeoutMs?: number;
+  /** the wait before resubmitting a task that ended (default 2 s doubling to 60 s; a task that
+   * ran 60 s starts the count again) */
+  resubmitBackoff?: BackoffPolicy;
+  /** how many times in a row a task is resubmitted before the pool gives it up (default 5) */
+  maxResubmits?: number;
 }
 
-const MAX_WORKERS = 64;
+const RESUBMIT_BACKOFF: BackoffPolicy = { initialMs: 2_000, maxMs: 60_000, stableAfterMs: 60_000 };
+
+/** A task id the pool keeps in the queue, and how its incarnations fared. */
+interface WantedTask {
+  /** the array job of the incarnation last seen in the queue */
+  arrayJobId: string;
+  /** when the pool first saw that incarnation running */
+  runningSince: number | null;
+  /** how many times it was resubmitted */
+  restarts: number;
+  endsInRow: number;
+  /** a resubmission is waiting out its backoff */
+  timer: NodeJS.Timeout | null;
+}
 
 export class SlurmWorkerPool
   extends EventEmitter<{ workers: [workers: WorkerInfo[]] }>
@@ -40,7 +66,13 @@ export class SlurmWorkerPool
   private readonly timer: NodeJS.Timeout;
   private submitted = false;
   private stopped = false;
-  private scaling: Promise<unknown> = Promise.resolve();
+  private readonly scaling = new ScaleQueue((n) => this.applyScale(n));
+  /** sbatch and scancel, one at a time, and how many have run: a status read during one is stale */
+  private mutations: Promise<unknown> = Promise.resolve();
+  private mutating = 0;
+  private mutationCount = 0;
+  private readonly wanted = new Map<number, WantedTask>();
+  private gaveUp: string | null = null;
   private refreshing: Promise<void> | null = null;
   private lastError = '';
   private lastEmitted = '[]';
@@ -56,14 +88,12 @@ export class SlurmWorkerPool
   }
 
   scaleTo(n: number): Promise<WorkerInfo[]> {
-    if (!Number.isInteger(n) || n < 0 || n > MAX_WORKERS) {
-      return Promise.reject(
-        new InputError(`worker count ${n} is not a whole number from 0 to ${MAX_WORKERS}`),
-      );
-    }
-    const next = this.scaling.then(() => this.applyScale(n));
-    this.scaling = next.catch(() => undefined);
-    return next;
+    return this.scaling.scaleTo(n);
+  }
+
+  /** Why a task the pool was asked for is no longer kept (it kept ending), or null. */
+  get failure(): string | null {
+    return this.gaveUp;
   }
 
   /** Cancels every task (SLURM sends SIGTERM, so workers commit and leave) and waits for them. */
@@ -71,7 +101,10 @@ export class SlurmWorkerPool
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    await this.scaling;
+    for (const task of this.wanted.values()) if (task.timer) clearTimeout(task.timer);
+    this.wanted.clear();
+    await this.scaling.idle();
+    await this.mutations;
     if (this.submitted) {
       try {
         await this.options.slurm.cancel(this.options.spec.jobDir);
@@ -93,13 +126,25 @@ export class SlurmWorkerPool
     let cancelled: string[] = [];
     if (!this.submitted) {
       if (n === 0) return this.workers();
-      const arrayJobId = await slurm.submit(spec, n);
-      this.submitted = true;
-      logger.info('submitted SLURM workers', { name: spec.name, arrayJobId, workers: n });
+      await this.mutate(async () => {
+        const arrayJobId = await slurm.submit(spec, n);
+        this.submitted = true;
+        for (let taskId = 0; taskId < n; taskId += 1) this.want(taskId, arrayJobId);
+        logger.info('submitted SLURM workers', { name: spec.name, arrayJobId, workers: n });
+      });
     } else {
-      const plan = await slurm.scale(spec.jobDir, n);
-      cancelled = plan.cancel.map((task) => task.jobId);
-      logger.info('scaled SLURM workers', { submitted: plan.submit, cancelled });
+      await this.mutate(async () => {
+        const plan = await slurm.scale(spec.jobDir, n);
+        cancelled = plan.cancel.map((task) => task.jobId);
+        // a task waiting to be resubmitted is not live: the plan's new ids stand in for it
+        for (const [taskId, task] of this.wanted) {
+          if (plan.keep.includes(taskId)) continue;
+          if (task.timer) clearTimeout(task.timer);
+          this.wanted.delete(taskId);
+        }
+        for (const taskId of plan.submit) this.want(taskId, '');
+        logger.info('scaled SLURM workers', { submitted: plan.submit, cancelled });
+      });
     }
     const gone = () => !this.tasks.some((task) => cancelled.includes(task.jobId));
     if (!(await this.waitFor(gone, this.stopMs(), true))) {
@@ -113,6 +158,91 @@ export class SlurmWorkerPool
       });
     }
     return this.workers();
+  }
+
+  private want(taskId: number, arrayJobId: string): void {
+    this.wanted.set(taskId, {
+      arrayJobId,
+      runningSince: null,
+      restarts: 0,
+      endsInRow: 0,
+      timer: null,
+    });
+  }
+
+  /** Runs one sbatch or scancel step after the others. */
+  private mutate<T>(step: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.mutating += 1;
+      try {
+        return await step();
+      } finally {
+        this.mutating -= 1;
+        this.mutationCount += 1;
+      }
+    };
+    const next = this.mutations.then(run);
+    this.mutations = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Wanted tasks gone from the queue: resubmitted after a backoff, or given up. */
+  private noticeEnded(): void {
+    const now = Date.now();
+    const backoff = this.options.resubmitBackoff ?? RESUBMIT_BACKOFF;
+    for (const [taskId, wanted] of this.wanted) {
+      const queued = this.tasks.filter((task) => task.taskId === taskId).pop();
+      if (queued) {
+        if (queued.arrayJobId !== wanted.arrayJobId) {
+          wanted.arrayJobId = queued.arrayJobId;
+          wanted.runningSince = null;
+        }
+        if (queued.state === 'RUNNING') wanted.runningSince ??= now;
+        continue;
+      }
+      if (wanted.timer) continue;
+      const lived = wanted.runningSince === null ? 0 : now - wanted.runningSince;
+      wanted.endsInRow = nextCrashCount(wanted.endsInRow, lived, backoff);
+      wanted.runningSince = null;
+      const log = taskLogFile(this.options.spec.jobDir, wanted.arrayJobId, taskId);
+      if (wanted.endsInRow > (this.options.maxResubmits ?? 5)) {
+        this.wanted.delete(taskId);
+        this.gaveUp =
+          `SLURM worker task ${taskId} ended ${wanted.endsInRow} times in a row soon after ` +
+          `it started; it is not resubmitted again — see ${log}`;
+        this.options.logger.error(this.gaveUp);
+        continue;
+      }
+      const delay = restartDelayMs(wanted.endsInRow, backoff);
+      this.options.logger.warn('SLURM worker task ended; resubmitting it', {
+        task: taskId,
+        inMs: delay,
+        log,
+      });
+      wanted.timer = setTimeout(() => void this.resubmit(taskId), delay);
+    }
+  }
+
+  private async resubmit(taskId: number): Promise<void> {
+    const { slurm, spec, logger } = this.options;
+    await this.mutate(async () => {
+      const wanted = this.wanted.get(taskId);
+      if (!wanted || this.stopped) return;
+      try {
+        const arrayJobId = await slurm.resubmit(spec.jobDir, taskId);
+        Object.assign(wanted, { arrayJobId, runningSince: null });
+        wanted.restarts += 1;
+        logger.info('resubmitted SLURM worker task', { task: taskId, arrayJobId });
+      } catch (error) {
+        // the next status round finds it still gone and tries again, counting one more end
+        logger.warn('resubmitting a SLURM worker task failed', {
+          task: taskId,
+          error: describeError(error),
+        });
+      } finally {
+        wanted.timer = null;
+      }
+    });
   }
 
   /** Refreshes until done() holds or the time is up (or, when abortable, the pool stops). */
@@ -135,9 +265,13 @@ export class SlurmWorkerPool
 
   private async readStatus(): Promise<void> {
     const { slurm, spec, logger } = this.options;
+    const before = this.mutationCount;
     try {
       this.tasks = await slurm.status(spec.jobDir);
       this.lastError = '';
+      if (!this.stopped && this.mutating === 0 && this.mutationCount === before) {
+        this.noticeEnded();
+      }
     } catch (error) {
       const message = describeError(error);
       if (message !== this.lastError) logger.warn('SLURM status failed', { error: message });
@@ -164,7 +298,7 @@ export class SlurmWorkerPool
       state: workerState(task, stats),
       rowsIn: counts.rowsIn,
       rowsOut: counts.rowsOut,
-      restarts: 0,
+      restarts: this.wanted.get(task.taskId)?.restarts ?? 0,
       partitions: stats ? [...stats.partitions] : [],
     };
   }

@@ -1,7 +1,8 @@
 // Workers as one SLURM job array per deployment: submit writes the deployment's job dir
 // (batch script, 0600 token, record, task logs) and submits tasks 0…N-1; status joins squeue's
 // tasks with each worker's /stats (asked with the token); scale submits the next task ids or
-// cancels the highest; cancel ends one task or all. The SLURM commands run through a runner
+// cancels the highest; resubmit starts a task that ended again under its own id (data dir and
+// port); cancel ends one task or all. The SLURM commands run through a runner
 // handed in.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,16 +12,8 @@ import path from 'node:path';
 import { InputError } from '../../shared/errors';
 import { writeJsonAtomically } from '../../shared/atomicJson';
 import type { WorkerStatsDocument } from '../../worker/workerReport';
-import { slurmOutput, type SlurmRunner } from './slurmCommand';
-import {
-  arrayRange,
-  isActive,
-  parseSqueueTasks,
-  planScale,
-  SQUEUE_FORMAT,
-  type ScalePlan,
-  type SlurmTask,
-} from './squeueTasks';
+import { queuedTasks, slurmOutput, submitArray, type SlurmRunner } from './slurmCommand';
+import { isActive, planScale, type ScalePlan, type SlurmTask } from './squeueTasks';
 import {
   checkWorkerArraySpec,
   SCRIPT_FILE,
@@ -139,6 +132,18 @@ export class SlurmWorkers {
     return plan;
   }
 
+  /** Submits task `taskId` again (a new array job of one task); refuses while it is in the queue. */
+  async resubmit(jobDir: string, taskId: number): Promise<string> {
+    const deployment = await readDeployment(jobDir);
+    const queued = (await this.squeue(deployment.name)).find((task) => task.taskId === taskId);
+    if (queued) {
+      throw new InputError(
+        `--task: task ${taskId} of ${deployment.name} is still in the queue (${queued.state})`,
+      );
+    }
+    return this.sbatch(deployment, [taskId]);
+  }
+
   /** Cancels one task (by task id) or, without one, every task of the deployment. */
   async cancel(jobDir: string, taskId?: number): Promise<SlurmTask[]> {
     const deployment = await readDeployment(jobDir);
@@ -156,24 +161,12 @@ export class SlurmWorkers {
     return chosen;
   }
 
-  private async sbatch(deployment: SlurmDeployment, taskIds: number[]): Promise<string> {
-    const output = await slurmOutput(this.run, 'sbatch', [
-      '--parsable',
-      `--array=${arrayRange(taskIds)}`,
-      path.join(deployment.jobDir, SCRIPT_FILE),
-    ]);
-    return output.trim().split(';')[0]!;
+  private sbatch(deployment: SlurmDeployment, taskIds: number[]): Promise<string> {
+    return submitArray(this.run, path.join(deployment.jobDir, SCRIPT_FILE), taskIds);
   }
 
-  private async squeue(name: string): Promise<SlurmTask[]> {
-    const output = await slurmOutput(this.run, 'squeue', [
-      '--noheader',
-      '--array',
-      `--name=${name}`,
-      `--user=${this.user}`,
-      `--format=${SQUEUE_FORMAT}`,
-    ]);
-    return parseSqueueTasks(output);
+  private squeue(name: string): Promise<SlurmTask[]> {
+    return queuedTasks(this.run, name, this.user);
   }
 }
 

@@ -54,6 +54,8 @@ export function parseSqueueTasks(output: string): SlurmTask[] {
 export interface ScalePlan {
   submit: number[];
   cancel: SlurmTask[];
+  /** the live task ids that stay */
+  keep: number[];
 }
 
 /**
@@ -63,10 +65,11 @@ export interface ScalePlan {
  */
 export function planScale(tasks: SlurmTask[], n: number, nextTaskId: number): ScalePlan {
   const active = tasks.filter(isActive).sort((a, b) => a.taskId - b.taskId);
-  if (active.length >= n) return { submit: [], cancel: active.slice(n).reverse() };
+  const keep = active.slice(0, n).map((task) => task.taskId);
+  if (active.length >= n) return { submit: [], cancel: active.slice(n).reverse(), keep };
   const first = Math.max(nextTaskId, ...tasks.map((task) => task.taskId + 1));
   const submit = Array.from({ length: n - active.length }, (_, i) => first + i);
-  return { submit, cancel: [] };
+  return { submit, cancel: [], keep };
 }
 
 /** sbatch's --array value for consecutive ids: "4-6" or "4". */

@@ -63,12 +63,18 @@ export function dataDirWord(pattern: string): string {
       `--data-dir-pattern: "${pattern}" may hold letters, digits, / . _ - + ~, $VARIABLES and %a only`,
     );
   }
-  const home = pattern.startsWith('~/') ? `$HOME/${pattern.slice(2)}` : pattern;
-  return `"${home.replaceAll('%a', '${SLURM_ARRAY_TASK_ID}')}"`;
+  return shellPathWord(pattern.replaceAll('%a', '${SLURM_ARRAY_TASK_ID}'));
 }
 
-/** Checks the spec's free-text parts where they enter; throws an InputError naming the flag. */
-export function checkWorkerArraySpec(spec: WorkerArraySpec): void {
+/** A checked path (DATA_DIR_PATTERN) as a double-quoted shell word; a leading ~/ is $HOME/. */
+export function shellPathWord(checked: string): string {
+  return `"${checked.startsWith('~/') ? `$HOME/${checked.slice(2)}` : checked}"`;
+}
+
+/** Checks what every job of a deployment has: --name, --job-dir, --partition and --time. */
+export function checkJobBasics(
+  spec: Pick<WorkerArraySpec, 'name' | 'jobDir' | 'partition' | 'time'>,
+): void {
   if (!/^[A-Za-z0-9._-]{1,60}$/.test(spec.name)) {
     throw new InputError('--name: use 1 to 60 letters, digits, ".", "_" and "-"');
   }
@@ -83,6 +89,11 @@ export function checkWorkerArraySpec(spec: WorkerArraySpec): void {
       `--time: "${spec.time}" is not a SLURM time limit — use minutes, hh:mm:ss or d-hh:mm:ss`,
     );
   }
+}
+
+/** Checks the spec's free-text parts where they enter; throws an InputError naming the flag. */
+export function checkWorkerArraySpec(spec: WorkerArraySpec): void {
+  checkJobBasics(spec);
   if (spec.webPortBase > MAX_WEB_PORT_BASE) {
     throw new InputError('--web-port-base: leave room for 1000 task ports below 65536');
   }
