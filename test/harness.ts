@@ -3,17 +3,42 @@
 // stops the broker. Suites: unit, integration, faults (fault injection: killed, frozen and
 // restarted processes) and e2e. Arguments filter test files by substring: `npm test -- producer`.
 // PS_TEST_BROKERS set beforehand means "use that cluster" and no broker is started.
-import { spawn } from 'node:child_process';
+// Files run in PS_TEST_JOBS lanes at once (default: 2, or 1 on a single core), each in its own
+// `node --test`; fault and e2e files run one at a time beside the integration and unit files,
+// and the 3-node cluster's file runs alone. Each file's time is listed at the end, the
+// slowest first.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { freePort, LocalBroker } from '../main/broker/localBroker';
 
-const SUITES = ['unit', 'integration', 'faults', 'e2e'];
+/** in the order they are started: the long fault files first, the short unit files last */
+const SUITES = ['faults', 'e2e', 'integration', 'unit'];
+/** files of these suites run one at a time: fault files kill, freeze and restart processes on
+ * timing bounds, and page tests drive Chromium against live streams */
+const ONE_AT_A_TIME = ['faults', 'e2e'];
+/** files that run before the others, with nothing beside them: three JVMs starting at once
+ * take both cores, and a page test beside them missed its bound */
+const ALONE = ['faults/brokerNodeLoss'];
 
-function testFiles(filters: string[]): string[] {
-  const files: string[] = [];
+interface TestFile {
+  file: string;
+  /** suite/name, as the listing shows it */
+  name: string;
+  suite: string;
+}
+
+interface FileResult {
+  name: string;
+  code: number;
+  seconds: number;
+}
+
+function testFiles(filters: string[]): TestFile[] {
+  const files: TestFile[] = [];
   for (const suite of SUITES) {
     const dir = path.join(__dirname, suite);
     if (!existsSync(dir)) continue;
@@ -21,23 +46,122 @@ function testFiles(filters: string[]): string[] {
       const file = path.join(dir, name);
       if (!name.endsWith('.test.js')) continue;
       if (filters.length > 0 && !filters.some((filter) => file.includes(filter))) continue;
-      files.push(file);
+      files.push({ file, name: `${suite}/${name.replace(/\.test\.js$/, '')}`, suite });
     }
   }
   return files;
 }
 
-async function runNodeTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
-      stdio: 'inherit',
-      env,
-    });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+function jobCount(): number {
+  const asked = Number(process.env.PS_TEST_JOBS);
+  if (Number.isInteger(asked) && asked >= 1) return asked;
+  return Math.min(2, os.availableParallelism());
+}
+
+const running = new Set<ChildProcess>();
+/** set by Ctrl-C or SIGTERM: the running files are stopped and no other starts */
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    running.forEach((child) => child.kill(signal));
   });
+}
+
+/** Copies a child's output line by line, each line tagged with its file when lanes overlap. */
+function forward(stream: NodeJS.ReadableStream, to: NodeJS.WriteStream, tag: string): void {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  lines.on('line', (line) => to.write(tag ? `${tag} ${line}\n` : `${line}\n`));
+}
+
+async function runFile(
+  test: TestFile,
+  env: NodeJS.ProcessEnv,
+  tagged: boolean,
+): Promise<FileResult> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--test', '--test-reporter=spec', test.file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  running.add(child);
+  const tag = tagged ? `[${test.name}]` : '';
+  forward(child.stdout!, process.stdout, tag);
+  forward(child.stderr!, process.stderr, tag);
+  const code = await new Promise<number>((resolve) =>
+    child.on('close', (exit, signal) => resolve(exit ?? (signal ? 1 : 0))),
+  );
+  running.delete(child);
+  return { name: test.name, code, seconds: (Date.now() - started) / 1_000 };
+}
+
+/** Runs the files in `jobs` lanes, the next free lane taking the first file it may start. */
+async function runAll(files: TestFile[], env: NodeJS.ProcessEnv, jobs: number) {
+  const queue = [...files];
+  const results: FileResult[] = [];
+  let exclusiveBusy = false;
+  /** lanes waiting for the running one-at-a-time file to end */
+  let waiting: (() => void)[] = [];
+  const tagged = jobs > 1 && files.length > 1;
+  const lane = async (): Promise<void> => {
+    while (!interrupted) {
+      const index = queue.findIndex(
+        (test) => !(exclusiveBusy && ONE_AT_A_TIME.includes(test.suite)),
+      );
+      if (index < 0) {
+        if (queue.length === 0) return;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const [test] = queue.splice(index, 1) as [TestFile];
+      const exclusive = ONE_AT_A_TIME.includes(test.suite);
+      if (exclusive) exclusiveBusy = true;
+      results.push(await runFile(test, env, tagged));
+      if (exclusive) exclusiveBusy = false;
+      waiting.forEach((resume) => resume());
+      waiting = [];
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, lane));
+  return results;
+}
+
+function report(results: FileResult[], wallSeconds: number, jobs: number): number {
+  const failed = results.filter((result) => result.code !== 0);
+  const width = Math.max(...results.map((result) => result.name.length));
+  const lines = [...results]
+    .sort((a, b) => b.seconds - a.seconds)
+    .map(
+      (result) =>
+        `${result.seconds.toFixed(1).padStart(7)} s  ${result.name.padEnd(width)}` +
+        (result.code !== 0 ? '  FAILED' : ''),
+    );
+  const total = results.reduce((sum, result) => sum + result.seconds, 0);
+  process.stdout.write(
+    `\ntest files by time:\n${lines.join('\n')}\n` +
+      `${results.length} files, ${failed.length} failed; ${total.toFixed(0)} s of file time ` +
+      `in ${wallSeconds.toFixed(0)} s (${jobs} lane${jobs === 1 ? '' : 's'})\n`,
+  );
+  if (failed.length > 0) {
+    process.stdout.write(`failed: ${failed.map((result) => result.name).join(', ')}\n`);
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+async function runTests(files: TestFile[], env: NodeJS.ProcessEnv): Promise<number> {
+  const jobs = jobCount();
+  const started = Date.now();
+  const alone = files.filter((test) => ALONE.includes(test.name));
+  const results = await runAll(alone, env, 1);
+  results.push(
+    ...(await runAll(
+      files.filter((test) => !alone.includes(test)),
+      env,
+      jobs,
+    )),
+  );
+  const code = report(results, (Date.now() - started) / 1_000, jobs);
+  return interrupted ? 1 : code;
 }
 
 async function main(): Promise<number> {
@@ -47,7 +171,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (process.env.PS_TEST_BROKERS) {
-    return runNodeTests(files, process.env);
+    return runTests(files, process.env);
   }
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ps-test-broker-'));
   const broker = new LocalBroker({ dataDir, port: await freePort(), heapMb: 768 });
@@ -59,7 +183,7 @@ async function main(): Promise<number> {
     process.stderr.write(
       `test broker ready on ${broker.brokers.join(',')} (data dir ${dataDir})\n`,
     );
-    return await runNodeTests(files, {
+    return await runTests(files, {
       ...process.env,
       PS_TEST_BROKERS: broker.brokers.join(','),
       PS_TEST_BROKER_DATA_DIR: dataDir,

@@ -16,6 +16,10 @@ export interface BrokerConnectionOptions {
   /** nodes of a local broker this connection starts (default 1) */
   nodes?: number;
   logger: Logger;
+  /** the status the local broker's data dir records (default: ask its nodes) */
+  recordedStatus?: (dataDir: string) => Promise<BrokerStatus>;
+  /** how often a local cluster's nodes are asked (default 3 s) */
+  nodePollMs?: number;
 }
 
 const NODE_POLL_MS = 3_000;
@@ -34,9 +38,11 @@ export class BrokerConnection extends EventEmitter {
   /** true when this process started the local broker and so must stop it */
   private owned = false;
   private nodePoll: NodeJS.Timeout | null = null;
+  private readonly recordedStatus: (dataDir: string) => Promise<BrokerStatus>;
 
   constructor(private readonly options: BrokerConnectionOptions) {
     super();
+    this.recordedStatus = options.recordedStatus ?? recordedBrokerStatus;
     this.external = options.brokers && options.brokers.length > 0 ? options.brokers : null;
     this.current = this.external ? externalStatus(this.external) : this.localStatus;
   }
@@ -97,7 +103,7 @@ export class BrokerConnection extends EventEmitter {
   }
 
   private async startLocal(): Promise<BrokerStatus> {
-    const recorded = await recordedBrokerStatus(this.options.dataDir);
+    const recorded = await this.recordedStatus(this.options.dataDir);
     if (recorded.state === 'ready') {
       this.pollNodes(recorded);
       return this.publishLocal({
@@ -118,7 +124,7 @@ export class BrokerConnection extends EventEmitter {
     this.nodePoll = setInterval(() => {
       if (polling || this.localStatus.state !== 'ready') return;
       polling = true;
-      void recordedBrokerStatus(this.options.dataDir)
+      void this.recordedStatus(this.options.dataDir)
         .then(({ nodes }) => {
           if (this.nodePoll && JSON.stringify(nodes) !== JSON.stringify(this.localStatus.nodes)) {
             this.publishLocal({ ...this.localStatus, nodes });
@@ -126,7 +132,7 @@ export class BrokerConnection extends EventEmitter {
         })
         .catch((error: unknown) => this.options.logger.debug('node poll failed', { error }))
         .finally(() => (polling = false));
-    }, NODE_POLL_MS);
+    }, this.options.nodePollMs ?? NODE_POLL_MS);
     this.nodePoll.unref();
   }
 

@@ -5,9 +5,10 @@ import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'rea
 import type { DatasetSummary, ParquetStreamerApi } from '../../main/api/contract';
 import { FileBrowser } from '../dataset/FileBrowser';
 import type { DatasetChooser } from '../dataset/useDatasetChooser';
-import { formatBytes, formatCell, formatCount } from '../format/units';
+import { formatBytes, formatCount } from '../format/units';
 import type { RunCommand } from '../state/useEngine';
 import { describedBy, Field } from './Field';
+import { RowsTable } from './RowsTable';
 
 const PREVIEW_ROWS = 5;
 
@@ -228,28 +229,7 @@ function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
         </div>
       </details>
       <h3>First rows, as sent</h3>
-      <div className="table-scroll">
-        <table className="preview">
-          <thead>
-            <tr>
-              {columns.map((name) => (
-                <th key={name} scope="col">
-                  {name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {dataset.preview.slice(0, PREVIEW_ROWS).map((row, index) => (
-              <tr key={index}>
-                {columns.map((name) => (
-                  <td key={name}>{formatCell(row[name])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowsTable rows={dataset.preview.slice(0, PREVIEW_ROWS)} columns={columns} />
     </div>
   );
 }

@@ -12,7 +12,8 @@ import {
 } from '../../main/api/contract';
 import { downloadBytes } from '../chart/chartExport';
 import { describedBy, Field } from '../components/Field';
-import { formatCell, formatCount } from '../format/units';
+import { RowsTable } from '../components/RowsTable';
+import { formatCount } from '../format/units';
 import { StepForm } from './StepForm';
 import './transform.css';
 import {
@@ -296,7 +297,6 @@ function TransformPreview(props: {
 }) {
   const { preview } = props;
   const rows = preview?.rows.slice(0, SHOWN_ROWS) ?? [];
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return (
     <div
       className="transform-preview"
@@ -350,28 +350,7 @@ function TransformPreview(props: {
           {rows.length === 0 ? (
             <p className="empty">No row comes out of these first rows.</p>
           ) : (
-            <div className="table-scroll">
-              <table className="preview" data-testid="transform-rows">
-                <thead>
-                  <tr>
-                    {columns.map((name) => (
-                      <th key={name} scope="col">
-                        {name}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row, index) => (
-                    <tr key={index}>
-                      {columns.map((name) => (
-                        <td key={name}>{formatCell(row[name])}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <RowsTable rows={rows} testId="transform-rows" />
           )}
         </>
       )}

@@ -39,6 +39,8 @@ const TRANSFORM = JSON.stringify({
 let dir = '';
 let broker: LocalBroker;
 let securedPort = 0;
+/** the connection form filled in for the secured listener, as a user does */
+let form: Record<string, string> = {};
 const quiet = createLogger('test', () => undefined);
 
 function openssl(...args: string[]): void {
@@ -109,6 +111,14 @@ before(async () => {
     },
   });
   await broker.start();
+  form = {
+    bootstrapServers: `127.0.0.1:${securedPort}`,
+    securityProtocol: 'SASL_SSL',
+    saslMechanism: 'SCRAM-SHA-512',
+    username: USER,
+    password: PASSWORD,
+    caFile: path.join(dir, 'ca.pem'),
+  };
 });
 
 after(async () => {
@@ -246,14 +256,6 @@ test('a CA that did not sign the broker certificate is one line naming the certi
 
 test('"Test connection" lists the brokers, or names what failed in one line', async () => {
   const engine = new StreamEngine({ appDataDir: path.join(dir, 'app'), autoStartBroker: false });
-  const form = {
-    bootstrapServers: `127.0.0.1:${securedPort}`,
-    securityProtocol: 'SASL_SSL',
-    saslMechanism: 'SCRAM-SHA-512',
-    username: USER,
-    password: PASSWORD,
-    caFile: path.join(dir, 'ca.pem'),
-  };
   try {
     assert.deepEqual(await dispatchCommand(engine, 'testConnection', form), {
       ok: true,
@@ -304,14 +306,6 @@ test('"Use this cluster": the next stream runs on it; a later test reuses the sa
     if (event === 'streamProgress') state = (payload as { state: string }).state;
     if (event === 'outputFields') fields = (payload as { name: string }[]).map((f) => f.name);
   });
-  const form = {
-    bootstrapServers: `127.0.0.1:${securedPort}`,
-    securityProtocol: 'SASL_SSL',
-    saslMechanism: 'SCRAM-SHA-512',
-    username: USER,
-    password: PASSWORD,
-    caFile: path.join(dir, 'ca.pem'),
-  };
   try {
     assert.deepEqual(await dispatchCommand(engine, 'useCluster', form), {
       ok: true,
