@@ -24,6 +24,9 @@ const ONE_AT_A_TIME = ['faults', 'e2e'];
  * take both cores, and a page test beside them missed its bound */
 const ALONE = ['faults/brokerNodeLoss'];
 
+/** a file still running after this long is stopped and counted as failed (the longest take ~4 min) */
+const FILE_LIMIT_S = 900;
+
 interface TestFile {
   file: string;
   /** suite/name, as the listing shows it */
@@ -80,17 +83,24 @@ async function runFile(
   tagged: boolean,
 ): Promise<FileResult> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--test', '--test-reporter=spec', test.file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
+  // --test-force-exit: a file whose tests are done ends even if a handle was left open
+  const child = spawn(
+    process.execPath,
+    ['--test', '--test-force-exit', '--test-reporter=spec', test.file],
+    { stdio: ['ignore', 'pipe', 'pipe'], env },
+  );
   running.add(child);
   const tag = tagged ? `[${test.name}]` : '';
   forward(child.stdout!, process.stdout, tag);
   forward(child.stderr!, process.stderr, tag);
+  const limit = setTimeout(() => {
+    process.stderr.write(`${test.name}: still running after ${FILE_LIMIT_S} s — stopped\n`);
+    child.kill('SIGKILL');
+  }, FILE_LIMIT_S * 1_000);
   const code = await new Promise<number>((resolve) =>
     child.on('close', (exit, signal) => resolve(exit ?? (signal ? 1 : 0))),
   );
+  clearTimeout(limit);
   running.delete(child);
   return { name: test.name, code, seconds: (Date.now() - started) / 1_000 };
 }
