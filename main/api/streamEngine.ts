@@ -384,6 +384,7 @@ export class StreamEngine implements EngineHost {
       sayIfAllDropped();
       if (rates.workers(Date.now(), workers)) this.publish('pipelineRates', rates.rates());
     });
+    session.on('notice', (notice: EventPayloads['notice']) => this.publish('notice', notice));
     session.on('lag', (at: number, partitions: PartitionLag[]) => {
       if (rates.lag(at, partitions)) this.publish('pipelineRates', rates.rates());
     });

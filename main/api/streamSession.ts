@@ -44,7 +44,8 @@ export function idleProgress(): StreamProgress {
  * Events: 'progress' (StreamProgress), 'workers' (WorkerInfo[]), 'chartData' (ChartUpdate),
  * 'chartSpecs' (ChartSpec[], when the feed proposed a chart), 'outputFields' (OutputField[]),
  * 'lag' (at: number, PartitionLag[]: the workers' lag per input partition), 'committed'
- * (CommittedTotals: the group's committed totals, where the pool reads them).
+ * (CommittedTotals: the group's committed totals, where the pool reads them), 'notice'
+ * ({ level: 'error', message }: the pool gave up a worker, once per distinct line).
  */
 export class StreamSession extends EventEmitter {
   /** the workers' consumer group */
@@ -55,6 +56,7 @@ export class StreamSession extends EventEmitter {
   private readonly lagPoller: ConsumerLagPoller;
   private producer: ParquetProducer | null = null;
   private current: StreamProgress;
+  private failureNoticed: string | null = null;
 
   constructor(private readonly options: StreamSessionOptions) {
     super();
@@ -81,6 +83,7 @@ export class StreamSession extends EventEmitter {
       this.emit('workers', workers);
       const committed = this.supervisor.committedCounts?.();
       if (committed) this.emit('committed', committed);
+      this.noticeFailure();
     });
     this.chartFeed = new ChartFeed({
       brokers,
@@ -222,6 +225,14 @@ export class StreamSession extends EventEmitter {
       etaSeconds: paused ? null : progress.etaSeconds,
       detail: stallDetail(progress.stalledSeconds),
     });
+  }
+
+  /** The pool's give-up line as an error notice, once: it keeps saying it on every round. */
+  private noticeFailure(): void {
+    const failure = this.supervisor.failure ?? null;
+    if (failure === null || failure === this.failureNoticed) return;
+    this.failureNoticed = failure;
+    this.emit('notice', { level: 'error', message: failure });
   }
 
   /** "starting: creating topics…, starting 2 workers…": each step of start() as it begins. */

@@ -19,6 +19,8 @@ export interface WorkerPool {
   on(event: 'workers', listener: (workers: WorkerInfo[]) => void): unknown;
   /** the group's committed totals (with the transform's per-step counts), where the pool reads them */
   committedCounts?(): CommittedTotals & { steps?: StepTally };
+  /** one line saying why the pool gave up a worker it was asked for, where the pool can */
+  readonly failure?: string | null;
 }
 
 /** What every pool of a stream shares: the broker, the topics, the group and the transform. */

@@ -1,0 +1,140 @@
+// End to end in headless Chromium, real broker and the local SLURM (scripts/slurm-local.sh): the
+// stream form's "Run workers on: SLURM cluster" runs the workers as SLURM tasks, and the worker
+// table and slider work as for this machine's workers: 2 tasks at Stream, the slider takes them
+// to 3 and then 1 while the stream runs, every row the NYC transform keeps is in the committed
+// output exactly once (by source.row, against the borough codes written out below, not the
+// transform), and closing the app leaves no task of the stream in the queue.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import type { Locator, Page } from 'playwright-core';
+import { readCommitted } from '../../main/broker/committedTopicReader';
+import { slurmJobName } from '../../main/cluster/slurm/slurmWorkerPool';
+import { openDashboardSession } from '../support/dashboardSession';
+import { ensureSlurm } from '../support/localSlurm';
+import { uniqueName } from '../support/testBroker';
+
+const ROWS = 3_000;
+/** the tasks' web ports: base + task id */
+const WEB_PORT_BASE = 19600;
+/** the county codes the Python pipeline mapped to a borough; every other row is dropped */
+const BOROUGH_CODES = new Set(
+  'BK K Kings ABX BX Bronx MN NY Q QN QNS QUEEN Qns R Rich ST'.split(' '),
+);
+/** a worker row's id as the SLURM pool names it: <job name>-<array job>_<task> */
+const SLURM_TASK_ID = /^ps-[0-9a-f]{10}-\d+_\d+$/;
+
+/** The worker table's rows as [id, state], once they are n, all consuming SLURM tasks. */
+async function waitForSlurmWorkers(rows: Locator, n: number, timeout = 120_000) {
+  const deadline = Date.now() + timeout;
+  let seen: string[][] = [];
+  while (Date.now() < deadline) {
+    seen = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [tr.children[0]?.textContent ?? '', tr.children[4]?.textContent ?? '']),
+    );
+    const running = seen.filter(([id, state]) => SLURM_TASK_ID.test(id!) && state === 'running');
+    if (seen.length === n && running.length === n) return seen;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.fail(`expected ${n} running SLURM workers, the table shows ${JSON.stringify(seen)}`);
+}
+
+async function moveSlider(page: Page, key: 'ArrowRight' | 'ArrowLeft', times: number) {
+  await page.getByLabel('Worker processes').focus();
+  for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
+}
+
+/** source.row of every committed message of a topic, and the county of each (input rows). */
+async function sourceRows(brokers: string[], topic: string) {
+  const rows: { row: number; county: unknown }[] = [];
+  await readCommitted(brokers, topic, (_partition, message) => {
+    const row = Number(message.headers?.['source.row']?.toString());
+    const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
+    rows.push({ row, county: value['Violation County Name'] });
+  });
+  return rows;
+}
+
+/** The job ids of a SLURM job name still in the queue. */
+function queued(jobName: string): string[] {
+  return execFileSync('squeue', ['-h', '-n', jobName, '-o', '%i'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+}
+
+test(
+  'workers on SLURM: 2 tasks, the slider takes them to 3 and 1 while streaming, output exact, none left queued',
+  { timeout: 420_000 },
+  async () => {
+    ensureSlurm();
+    const session = await openDashboardSession('slurm');
+    const inputTopic = uniqueName('e2e-slurm-in');
+    const outputTopic = uniqueName('e2e-slurm-out');
+    const jobName = slurmJobName(`parquet-streamer.${inputTopic}.${outputTopic}`);
+    let closed = false;
+    try {
+      const { page, pageErrors, brokers } = session;
+      await page.getByLabel('Demo rows').fill(String(ROWS));
+      await page.getByRole('button', { name: 'Generate demo data' }).click();
+      await page.getByTestId('dataset-summary').waitFor({ timeout: 120_000 });
+      await page.getByLabel('Input topic').fill(inputTopic);
+      await page.getByLabel('Output topic').fill(outputTopic);
+      // 50 rows/s: 60 s of streaming, longer than submitting and scaling the tasks takes
+      await page.getByLabel('Rate (rows/s)').fill('50');
+      await page.getByLabel('SLURM cluster').check();
+      await page.getByLabel('Web port base').fill(String(WEB_PORT_BASE));
+      await page.getByLabel('Worker processes').focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.getByLabel('Worker processes').inputValue(), '2');
+
+      await page.getByRole('button', { name: 'Stream', exact: true }).click();
+      const rows = page.getByTestId('workers-table').locator('tbody tr');
+      await waitForSlurmWorkers(rows, 2);
+      assert.equal(queued(jobName).length, 2, 'two tasks of the stream in the queue');
+
+      await moveSlider(page, 'ArrowRight', 1);
+      await waitForSlurmWorkers(rows, 3);
+      assert.equal(await streamStateOf(page), 'running', 'scaled up while streaming');
+
+      await moveSlider(page, 'ArrowLeft', 2);
+      await waitForSlurmWorkers(rows, 1);
+      assert.equal(await streamStateOf(page), 'running', 'scaled down while streaming');
+      assert.equal(queued(jobName).length, 1, 'the cancelled tasks left the queue');
+
+      await page
+        .locator('[data-testid="stream-progress"][data-state="done"]')
+        .waitFor({ timeout: 180_000 });
+      const input = await sourceRows(brokers, inputTopic);
+      assert.equal(input.length, ROWS, 'every row was produced');
+      const expected = input
+        .filter(({ county }) => typeof county === 'string' && BOROUGH_CODES.has(county))
+        .map(({ row }) => row)
+        .sort((a, b) => a - b);
+      assert.ok(expected.length > 0 && expected.length < ROWS, 'the transform drops some rows');
+
+      // the last worker finishes the last rows after the producer is done
+      let output: number[] = [];
+      for (let attempt = 0; attempt < 60 && output.length < expected.length; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2000));
+        output = (await sourceRows(brokers, outputTopic)).map(({ row }) => row);
+      }
+      output.sort((a, b) => a - b);
+      assert.equal(output.length, expected.length, 'no row lost or doubled');
+      assert.deepEqual(output, expected);
+      assert.deepEqual(pageErrors, []);
+
+      // closing the app stops the stream's pool, which cancels its tasks and waits for them
+      closed = true;
+      await session.close();
+      assert.deepEqual(queued(jobName), [], 'no task of the stream is left in the queue');
+    } finally {
+      if (!closed) await session.close();
+    }
+  },
+);
+
+async function streamStateOf(page: Page): Promise<string | null> {
+  return page.getByTestId('stream-progress').getAttribute('data-state');
+}
