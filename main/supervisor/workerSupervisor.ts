@@ -17,8 +17,7 @@ import { createLogger, type Logger, type LogLevel } from '../shared/logger';
 import { TrailingThrottle } from '../shared/trailingThrottle';
 import { WORKER_EXIT } from '../worker/runWorker';
 import { workerArguments } from '../worker/workerOptions';
-import { addCounts, zeroCounts, type CommittedCounts } from '../worker/committedTallies';
-import type { PartitionCounts } from '../worker/transactionalProcessor';
+import { ReportedTotals, type CommittedCounts } from '../worker/committedTallies';
 import type { WorkerStatsDocument } from '../worker/workerReport';
 import { allocatePort } from './portAllocator';
 import {
@@ -129,8 +128,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
   private portAllocation: Promise<unknown> = Promise.resolve();
   private lastEmitted = '';
   private stopped = false;
-  /** per consumed partition, the latest committed totals any worker reported */
-  private readonly committed = new Map<string, PartitionCounts>();
+  private readonly committed = new ReportedTotals();
 
   constructor(private readonly options: WorkerSupervisorOptions) {
     super();
@@ -141,16 +139,9 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
     this.pollTimer.unref();
   }
 
-  /**
-   * The group's committed totals: per partition, the latest report of whichever worker held it
-   * (totals only grow, so the one with the most transactions), added up. A killed worker's
-   * partitions are reported again by their next owner, which restores them from the counters
-   * topic; so once the workers have caught up these equal the committed output exactly.
-   */
+  /** The group's committed totals, as its workers last reported them (see ReportedTotals). */
   committedCounts(): CommittedCounts {
-    let total = zeroCounts();
-    for (const counts of this.committed.values()) total = addCounts(total, counts);
-    return total;
+    return this.committed.totals();
   }
 
   workers(): WorkerInfo[] {
@@ -454,11 +445,7 @@ export class WorkerSupervisor extends EventEmitter<WorkerSupervisorEvents> {
       if (slot.child !== child || stats.pid !== child.pid) return;
       slot.current = { rowsIn: stats.rowsIn, rowsOut: stats.rowsOut };
       slot.partitions = stats.partitions;
-      for (const counts of stats.committed ?? []) {
-        const key = `${counts.topic}\u0000${counts.partition}`;
-        const known = this.committed.get(key);
-        if (!known || counts.transactions >= known.transactions) this.committed.set(key, counts);
-      }
+      this.committed.note(stats.committed);
       if (slot.state !== 'stopping') {
         slot.state = SUPERVISED_STATE[stats.status];
       }

@@ -10,6 +10,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import { addTally, type StepTally } from '../pipelines/pipeline';
 import { readCommittedPartitions, type ChangelogEntry } from './changelogReader';
+import type { PartitionCounts } from './transactionalProcessor';
 import { waitForLeaders } from './windowTopics';
 
 /** Running totals of one consumed partition (or of the group: their sum). */
@@ -55,6 +56,31 @@ export function addCounts(total: CommittedCounts, delta: CommittedCounts): Commi
     transactions: total.transactions + delta.transactions,
     steps,
   };
+}
+
+/**
+ * The group's committed totals as its workers report them (/stats `committed`): per consumed
+ * partition the latest report of whichever worker held it (totals only grow, so the one with the
+ * most transactions), added up. A killed worker's partitions are reported again by their next
+ * owner, which restores them from the counters topic; so once the workers have caught up these
+ * equal the committed output exactly. Both worker pools (this machine's, SLURM's) keep one.
+ */
+export class ReportedTotals {
+  private readonly latest = new Map<string, PartitionCounts>();
+
+  note(reports: readonly PartitionCounts[] | undefined): void {
+    for (const counts of reports ?? []) {
+      const key = `${counts.topic}\u0000${counts.partition}`;
+      const known = this.latest.get(key);
+      if (!known || counts.transactions >= known.transactions) this.latest.set(key, counts);
+    }
+  }
+
+  totals(): CommittedCounts {
+    let total = zeroCounts();
+    for (const counts of this.latest.values()) total = addCounts(total, counts);
+    return total;
+  }
 }
 
 /** The latest value per key of a partition's entries, parsed; unreadable values are skipped. */

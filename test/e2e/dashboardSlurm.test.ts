@@ -3,7 +3,8 @@
 // table and slider work as for this machine's workers: 2 tasks at Stream, the slider takes them
 // to 3 and then 1 while the stream runs, every row the NYC transform keeps is in the committed
 // output exactly once (by source.row, against the borough codes written out below, not the
-// transform), and closing the app leaves no task of the stream in the queue.
+// transform), the table's committed totals equal that hand count, and closing the app leaves no
+// task of the stream in the queue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -123,6 +124,15 @@ test(
       output.sort((a, b) => a - b);
       assert.equal(output.length, expected.length, 'no row lost or doubled');
       assert.deepEqual(output, expected);
+      // the worker table's totals come from the SLURM tasks' committed counters
+      const count = (n: number) => n.toLocaleString('en-US');
+      await page
+        .getByTestId('workers-committed')
+        .getByText(
+          `Committed by the group: ${count(ROWS)} rows in · ${count(expected.length)} out · ` +
+            `${count(ROWS - expected.length)} dropped`,
+        )
+        .waitFor({ timeout: 30_000 });
       assert.deepEqual(pageErrors, []);
 
       // closing the app stops the stream's pool, which cancels its tasks and waits for them

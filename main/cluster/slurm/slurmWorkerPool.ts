@@ -12,6 +12,7 @@ import type { StreamConfig, WorkerInfo, WorkerState } from '../../api/contract';
 import { DEFAULT_PRESET } from '../../pipelines/presets';
 import { describeError, InputError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
+import { ReportedTotals, type CommittedCounts } from '../../worker/committedTallies';
 import {
   nextCrashCount,
   restartDelayMs,
@@ -63,6 +64,7 @@ export class SlurmWorkerPool
   private rows: WorkerInfo[] = [];
   /** the last counts each worker reported, kept while its /stats does not answer */
   private readonly counted = new Map<string, Pick<WorkerInfo, 'rowsIn' | 'rowsOut'>>();
+  private readonly committed = new ReportedTotals();
   private readonly timer: NodeJS.Timeout;
   private submitted = false;
   private stopped = false;
@@ -81,6 +83,11 @@ export class SlurmWorkerPool
     super();
     this.timer = setInterval(() => void this.refresh(), this.pollMs());
     this.timer.unref();
+  }
+
+  /** The group's committed totals, as its tasks' /stats last reported them. */
+  committedCounts(): CommittedCounts {
+    return this.committed.totals();
   }
 
   workers(): WorkerInfo[] {
@@ -287,7 +294,10 @@ export class SlurmWorkerPool
     const id = `${spec.name}-${task.arrayJobId}_${task.taskId}`;
     // a worker of another deployment answering on this port is not ours
     const stats = task.stats?.workerId === id ? task.stats : null;
-    if (stats) this.counted.set(id, { rowsIn: stats.rowsIn, rowsOut: stats.rowsOut });
+    if (stats) {
+      this.counted.set(id, { rowsIn: stats.rowsIn, rowsOut: stats.rowsOut });
+      this.committed.note(stats.committed);
+    }
     const counts = this.counted.get(id) ?? { rowsIn: 0, rowsOut: 0 };
     return {
       id,
