@@ -1,12 +1,13 @@
 // One live chart: the Plotly figure drawn from what the chart feed computed, the rows in its
 // window, export buttons (PNG, SVG, CSV) and the buttons that edit, move and remove it. The chart
-// element exposes its type and series names (data-series) for tests and screen readers.
+// element exposes its type and series names (data-series) for tests and screen readers; its fixed
+// size and containment keep Plotly's redraws from relaying out the rest of the page.
 import { useEffect, useMemo, useRef } from 'react';
 import * as Plotly from 'plotly.js-dist-min';
 import type { ChartData, ChartSpec } from '../../main/api/contract';
 import { chartImage, downloadBytes, MIME_TYPES, type ImageFormat } from '../chart/chartExport';
 import { forgetDrawing, scheduleDraw, useElementWidth } from '../chart/drawQueue';
-import { plotFigure } from '../chart/plotFigure';
+import { CHART_HEIGHT, plotFigure } from '../chart/plotFigure';
 import { useChartTheme } from '../chart/chartTheme';
 import { formatCount } from '../format/units';
 
@@ -122,6 +123,7 @@ export function ChartCard(props: {
       <div
         ref={element}
         className="chart"
+        style={{ height: CHART_HEIGHT, contain: 'strict' }}
         data-testid={`chart-${spec.id}`}
         data-type={spec.type}
         data-series={figure.seriesNames.join(',')}

@@ -11,6 +11,8 @@ import { forgetDrawing, scheduleDraw, useElementWidth } from '../chart/drawQueue
 import { stepDropsCsv, timeSeriesCsv } from '../chart/exportFiles';
 
 const HEIGHT = 280;
+/** a fixed size and containment keep a redraw from relaying out the rest of the page */
+const CONTAINED = { height: HEIGHT, contain: 'strict' } as const;
 
 /** One pipeline chart as "Export all" takes it. */
 export interface PipelineExport {
@@ -118,6 +120,7 @@ function RateChart(
     <div
       ref={element}
       className="rate-chart"
+      style={CONTAINED}
       data-testid={testId}
       data-series={drawn.map((line) => line.name).join(',')}
       role="figure"
@@ -170,6 +173,7 @@ function DroppedChart(props: {
     <div
       ref={element}
       className="rate-chart"
+      style={CONTAINED}
       data-testid={DROPPED_ID}
       data-series={steps.map((step) => step.name).join(',')}
       data-dropped={steps.map((step) => step.dropped).join(',')}
