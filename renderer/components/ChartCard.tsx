@@ -1,17 +1,17 @@
 // One live chart: the Plotly figure drawn from what the chart feed computed, the rows in its
 // window, export buttons (PNG, SVG, CSV) and the buttons that edit, move and remove it. The chart
-// element exposes its type and series names (data-series) for tests and screen readers.
-import { useEffect, useRef } from 'react';
+// element exposes its type and series names (data-series) for tests and screen readers; its fixed
+// size and containment keep Plotly's redraws from relaying out the rest of the page.
+import { useEffect, useMemo, useRef } from 'react';
 import * as Plotly from 'plotly.js-dist-min';
 import type { ChartData, ChartSpec } from '../../main/api/contract';
 import { chartImage, downloadBytes, MIME_TYPES, type ImageFormat } from '../chart/chartExport';
-import { plotFigure } from '../chart/plotFigure';
+import { forgetDrawing, scheduleDraw, useElementWidth } from '../chart/drawQueue';
+import { CHART_HEIGHT, plotFigure } from '../chart/plotFigure';
 import { useChartTheme } from '../chart/chartTheme';
 import { formatCount } from '../format/units';
 
 const config: Partial<Plotly.Config> = {
-  displaylogo: false,
-  responsive: true,
   modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'],
 };
 
@@ -41,24 +41,29 @@ export function ChartCard(props: {
   const { spec, data, onError, onElement } = props;
   const element = useRef<HTMLDivElement>(null);
   const theme = useChartTheme();
-  const figure = plotFigure(spec, data, theme);
+  const width = useElementWidth(element);
+  const figure = useMemo(() => plotFigure(spec, data, theme), [spec, data, theme]);
   const hasData = figure.traces.length > 0;
 
   useEffect(() => {
     const target = element.current;
-    if (!target) return;
-    const { traces, layout } = plotFigure(spec, data, theme);
-    Plotly.react(target, traces, layout, config).catch((error: unknown) =>
-      onError(`the chart ${spec.title} could not be drawn: ${String(error)}`),
-    );
-  }, [spec, data, theme, onError]);
+    if (!target || width === undefined) return;
+    scheduleDraw(target, {
+      traces: figure.traces,
+      layout: { ...figure.layout, width },
+      config,
+      onError: (error) => onError(`the chart ${spec.title} could not be drawn: ${String(error)}`),
+    });
+  }, [figure, width, spec.title, onError]);
 
   useEffect(() => {
     const target = element.current;
     onElement(spec.id, target);
     return () => {
       onElement(spec.id, null);
-      if (target) Plotly.purge(target);
+      if (!target) return;
+      forgetDrawing(target);
+      Plotly.purge(target);
     };
   }, [spec.id, onElement]);
 
@@ -118,6 +123,7 @@ export function ChartCard(props: {
       <div
         ref={element}
         className="chart"
+        style={{ height: CHART_HEIGHT, contain: 'strict' }}
         data-testid={`chart-${spec.id}`}
         data-type={spec.type}
         data-series={figure.seriesNames.join(',')}

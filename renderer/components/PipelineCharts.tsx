@@ -7,10 +7,12 @@ import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import * as Plotly from 'plotly.js-dist-min';
 import type { PipelineRates, TimeSeries } from '../../main/api/contract';
 import { useChartTheme, type ChartTheme } from '../chart/chartTheme';
+import { forgetDrawing, scheduleDraw, useElementWidth } from '../chart/drawQueue';
 import { stepDropsCsv, timeSeriesCsv } from '../chart/exportFiles';
 
 const HEIGHT = 280;
-const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true };
+/** a fixed size and containment keep a redraw from relaying out the rest of the page */
+const CONTAINED = { height: HEIGHT, contain: 'strict' } as const;
 
 /** One pipeline chart as "Export all" takes it. */
 export interface PipelineExport {
@@ -33,9 +35,10 @@ const DROPPED_TITLE = 'Rows dropped per transform step';
 const DROPPED_ID = 'pipeline-dropped';
 
 /** What every pipeline chart's layout shares: title, size, the theme's colours. */
-function baseLayout(title: string, theme: ChartTheme): Partial<Plotly.Layout> {
+function baseLayout(title: string, theme: ChartTheme, width: number): Partial<Plotly.Layout> {
   return {
     title: { text: title, x: 0.02, xanchor: 'left' },
+    width,
     height: HEIGHT,
     margin: { l: 64, r: 16, t: 40, b: 40 },
     paper_bgcolor: theme.background,
@@ -61,7 +64,9 @@ function useReportedElement(testId: string, onElement: OnElement) {
     onElement(testId, target);
     return () => {
       onElement(testId, null);
-      if (target) Plotly.purge(target);
+      if (!target) return;
+      forgetDrawing(target);
+      Plotly.purge(target);
     };
   }, [testId, onElement]);
   return element;
@@ -80,11 +85,12 @@ function RateChart(
   const { title, testId, unit, series, onElement, onError } = props;
   const element = useReportedElement(testId, onElement);
   const theme = useChartTheme();
+  const width = useElementWidth(element);
   const drawn = series.filter((line) => line.t.length > 0);
 
   useEffect(() => {
     const target = element.current;
-    if (!target) return;
+    if (!target || width === undefined) return;
     const traces: Plotly.Data[] = series
       .filter((line) => line.t.length > 0)
       .map((line) => ({
@@ -95,7 +101,7 @@ function RateChart(
         y: line.values,
       }));
     const layout: Partial<Plotly.Layout> = {
-      ...baseLayout(title, theme),
+      ...baseLayout(title, theme, width),
       ...(traces.length > 0
         ? {
             xaxis: { type: 'date', gridcolor: theme.grid },
@@ -103,15 +109,18 @@ function RateChart(
           }
         : emptyNote('Rates appear while a stream runs', theme)),
     };
-    Plotly.react(target, traces, layout, config).catch((error: unknown) =>
-      onError(`the chart ${title} could not be drawn: ${String(error)}`),
-    );
-  }, [element, title, unit, series, theme, onError]);
+    scheduleDraw(target, {
+      traces,
+      layout,
+      onError: (error) => onError(`the chart ${title} could not be drawn: ${String(error)}`),
+    });
+  }, [element, title, unit, series, theme, width, onError]);
 
   return (
     <div
       ref={element}
       className="rate-chart"
+      style={CONTAINED}
       data-testid={testId}
       data-series={drawn.map((line) => line.name).join(',')}
       role="figure"
@@ -129,10 +138,11 @@ function DroppedChart(props: {
   const { steps, onElement, onError } = props;
   const element = useReportedElement(DROPPED_ID, onElement);
   const theme = useChartTheme();
+  const width = useElementWidth(element);
 
   useEffect(() => {
     const target = element.current;
-    if (!target) return;
+    if (!target || width === undefined) return;
     const names = steps.map((step) => step.name);
     const traces: Plotly.Data[] =
       steps.length === 0
@@ -142,7 +152,7 @@ function DroppedChart(props: {
             { type: 'bar', name: 'errors', x: names, y: steps.map((step) => step.errors) },
           ];
     const layout: Partial<Plotly.Layout> = {
-      ...baseLayout(DROPPED_TITLE, theme),
+      ...baseLayout(DROPPED_TITLE, theme, width),
       ...(traces.length > 0
         ? {
             barmode: 'group',
@@ -151,15 +161,19 @@ function DroppedChart(props: {
           }
         : emptyNote('Dropped rows appear once the workers commit', theme)),
     };
-    Plotly.react(target, traces, layout, config).catch((error: unknown) =>
-      onError(`the chart ${DROPPED_TITLE} could not be drawn: ${String(error)}`),
-    );
-  }, [element, steps, theme, onError]);
+    scheduleDraw(target, {
+      traces,
+      layout,
+      onError: (error) =>
+        onError(`the chart ${DROPPED_TITLE} could not be drawn: ${String(error)}`),
+    });
+  }, [element, steps, theme, width, onError]);
 
   return (
     <div
       ref={element}
       className="rate-chart"
+      style={CONTAINED}
       data-testid={DROPPED_ID}
       data-series={steps.map((step) => step.name).join(',')}
       data-dropped={steps.map((step) => step.dropped).join(',')}
