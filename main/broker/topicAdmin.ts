@@ -151,7 +151,8 @@ async function countPartitions(admin: Admin, topic: string): Promise<number> {
   return metadata.topics[0].partitions.length;
 }
 
-async function createIn(admin: Admin, spec: TopicSpec): Promise<void> {
+/** Creates a topic through an open admin client, waiting out a busy broker's slow metadata. */
+export async function createIn(admin: Admin, spec: TopicSpec): Promise<void> {
   try {
     await admin.createTopics({
       waitForLeaders: true,
@@ -166,14 +167,37 @@ async function createIn(admin: Admin, spec: TopicSpec): Promise<void> {
     });
   } catch (error) {
     // Waiting for leaders can run out of retries on a busy broker (UNKNOWN_TOPIC_OR_PARTITION
-    // while metadata catches up) although the topic was created: then wait for it here.
-    if (!(await hasTopic(admin, spec.topic).catch(() => false)))
-      throw clusterRefused(`create topic "${spec.topic}"`, error);
-    await retryRetriable(() => admin.fetchTopicOffsets(spec.topic), { timeoutMs: 30_000 }).catch(
-      (waitError: unknown) => {
-        throw clusterRefused(`create topic "${spec.topic}"`, waitError);
-      },
-    );
+    // while metadata catches up) although the topic was created: then wait for it here. A
+    // refusal Kafka will not change its mind about (a bad replication factor, a policy) is final.
+    if (refusedOutright(error)) throw clusterRefused(`create topic "${spec.topic}"`, error);
+    await untilCreated(admin, spec.topic).catch((waitError: unknown) => {
+      throw clusterRefused(`create topic "${spec.topic}"`, waitError);
+    });
+  }
+}
+
+/** true when kafkajs says the topic itself was refused with an error that is not retriable. */
+function refusedOutright(error: unknown): boolean {
+  const nested = (error as { errors?: { retriable?: boolean }[] }).errors ?? [];
+  return nested.some((entry) => entry.retriable === false);
+}
+
+/** Waits until the new topic is listed and every partition has a leader answering offsets. */
+async function untilCreated(admin: Admin, topic: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let failure: unknown = new Error('the topic is not listed yet');
+    try {
+      if (await hasTopic(admin, topic)) {
+        await admin.fetchTopicOffsets(topic);
+        return;
+      }
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true) throw error;
+      failure = error;
+    }
+    if (Date.now() >= deadline) throw failure;
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
