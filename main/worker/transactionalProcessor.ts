@@ -609,11 +609,16 @@ export class TransactionalProcessor implements Service {
     });
     const transaction = await claim.producer.transaction();
     try {
-      for (const send of work.sends) if (send.messages.length > 0) await transaction.send(send);
-      await transaction.send({
-        topic: this.countersTopic,
-        messages: [
-          { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
+      // one AddPartitionsToTxn and one Produce request for the outputs and the counters record
+      await transaction.sendBatch({
+        topicMessages: [
+          ...work.sends.filter((send) => send.messages.length > 0),
+          {
+            topic: this.countersTopic,
+            messages: [
+              { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
+            ],
+          },
         ],
       });
       const offset = {
