@@ -3,6 +3,8 @@
 // partition is one Kafka transaction holding the output records and the consumed input offset
 // (sendOffsets); on any failure the transaction is aborted and, since nothing was resolved, the
 // batch is fetched again. The batch's per-step counts reach the stats only once it committed.
+// Batches of different partitions run side by side (PARTITIONS_IN_FLIGHT): every piece of state
+// below (claim, counts, window state, stream time) belongs to one partition.
 // A record value that is not a JSON object counts as an error of step 1: it reached the
 // transform and its first step could not take it.
 //
@@ -126,6 +128,14 @@ const PASSED_HEADERS = [SOURCE_FILE_HEADER, SOURCE_ROW_HEADER];
  */
 const CONSUMER_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 3 };
 
+/**
+ * Batches of different partitions processed at once. Each partition has its own producer, so
+ * one partition's transaction round trips (AddPartitionsToTxn, Produce, AddOffsetsToTxn,
+ * TxnOffsetCommit, EndTxn) overlap another's transform instead of leaving the worker idle;
+ * kafkajs never runs two batches of one partition at once, so each partition's order holds.
+ */
+const PARTITIONS_IN_FLIGHT = 8;
+
 const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 
 /** true when a producer was fenced: another worker has claimed the partition since. */
@@ -141,10 +151,12 @@ function rejoinError(message: string, cause: unknown): Error {
   return Object.assign(new KafkaJSError(message), { type: 'REBALANCE_IN_PROGRESS', cause });
 }
 
+/** The source headers of a record, in a new object that the output record may extend. */
 function passedHeaders(headers: IHeaders | undefined): IHeaders {
   const kept: IHeaders = {};
+  if (headers === undefined) return kept;
   for (const name of PASSED_HEADERS) {
-    const value = headers?.[name];
+    const value = headers[name];
     if (value !== undefined) kept[name] = value;
   }
   return kept;
@@ -209,6 +221,7 @@ function transformMessages(
   tally: StepTally,
   clock: SourceClock | null,
 ): { outputs: Message[]; dropped: number } {
+  const operator = clock ? (transform.window?.operator ?? null) : null;
   const keyFields = transform.window?.operator.keyFields ?? null;
   const outputs: Message[] = [];
   let dropped = 0;
@@ -224,16 +237,19 @@ function transformMessages(
       continue;
     }
     const rows = transform.head.run([row], tally);
-    if (rows.length === 0) dropped++;
-    const headers = passedHeaders(message.headers);
-    const operator = transform.window?.operator;
-    for (const out of rows)
+    if (rows.length === 0) {
+      dropped++;
+      continue;
+    }
+    for (const out of rows) {
+      const headers = passedHeaders(message.headers);
+      if (operator) clock!.tag(headers, operator.eventTime(out));
       outputs.push({
         key: keyFields ? windowKeyOf(out, keyFields) : message.key,
         value: JSON.stringify(out),
-        headers:
-          clock && operator ? { ...headers, ...clock.headersOf(operator.eventTime(out)) } : headers,
+        headers,
       });
+    }
   }
   return { outputs, dropped };
 }
@@ -408,7 +424,7 @@ export class TransactionalProcessor implements Service {
         consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: 1,
+          partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT,
           eachBatch: (payload) => this.processBatch(payload, consumer, producers),
         }),
     ];
