@@ -3,8 +3,6 @@
 // partition is one Kafka transaction holding the output records and the consumed input offset
 // (sendOffsets); on any failure the transaction is aborted and, since nothing was resolved, the
 // batch is fetched again. The batch's per-step counts reach the stats only once it committed.
-// Batches of different partitions run side by side (PARTITIONS_IN_FLIGHT): every piece of state
-// below (claim, counts, window state, stream time) belongs to one partition.
 // A record value that is not a JSON object counts as an error of step 1: it reached the
 // transform and its first step could not take it.
 //
@@ -127,14 +125,6 @@ const PASSED_HEADERS = [SOURCE_FILE_HEADER, SOURCE_ROW_HEADER];
  * `reconnecting` within seconds and the reconnect loop, not kafkajs, paces the attempts.
  */
 const CONSUMER_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 3 };
-
-/**
- * Batches of different partitions processed at once. Each partition has its own producer, so
- * one partition's transaction round trips (AddPartitionsToTxn, Produce, AddOffsetsToTxn,
- * TxnOffsetCommit, EndTxn) overlap another's transform instead of leaving the worker idle;
- * kafkajs never runs two batches of one partition at once, so each partition's order holds.
- */
-const PARTITIONS_IN_FLIGHT = 8;
 
 const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 
@@ -424,7 +414,7 @@ export class TransactionalProcessor implements Service {
         consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT,
+          partitionsConsumedConcurrently: 1,
           eachBatch: (payload) => this.processBatch(payload, consumer, producers),
         }),
     ];
