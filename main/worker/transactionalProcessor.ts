@@ -63,6 +63,7 @@ import type {
   Kafka,
   KafkaMessage,
   Message,
+  TopicMessages,
 } from 'kafkajs';
 import { KafkaJSError } from '../broker/kafkajs';
 import { withAdmin } from '../broker/topicAdmin';
@@ -150,6 +151,52 @@ function passedHeaders(headers: IHeaders | undefined): IHeaders {
     if (value !== undefined) kept[name] = value;
   }
   return kept;
+}
+
+/**
+ * Bytes of records one Produce request carries at most. The broker refuses a partition's record
+ * batch above max.message.bytes (1 MiB by default), and a batch's window results and changelog
+ * entries can outgrow the input that made them: under half of that, all partitions together.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+function messageBytes(message: Message): number {
+  let bytes = 32;
+  for (const part of [message.key, message.value]) {
+    if (typeof part === 'string') bytes += Buffer.byteLength(part);
+    else if (part) bytes += part.length;
+  }
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += name.length * 3 + 8;
+    for (const item of Array.isArray(value) ? value : [value])
+      bytes += typeof item === 'string' ? Buffer.byteLength(item) : (item?.length ?? 0);
+  }
+  return bytes;
+}
+
+/** The sends in order, cut into chunks of at most MAX_SEND_BYTES (or one message each). */
+function sendChunks(sends: { topic: string; messages: Message[] }[]): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let chunk: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of sends) {
+    let current: Message[] = [];
+    for (const message of messages) {
+      const size = messageBytes(message);
+      if (bytes + size > MAX_SEND_BYTES && bytes > 0) {
+        if (current.length > 0) chunk.push({ topic, messages: current });
+        chunks.push(chunk);
+        chunk = [];
+        current = [];
+        bytes = 0;
+      }
+      current.push(message);
+      bytes += size;
+    }
+    if (current.length > 0) chunk.push({ topic, messages: current });
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /** The record value as a row, or null when it is not a JSON object. */
@@ -615,18 +662,17 @@ export class TransactionalProcessor implements Service {
     });
     const transaction = await claim.producer.transaction();
     try {
-      // one AddPartitionsToTxn and one Produce request for the outputs and the counters record
-      await transaction.sendBatch({
-        topicMessages: [
-          ...work.sends.filter((send) => send.messages.length > 0),
-          {
-            topic: this.countersTopic,
-            messages: [
-              { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
-            ],
-          },
-        ],
-      });
+      // few Produce requests for the outputs and the counters record, each below the size limit
+      const sends = [
+        ...work.sends,
+        {
+          topic: this.countersTopic,
+          messages: [
+            { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
+          ],
+        },
+      ];
+      for (const topicMessages of sendChunks(sends)) await transaction.sendBatch({ topicMessages });
       const offset = {
         partition: batch.partition,
         offset: nextOffset.toString(),
