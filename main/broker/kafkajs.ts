@@ -9,8 +9,14 @@
 // - its Produce request builder encodes every record, header and varint into a fresh, zero-filled
 //   buffer of its own, and the request's frame copies the whole body twice more, growing its
 //   buffer by doubling; main/broker/produceRequest.ts writes uncompressed requests, frame
-//   included, in one pass into one buffer instead (about 2.5× the producer's rows/s).
+//   included, in one pass into one buffer instead (about 2.5× the producer's rows/s);
+// - its Fetch response decoder, record by record through Long arithmetic on decimal text:
+//   main/broker/fetchDecode.ts reads uncompressed record batches in one pass instead;
+// - its default partitioner's murmur2, which hashes every keyed message with 64-bit Long
+//   objects: main/producer/murmur2.ts gives the same hash (Java's) in 32-bit integer arithmetic.
 import Module, { createRequire } from 'node:module';
+import { murmur2 } from '../producer/murmur2';
+import { decodeMessages } from './fetchDecode';
 import { createPartitionedSend } from './partitionedSend';
 import { produceRequest, type ProduceRequestArgs, type RequestHeader } from './produceRequest';
 
@@ -64,6 +70,36 @@ function installPartitionedSend(): void {
   require.cache[sendFile] = module;
 }
 
+/** Fetch responses (v4 to v11) decode their records with fetchDecode.ts. */
+function installOnePassFetchDecode(): void {
+  const decodeFile = require.resolve('kafkajs/src/protocol/requests/fetch/v4/decodeMessages');
+  if (require.cache[decodeFile]?.exports === decodeMessages) return;
+  for (const version of [4, 5, 7, 8, 11]) {
+    refuseIfLoaded(`kafkajs/src/protocol/requests/fetch/v${version}/response`);
+  }
+  const module = new Module(decodeFile);
+  module.filename = decodeFile;
+  module.loaded = true;
+  module.exports = decodeMessages;
+  require.cache[decodeFile] = module;
+}
+
+/** kafkajs' murmur2 of a key (a Buffer, or anything else as its text) in integer arithmetic. */
+export function kafkajsMurmur2(key: unknown): number {
+  return murmur2(Buffer.isBuffer(key) ? key : Buffer.from(String(key)));
+}
+
+function installIntegerMurmur2(): void {
+  const hashFile = require.resolve('kafkajs/src/producer/partitioners/default/murmur2');
+  if (require.cache[hashFile]?.exports === kafkajsMurmur2) return;
+  refuseIfLoaded('kafkajs/src/producer/partitioners/default');
+  const module = new Module(hashFile);
+  module.filename = hashFile;
+  module.loaded = true;
+  module.exports = kafkajsMurmur2;
+  require.cache[hashFile] = module;
+}
+
 /** kafkajs' protocol Encoder: a buffer and how much of it is written. */
 type EncoderClass = new (initialSize?: number) => { buf: Buffer; offset: number };
 
@@ -111,6 +147,8 @@ installLinearGrouping();
 installPartitionedSend();
 installOnePassProduceRequest();
 installSelfFramedRequests();
+installOnePassFetchDecode();
+installIntegerMurmur2();
 
 export {
   ConfigResourceTypes,

@@ -63,6 +63,7 @@ import type {
   Kafka,
   KafkaMessage,
   Message,
+  TopicMessages,
 } from 'kafkajs';
 import { KafkaJSError } from '../broker/kafkajs';
 import { withAdmin } from '../broker/topicAdmin';
@@ -141,13 +142,61 @@ function rejoinError(message: string, cause: unknown): Error {
   return Object.assign(new KafkaJSError(message), { type: 'REBALANCE_IN_PROGRESS', cause });
 }
 
+/** The source headers of a record, in a new object that the output record may extend. */
 function passedHeaders(headers: IHeaders | undefined): IHeaders {
   const kept: IHeaders = {};
+  if (headers === undefined) return kept;
   for (const name of PASSED_HEADERS) {
-    const value = headers?.[name];
+    const value = headers[name];
     if (value !== undefined) kept[name] = value;
   }
   return kept;
+}
+
+/**
+ * Bytes of records one Produce request carries at most. The broker refuses a partition's record
+ * batch above max.message.bytes (1 MiB by default), and a batch's window results and changelog
+ * entries can outgrow the input that made them: under half of that, all partitions together.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+function messageBytes(message: Message): number {
+  let bytes = 32;
+  for (const part of [message.key, message.value]) {
+    if (typeof part === 'string') bytes += Buffer.byteLength(part);
+    else if (part) bytes += part.length;
+  }
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += name.length * 3 + 8;
+    for (const item of Array.isArray(value) ? value : [value])
+      bytes += typeof item === 'string' ? Buffer.byteLength(item) : (item?.length ?? 0);
+  }
+  return bytes;
+}
+
+/** The sends in order, cut into chunks of at most MAX_SEND_BYTES (or one message each). */
+function sendChunks(sends: { topic: string; messages: Message[] }[]): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let chunk: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of sends) {
+    let current: Message[] = [];
+    for (const message of messages) {
+      const size = messageBytes(message);
+      if (bytes + size > MAX_SEND_BYTES && bytes > 0) {
+        if (current.length > 0) chunk.push({ topic, messages: current });
+        chunks.push(chunk);
+        chunk = [];
+        current = [];
+        bytes = 0;
+      }
+      current.push(message);
+      bytes += size;
+    }
+    if (current.length > 0) chunk.push({ topic, messages: current });
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /** The record value as a row, or null when it is not a JSON object. */
@@ -209,6 +258,7 @@ function transformMessages(
   tally: StepTally,
   clock: SourceClock | null,
 ): { outputs: Message[]; dropped: number } {
+  const operator = clock ? (transform.window?.operator ?? null) : null;
   const keyFields = transform.window?.operator.keyFields ?? null;
   const outputs: Message[] = [];
   let dropped = 0;
@@ -224,16 +274,19 @@ function transformMessages(
       continue;
     }
     const rows = transform.head.run([row], tally);
-    if (rows.length === 0) dropped++;
-    const headers = passedHeaders(message.headers);
-    const operator = transform.window?.operator;
-    for (const out of rows)
+    if (rows.length === 0) {
+      dropped++;
+      continue;
+    }
+    for (const out of rows) {
+      const headers = passedHeaders(message.headers);
+      if (operator) clock!.tag(headers, operator.eventTime(out));
       outputs.push({
         key: keyFields ? windowKeyOf(out, keyFields) : message.key,
         value: JSON.stringify(out),
-        headers:
-          clock && operator ? { ...headers, ...clock.headersOf(operator.eventTime(out)) } : headers,
+        headers,
       });
+    }
   }
   return { outputs, dropped };
 }
@@ -609,13 +662,17 @@ export class TransactionalProcessor implements Service {
     });
     const transaction = await claim.producer.transaction();
     try {
-      for (const send of work.sends) if (send.messages.length > 0) await transaction.send(send);
-      await transaction.send({
-        topic: this.countersTopic,
-        messages: [
-          { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
-        ],
-      });
+      // few Produce requests for the outputs and the counters record, each below the size limit
+      const sends = [
+        ...work.sends,
+        {
+          topic: this.countersTopic,
+          messages: [
+            { key: batch.topic, value: JSON.stringify(counted), partition: batch.partition },
+          ],
+        },
+      ];
+      for (const topicMessages of sendChunks(sends)) await transaction.sendBatch({ topicMessages });
       const offset = {
         partition: batch.partition,
         offset: nextOffset.toString(),

@@ -98,12 +98,21 @@ export class SourceClock {
   constructor(
     readonly partition: number,
     public streamTime: number | null,
-  ) {}
+  ) {
+    this.partitionText = String(partition);
+  }
+
+  private readonly partitionText: string;
 
   /** the headers of a row bound for the repartition topic; moves the clock by the row's time */
   headersOf(time: number | null): IHeaders {
+    return this.tag({}, time);
+  }
+
+  /** headersOf, added to a row's own headers */
+  tag(headers: IHeaders, time: number | null): IHeaders {
     if (time !== null && time > (this.streamTime ?? -Infinity)) this.streamTime = time;
-    const headers: IHeaders = { [SOURCE_PARTITION_HEADER]: String(this.partition) };
+    headers[SOURCE_PARTITION_HEADER] = this.partitionText;
     if (this.streamTime !== null) headers[SOURCE_TIME_HEADER] = String(this.streamTime);
     return headers;
   }
