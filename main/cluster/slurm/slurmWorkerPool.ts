@@ -296,7 +296,7 @@ export class SlurmWorkerPool
     const stats = task.stats?.workerId === id ? task.stats : null;
     if (stats) {
       this.counted.set(id, { rowsIn: stats.rowsIn, rowsOut: stats.rowsOut });
-      // MUTANT this.committed.note(stats.committed);
+      this.committed.note(stats.committed);
     }
     const counts = this.counted.get(id) ?? { rowsIn: 0, rowsOut: 0 };
     return {
