@@ -3,39 +3,19 @@
 // topics…, starting 1 worker…"; paused shows paused with no rate or ETA; the slider takes the
 // pool 1 → 3 → 1 and the worker table and the per-worker rate chart follow; and nothing is
 // lost or doubled: every input row the NYC transform keeps is in the committed output exactly
-// once, by its source.row header. The expected rows come from the input topic and the borough
-// codes written out below, not from the transform.
+// once, by its source.row header, and the committed totals agree (test/support/boroughStreamCheck:
+// expected rows from the input topic and hand-written borough codes, not from the transform).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { readCommitted } from '../../main/broker/committedTopicReader';
+import { expectExactBoroughOutput, moveSlider, streamStateOf } from '../support/boroughStreamCheck';
 import { openDashboardSession } from '../support/dashboardSession';
 import { uniqueName } from '../support/testBroker';
 
 const ROWS = 20_000;
-/** the county codes the Python pipeline mapped to a borough; every other row is dropped */
-const BOROUGH_CODES = new Set(
-  'BK K Kings ABX BX Bronx MN NY Q QN QNS QUEEN Qns R Rich ST'.split(' '),
-);
 
 async function waitForState(page: Page, state: string, timeout = 60_000): Promise<void> {
   await page.locator(`[data-testid="stream-progress"][data-state="${state}"]`).waitFor({ timeout });
-}
-
-async function moveSlider(page: Page, key: 'ArrowRight' | 'ArrowLeft', times: number) {
-  await page.getByLabel('Worker processes').focus();
-  for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
-}
-
-/** source.row of every committed message of a topic, and the county of each (input rows). */
-async function sourceRows(brokers: string[], topic: string) {
-  const rows: { row: number; county: unknown }[] = [];
-  await readCommitted(brokers, topic, (_partition, message) => {
-    const row = Number(message.headers?.['source.row']?.toString());
-    const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
-    rows.push({ row, county: value['Violation County Name'] });
-  });
-  return rows;
 }
 
 test(
@@ -98,39 +78,10 @@ test(
       assert.equal(await workerRows.count(), 1);
 
       await waitForState(page, 'done', 180_000);
-      const input = await sourceRows(brokers, inputTopic);
-      assert.equal(input.length, ROWS, 'every row was produced');
-      const expected = input
-        .filter(({ county }) => typeof county === 'string' && BOROUGH_CODES.has(county))
-        .map(({ row }) => row)
-        .sort((a, b) => a - b);
-      assert.ok(expected.length > 0 && expected.length < ROWS, 'the transform drops some rows');
-
-      // the workers finish the last rows after the producer is done
-      let output: number[] = [];
-      for (let attempt = 0; attempt < 60 && output.length < expected.length; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2000));
-        output = (await sourceRows(brokers, outputTopic)).map(({ row }) => row);
-      }
-      output.sort((a, b) => a - b);
-      assert.equal(output.length, expected.length, 'no row lost or doubled');
-      assert.deepEqual(output, expected);
-      // the group's committed totals agree with the output, whichever workers came and went
-      const count = (n: number) => n.toLocaleString('en-US');
-      await page
-        .getByTestId('workers-committed')
-        .getByText(
-          `Committed by the group: ${count(ROWS)} rows in · ${count(expected.length)} out · ` +
-            `${count(ROWS - expected.length)} dropped`,
-        )
-        .waitFor({ timeout: 30_000 });
+      await expectExactBoroughOutput(page, { brokers, inputTopic, outputTopic, rows: ROWS });
       assert.deepEqual(pageErrors, []);
     } finally {
       await session.close();
     }
   },
 );
-
-async function streamStateOf(page: Page): Promise<string | null> {
-  return page.getByTestId('stream-progress').getAttribute('data-state');
-}

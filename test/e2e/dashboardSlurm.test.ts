@@ -2,15 +2,15 @@
 // stream form's "Run workers on: SLURM cluster" runs the workers as SLURM tasks, and the worker
 // table and slider work as for this machine's workers: 2 tasks at Stream, the slider takes them
 // to 3 and then 1 while the stream runs, every row the NYC transform keeps is in the committed
-// output exactly once (by source.row, against the borough codes written out below, not the
+// output exactly once (by source.row, against hand-written borough codes, not the
 // transform), the table's committed totals equal that hand count, and closing the app leaves no
 // task of the stream in the queue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import type { Locator, Page } from 'playwright-core';
-import { readCommitted } from '../../main/broker/committedTopicReader';
+import type { Locator } from 'playwright-core';
 import { slurmJobName } from '../../main/cluster/slurm/slurmWorkerPool';
+import { expectExactBoroughOutput, moveSlider, streamStateOf } from '../support/boroughStreamCheck';
 import { openDashboardSession } from '../support/dashboardSession';
 import { ensureSlurm } from '../support/localSlurm';
 import { uniqueName } from '../support/testBroker';
@@ -18,10 +18,6 @@ import { uniqueName } from '../support/testBroker';
 const ROWS = 3_000;
 /** the tasks' web ports: base + task id */
 const WEB_PORT_BASE = 19600;
-/** the county codes the Python pipeline mapped to a borough; every other row is dropped */
-const BOROUGH_CODES = new Set(
-  'BK K Kings ABX BX Bronx MN NY Q QN QNS QUEEN Qns R Rich ST'.split(' '),
-);
 /** a worker row's id as the SLURM pool names it: <job name>-<array job>_<task> */
 const SLURM_TASK_ID = /^ps-[0-9a-f]{10}-\d+_\d+$/;
 
@@ -38,22 +34,6 @@ async function waitForSlurmWorkers(rows: Locator, n: number, timeout = 120_000) 
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   assert.fail(`expected ${n} running SLURM workers, the table shows ${JSON.stringify(seen)}`);
-}
-
-async function moveSlider(page: Page, key: 'ArrowRight' | 'ArrowLeft', times: number) {
-  await page.getByLabel('Worker processes').focus();
-  for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
-}
-
-/** source.row of every committed message of a topic, and the county of each (input rows). */
-async function sourceRows(brokers: string[], topic: string) {
-  const rows: { row: number; county: unknown }[] = [];
-  await readCommitted(brokers, topic, (_partition, message) => {
-    const row = Number(message.headers?.['source.row']?.toString());
-    const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
-    rows.push({ row, county: value['Violation County Name'] });
-  });
-  return rows;
 }
 
 /** The job ids of a SLURM job name still in the queue. */
@@ -107,32 +87,7 @@ test(
       await page
         .locator('[data-testid="stream-progress"][data-state="done"]')
         .waitFor({ timeout: 180_000 });
-      const input = await sourceRows(brokers, inputTopic);
-      assert.equal(input.length, ROWS, 'every row was produced');
-      const expected = input
-        .filter(({ county }) => typeof county === 'string' && BOROUGH_CODES.has(county))
-        .map(({ row }) => row)
-        .sort((a, b) => a - b);
-      assert.ok(expected.length > 0 && expected.length < ROWS, 'the transform drops some rows');
-
-      // the last worker finishes the last rows after the producer is done
-      let output: number[] = [];
-      for (let attempt = 0; attempt < 60 && output.length < expected.length; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2000));
-        output = (await sourceRows(brokers, outputTopic)).map(({ row }) => row);
-      }
-      output.sort((a, b) => a - b);
-      assert.equal(output.length, expected.length, 'no row lost or doubled');
-      assert.deepEqual(output, expected);
-      // the worker table's totals come from the SLURM tasks' committed counters
-      const count = (n: number) => n.toLocaleString('en-US');
-      await page
-        .getByTestId('workers-committed')
-        .getByText(
-          `Committed by the group: ${count(ROWS)} rows in · ${count(expected.length)} out · ` +
-            `${count(ROWS - expected.length)} dropped`,
-        )
-        .waitFor({ timeout: 30_000 });
+      await expectExactBoroughOutput(page, { brokers, inputTopic, outputTopic, rows: ROWS });
       assert.deepEqual(pageErrors, []);
 
       // closing the app stops the stream's pool, which cancels its tasks and waits for them
@@ -144,7 +99,3 @@ test(
     }
   },
 );
-
-async function streamStateOf(page: Page): Promise<string | null> {
-  return page.getByTestId('stream-progress').getAttribute('data-state');
-}
