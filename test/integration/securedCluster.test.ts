@@ -261,14 +261,13 @@ test('"Test connection" lists the brokers, or names what failed in one line', as
       ok: true,
       value: [`127.0.0.1:${securedPort}`],
     });
+    const wrongPassword =
+      `authentication to 127.0.0.1:${securedPort} as "${USER}" (SCRAM-SHA-512) failed: ` +
+      'wrong username or password — check them (sasl.jaas.config, or sasl.username and sasl.password)';
     assert.deepEqual(
       await dispatchCommand(engine, 'testConnection', { ...form, password: 'wrong' }),
-      {
-        ok: false,
-        error:
-          `authentication to 127.0.0.1:${securedPort} as "${USER}" (SCRAM-SHA-512) failed: ` +
-          'wrong username or password — check them (sasl.jaas.config, or sasl.username and sasl.password)',
-      },
+      // the connection settings as a whole (not one form field) are what to fix
+      { ok: false, error: wrongPassword, field: { name: 'clientConfig', message: wrongPassword } },
     );
     const untrusted = { ...form, caFile: path.join(dir, 'other-ca.pem') };
     const outcome = await dispatchCommand(engine, 'testConnection', untrusted);
