@@ -184,21 +184,15 @@ function refusedOutright(error: unknown): boolean {
 
 /** Waits until the new topic is listed and every partition has a leader answering offsets. */
 async function untilCreated(admin: Admin, topic: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let failure: unknown = new Error('the topic is not listed yet');
-    try {
-      if (await hasTopic(admin, topic)) {
-        await admin.fetchTopicOffsets(topic);
-        return;
+  await retryRetriable(
+    async () => {
+      if (!(await hasTopic(admin, topic))) {
+        throw Object.assign(new Error('the topic is not listed yet'), { retriable: true });
       }
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true) throw error;
-      failure = error;
-    }
-    if (Date.now() >= deadline) throw failure;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+      await admin.fetchTopicOffsets(topic);
+    },
+    { timeoutMs, delayMs: 500 },
+  );
 }
 
 async function growIn(admin: Admin, topic: string, partitions: number): Promise<void> {
