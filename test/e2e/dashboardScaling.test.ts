@@ -8,7 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { expectExactBoroughOutput, moveSlider, streamStateOf } from '../support/boroughStreamCheck';
+import {
+  expectExactBoroughOutput,
+  fillDemoStream,
+  moveSlider,
+  streamStateOf,
+} from '../support/boroughStreamCheck';
 import { openDashboardSession } from '../support/dashboardSession';
 import { uniqueName } from '../support/testBroker';
 
@@ -27,17 +32,8 @@ test(
     const outputTopic = uniqueName('e2e-scale-out');
     try {
       const { page, pageErrors, brokers } = session;
-      await page.getByLabel('Demo rows').fill(String(ROWS));
-      await page.getByRole('button', { name: 'Generate demo data' }).click();
-      await page.getByTestId('dataset-summary').waitFor({ timeout: 120_000 });
-      await page.getByLabel('Input topic').fill(inputTopic);
-      await page.getByLabel('Output topic').fill(outputTopic);
       // 800 rows/s: 25 s of streaming, longer than the steps below take
-      await page.getByLabel('Rate (rows/s)').fill('800');
-      await page.getByLabel('Worker processes').focus();
-      await page.keyboard.press('Home');
-      await page.keyboard.press('ArrowRight');
-      assert.equal(await page.getByLabel('Worker processes').inputValue(), '1');
+      await fillDemoStream(page, { rows: ROWS, inputTopic, outputTopic, rate: 800, workers: 1 });
 
       await page.getByRole('button', { name: 'Stream', exact: true }).click();
       await page

@@ -10,7 +10,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { Locator } from 'playwright-core';
 import { slurmJobName } from '../../main/cluster/slurm/slurmWorkerPool';
-import { expectExactBoroughOutput, moveSlider, streamStateOf } from '../support/boroughStreamCheck';
+import {
+  expectExactBoroughOutput,
+  fillDemoStream,
+  moveSlider,
+  streamStateOf,
+} from '../support/boroughStreamCheck';
 import { openDashboardSession } from '../support/dashboardSession';
 import { ensureSlurm } from '../support/localSlurm';
 import { uniqueName } from '../support/testBroker';
@@ -55,20 +60,10 @@ test(
     let closed = false;
     try {
       const { page, pageErrors, brokers } = session;
-      await page.getByLabel('Demo rows').fill(String(ROWS));
-      await page.getByRole('button', { name: 'Generate demo data' }).click();
-      await page.getByTestId('dataset-summary').waitFor({ timeout: 120_000 });
-      await page.getByLabel('Input topic').fill(inputTopic);
-      await page.getByLabel('Output topic').fill(outputTopic);
       // 50 rows/s: 60 s of streaming, longer than submitting and scaling the tasks takes
-      await page.getByLabel('Rate (rows/s)').fill('50');
+      await fillDemoStream(page, { rows: ROWS, inputTopic, outputTopic, rate: 50, workers: 2 });
       await page.getByLabel('SLURM cluster').check();
       await page.getByLabel('Web port base').fill(String(WEB_PORT_BASE));
-      await page.getByLabel('Worker processes').focus();
-      await page.keyboard.press('Home');
-      await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('ArrowRight');
-      assert.equal(await page.getByLabel('Worker processes').inputValue(), '2');
 
       await page.getByRole('button', { name: 'Stream', exact: true }).click();
       const rows = page.getByTestId('workers-table').locator('tbody tr');

@@ -1,4 +1,5 @@
-// What the page tests of a scaled stream share: moving the worker slider, and the end check —
+// What the page tests of a scaled stream share: the demo stream's form, moving the worker slider,
+// and the end check —
 // every input row the NYC transform keeps is in the committed output exactly once (by its
 // source.row header) and the worker table's committed totals say the same. The expected rows
 // come from the input topic and the borough codes written out here, not from the transform.
@@ -10,6 +11,23 @@ import { readCommitted } from '../../main/broker/committedTopicReader';
 const BOROUGH_CODES = new Set(
   'BK K Kings ABX BX Bronx MN NY Q QN QNS QUEEN Qns R Rich ST'.split(' '),
 );
+
+/** Generates `rows` demo rows and fills the stream form: topics, rate and the slider at `workers`. */
+export async function fillDemoStream(
+  page: Page,
+  form: { rows: number; inputTopic: string; outputTopic: string; rate: number; workers: number },
+): Promise<void> {
+  await page.getByLabel('Demo rows').fill(String(form.rows));
+  await page.getByRole('button', { name: 'Generate demo data' }).click();
+  await page.getByTestId('dataset-summary').waitFor({ timeout: 120_000 });
+  await page.getByLabel('Input topic').fill(form.inputTopic);
+  await page.getByLabel('Output topic').fill(form.outputTopic);
+  await page.getByLabel('Rate (rows/s)').fill(String(form.rate));
+  await page.getByLabel('Worker processes').focus();
+  await page.keyboard.press('Home');
+  await moveSlider(page, 'ArrowRight', form.workers);
+  assert.equal(await page.getByLabel('Worker processes').inputValue(), String(form.workers));
+}
 
 export async function moveSlider(page: Page, key: 'ArrowRight' | 'ArrowLeft', times: number) {
   await page.getByLabel('Worker processes').focus();
