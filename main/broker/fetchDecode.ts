@@ -140,6 +140,10 @@ function decodeBatch(buffer: Buffer, at: number, end: number, messages: unknown[
       const name = `${reader.text()}`;
       const headerValue = reader.bytes();
       const earlier = Object.hasOwn(headers, name) ? headers[name] : undefined;
+      if (earlier === undefined && name !== '__proto__') {
+        headers[name] = headerValue;
+        continue;
+      }
       // defined, not assigned: a header named __proto__ is a header like any other
       Object.defineProperty(headers, name, {
         value:

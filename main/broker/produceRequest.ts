@@ -342,7 +342,9 @@ class Writer {
       this.offset += this.buffer.write(value, this.offset);
     } else {
       this.varint(value.length);
-      this.offset += value.copy(this.buffer, this.offset);
+      // TypedArray#set: Buffer#copy's argument handling costs more than a short copy itself
+      this.buffer.set(value, this.offset);
+      this.offset += value.length;
     }
   }
 
