@@ -24,7 +24,7 @@ import {
   type RowStep,
 } from './rowSteps';
 import { stepLabel, type TransformSpec, type TransformStep } from './transformSpec';
-import { validateTransform } from './validateTransform';
+import { inputFieldsRead, validateTransform } from './validateTransform';
 import type { WindowStepSpec } from './windowSpec';
 
 /** errors reported through onRowError per step, over the transform's life */
@@ -86,6 +86,7 @@ export function compileTransform(
     name: options.name ?? spec.name ?? 'transform',
     head: compiled(0, windowIndex >= 0 ? windowIndex : spec.steps.length),
     window,
+    inputFields: inputFieldsRead(spec),
     newTally: (): StepTally =>
       steps.map(({ step, type }) => ({
         step,
@@ -130,40 +131,45 @@ function rowStage(
   steps: CompiledStep[],
   report: (step: CompiledStep, message: string, row: Row) => void,
 ): RowStage {
-  return {
-    run(rows, tally) {
-      let current: readonly Row[] = rows;
-      for (const step of steps) {
-        const counter = tally[step.index]!;
-        counter.in += current.length;
-        const next: Row[] = [];
-        for (const row of current) {
-          let result: Row | Row[] | null;
-          try {
-            result = step.run(row);
-          } catch (error) {
-            if (!(error instanceof RowValueError)) throw error;
-            counter.errors++;
-            report(step, error.message, row);
-            if (error instanceof RecoveredRowError) {
-              next.push(error.row);
-              counter.out++;
-            }
-            continue;
-          }
-          if (result === null || (Array.isArray(result) && result.length === 0)) {
-            counter.dropped++;
-          } else if (Array.isArray(result)) {
-            for (const out of result) next.push(out);
-            counter.out += result.length;
-          } else {
-            next.push(result);
-            counter.out++;
-          }
-        }
-        current = next;
+  /** One row through the steps from `from` on, depth first, its outputs appended to `out`. */
+  const through = (row: Row, from: number, tally: StepTally, out: Row[]): void => {
+    let current = row;
+    for (let s = from; s < steps.length; s++) {
+      const step = steps[s]!;
+      const counter = tally[step.index]!;
+      counter.in++;
+      let result: Row | Row[] | null;
+      try {
+        result = step.run(current);
+      } catch (error) {
+        if (!(error instanceof RowValueError)) throw error;
+        counter.errors++;
+        report(step, error.message, current);
+        if (!(error instanceof RecoveredRowError)) return;
+        counter.out++;
+        current = error.row;
+        continue;
       }
-      return current as Row[];
+      if (result === null || (Array.isArray(result) && result.length === 0)) {
+        counter.dropped++;
+        return;
+      }
+      if (Array.isArray(result)) {
+        counter.out += result.length;
+        for (const split of result) through(split, s + 1, tally, out);
+        return;
+      }
+      counter.out++;
+      current = result;
+    }
+    out.push(current);
+  };
+  return {
+    runInto: (row, tally, out) => through(row, 0, tally, out),
+    run(rows, tally) {
+      const out: Row[] = [];
+      for (const row of rows) through(row, 0, tally, out);
+      return out;
     },
   };
 }

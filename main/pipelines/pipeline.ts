@@ -39,6 +39,8 @@ export type RowErrorReporter = (error: {
 /** Stateless steps: each input row becomes zero or more output rows. */
 export interface RowStage {
   run(rows: readonly Row[], tally: StepTally): Row[];
+  /** one row's outputs appended to `out`, with no array made for the row itself */
+  runInto(row: Row, tally: StepTally, out: Row[]): void;
 }
 
 /**
@@ -112,6 +114,8 @@ export interface CompiledTransform {
   /** the steps before the window (all of them when there is no window step) */
   readonly head: RowStage;
   readonly window: WindowStage | null;
+  /** the top-level input fields the transform reads, when it reads no others; null: any */
+  readonly inputFields: readonly string[] | null;
   /** a zeroed tally with one counter per step */
   newTally(): StepTally;
 }

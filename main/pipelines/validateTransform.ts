@@ -38,6 +38,24 @@ export function validateTransform(
   return fields;
 }
 
+/**
+ * The top-level input fields the transform can read, when a select or window step ends what it
+ * passes on of the input row: the fields read up to there (a path "a.b" also as "a"). Null when
+ * the whole row may matter (no such step, or a module step before it).
+ */
+export function inputFieldsRead(spec: TransformSpec): string[] | null {
+  const read = new Set<string>();
+  const fail = (message: string): never => {
+    throw new InputError(message);
+  };
+  for (const step of spec.steps) {
+    if (step.type === 'module') return null;
+    for (const field of readFields(step, fail)) read.add(field).add(field.split('.')[0]!);
+    if (step.type === 'select' || step.type === 'window') return [...read];
+  }
+  return null;
+}
+
 function parsedReferences(
   expr: string,
   option: string,

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { transformReferenceSchema, parseTransformSpec } from '../../main/pipelines/transformSpec';
-import { validateTransform } from '../../main/pipelines/validateTransform';
+import { PRESETS } from '../../main/pipelines/presets';
+import { inputFieldsRead, validateTransform } from '../../main/pipelines/validateTransform';
 import { InputError } from '../../main/shared/errors';
 
 const INPUT = ['Issue Date', 'W - Temperature', 'Violation County Name', 'Street Name'];
@@ -221,5 +222,49 @@ describe('transform reference schema', () => {
     assert.equal(parsed.success, false);
     assert.match(parsed.error!.issues[0]!.message, /^step 1 \(cast\): to: /);
     assert.equal(transformReferenceSchema.safeParse('').success, false);
+  });
+});
+
+describe('input fields a transform reads', () => {
+  const read = (steps: unknown[]) => inputFieldsRead(parseTransformSpec({ steps }));
+
+  it('are the fields read up to the select or window that ends the input row', () => {
+    assert.deepEqual(read(PRESETS['nyc-parking-boroughs']!.spec(null).steps), [
+      'Issue Date',
+      'W - Temperature',
+      'Violation County Name',
+    ]);
+    assert.deepEqual(
+      read([
+        { type: 'filter', where: { field: 'kind', op: 'eq', value: 'x' } },
+        { type: 'derive', field: 'total', expr: 'price * qty' },
+        { type: 'select', fields: ['total', { field: 'meta.id', as: 'id' }] },
+        { type: 'filter', where: 'unread > 1' },
+      ]),
+      ['kind', 'price', 'qty', 'total', 'meta.id', 'meta'],
+    );
+    assert.deepEqual(
+      read([
+        {
+          type: 'window',
+          time: { field: 't' },
+          size: '1m',
+          key: ['k'],
+          aggregates: [{ op: 'mean', field: 'v', as: 'mean' }],
+        },
+      ]),
+      ['t', 'k', 'v'],
+    );
+  });
+
+  it('are unknown (null) when every field goes on, or a module sees the row', () => {
+    assert.equal(read([{ type: 'filter', where: { field: 'a', op: 'not-null' } }]), null);
+    assert.equal(
+      read([
+        { type: 'module', path: './m.js' },
+        { type: 'select', fields: ['a'] },
+      ]),
+      null,
+    );
   });
 });
