@@ -2,7 +2,9 @@
 // demo file already in a 4-partition input topic:
 //   rows/s through 1 and through 2 workers, exactly once on, for each transform below, measured
 //   from the group's first committed offset to the last (start-up and joining excluded);
-//   Kafka's own ConsumerPerformance on the same topic as the ceiling, and each ratio to it.
+//   Kafka's own ConsumerPerformance on the same topic as the ceiling, and each ratio to it;
+//   what fencing (point 6 of the pipelines issue) cost each run: the workers' partition claims
+//   from their /stats, as a share of the measured run.
 // When one worker misses the target it profiles a worker and prints where the time goes.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +26,11 @@ const ROWS = 1_000_000;
 const PARTITIONS = 4;
 const TRANSFORMS = ['nyc-parking-boroughs', 'nyc-parking-temperature-10m'];
 const TARGET_ONE_WORKER = 100_000;
+/**
+ * Fencing (point 6) costs a claim per partition a worker is given: every transaction after it is
+ * the one a worker without fencing would run too (one per batch, with the batch's offsets).
+ */
+const TARGET_FENCING_SHARE = 0.1;
 
 export async function runWorkerBench(): Promise<void> {
   const file = await demoDataset(ROWS);
@@ -38,7 +45,13 @@ export async function runWorkerBench(): Promise<void> {
     let slowest = Infinity;
     for (const transform of TRANSFORMS) {
       for (const workers of [1, 2]) {
-        const rate = await workersThroughput(broker, input, transform, workers, scratch);
+        const { rate, seconds, fencing } = await workersThroughput(
+          broker,
+          input,
+          transform,
+          workers,
+          scratch,
+        );
         const ratio = `${(rate / java).toFixed(2)} of ConsumerPerformance`;
         if (workers === 1) {
           slowest = Math.min(slowest, rate);
@@ -49,6 +62,13 @@ export async function runWorkerBench(): Promise<void> {
             '≥ 100,000 rows/s with exactly once',
           );
         } else figure(`${transform}, ${workers} workers`, `${fmt(rate)} rows/s (${ratio})`);
+        const share = fencing.milliseconds / (seconds * 1000 * workers);
+        figure(
+          `  fencing (partition claims: producer, InitProducerId, offset read)`,
+          `${fencing.claims} claims, ${fmt(Math.round(fencing.milliseconds))} ms = ${(100 * share).toFixed(1)}% of the workers' run time`,
+          share < TARGET_FENCING_SHARE,
+          `< ${100 * TARGET_FENCING_SHARE}%`,
+        );
       }
     }
     if (slowest < TARGET_ONE_WORKER) await profileWorker(broker, input, TRANSFORMS[0]!, scratch);
@@ -71,6 +91,14 @@ async function fillInputTopic(broker: BenchBroker, file: string, scratch: string
   return topic;
 }
 
+interface Throughput {
+  rate: number;
+  /** from the group's first committed offset to its last */
+  seconds: number;
+  /** the workers' partition claims, from their /stats */
+  fencing: { claims: number; milliseconds: number };
+}
+
 /** Rows/s of `workers` workers running `transform` over the whole input topic. */
 async function workersThroughput(
   broker: BenchBroker,
@@ -79,7 +107,7 @@ async function workersThroughput(
   workers: number,
   scratch: string,
   launchWorker?: LaunchWorker,
-): Promise<number> {
+): Promise<Throughput> {
   const run = randomUUID().slice(0, 8);
   const output = `bench-workers-out-${run}`;
   await createTopic(broker.brokers, { topic: output, partitions: PARTITIONS });
@@ -98,14 +126,28 @@ async function workersThroughput(
   });
   try {
     await supervisor.scaleTo(workers);
-    return await committedRate(broker, group, input);
+    const { rate, seconds } = await committedRate(broker, group, input);
+    const fencing = { claims: 0, milliseconds: 0 };
+    for (const { port } of supervisor.workers()) {
+      const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as {
+        claims: number;
+        claimMilliseconds: number;
+      };
+      fencing.claims += stats.claims;
+      fencing.milliseconds += stats.claimMilliseconds;
+    }
+    return { rate, seconds, fencing };
   } finally {
     await supervisor.stop();
   }
 }
 
 /** Polls the group's committed offsets on `topic` until they reach its end; rows/s in between. */
-async function committedRate(broker: BenchBroker, group: string, topic: string): Promise<number> {
+async function committedRate(
+  broker: BenchBroker,
+  group: string,
+  topic: string,
+): Promise<{ rate: number; seconds: number }> {
   const kafka = createKafka({ brokers: broker.brokers, clientId: 'bench-workers' });
   const admin = kafka.admin();
   await admin.connect();
@@ -121,7 +163,8 @@ async function committedRate(broker: BenchBroker, group: string, topic: string):
       const now = performance.now();
       if (first === null && committed > 0) first = { at: now, rows: committed };
       if (committed >= end && first !== null) {
-        return now > first.at ? ((end - first.rows) * 1000) / (now - first.at) : Infinity;
+        const seconds = (now - first.at) / 1000;
+        return { rate: seconds > 0 ? (end - first.rows) / seconds : Infinity, seconds };
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

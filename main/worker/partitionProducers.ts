@@ -27,6 +27,8 @@ export interface PartitionProducersOptions {
   admin: Admin;
   group: string;
   logger: Logger;
+  /** told how long each claim took, from the producer's creation to the offset read */
+  onClaimed?: (milliseconds: number) => void;
 }
 
 /** `<group>.<topic>.<partition>`: the same for every worker of the group. */
@@ -93,6 +95,7 @@ export class PartitionProducers {
 
   private async fence(topic: string, partition: number): Promise<PartitionClaim> {
     const { kafka, admin, group, logger } = this.options;
+    const started = performance.now();
     const transactionalId = partitionTransactionalId(group, topic, partition);
     const producer = kafka.producer({
       transactionalId,
@@ -120,6 +123,7 @@ export class PartitionProducers {
         from: `${nextOffset}`,
       });
       const committedMetadata = committed?.metadata ?? null;
+      this.options.onClaimed?.(performance.now() - started);
       return { topic, partition, transactionalId, producer, nextOffset, committedMetadata };
     } catch (error) {
       await producer.disconnect().catch(() => undefined);

@@ -3,6 +3,8 @@
 // partition is one Kafka transaction holding the output records and the consumed input offset
 // (sendOffsets); on any failure the transaction is aborted and, since nothing was resolved, the
 // batch is fetched again. The batch's per-step counts reach the stats only once it committed.
+// Batches of different partitions run side by side (PARTITIONS_IN_FLIGHT): every piece of state
+// below (claim, counts, window state, stream time) belongs to one partition.
 // A record value that is not a JSON object counts as an error of step 1: it reached the
 // transform and its first step could not take it.
 //
@@ -78,6 +80,7 @@ import type {
   WindowStage,
   WindowState,
 } from '../pipelines/pipeline';
+import { jsonRowReader, type RowReader } from '../pipelines/projectedJson';
 import { isBrokerLoss, ReconnectBackoff } from './brokerLoss';
 import { readChangelogPartition, readCommittedPartitions } from './changelogReader';
 import {
@@ -126,6 +129,17 @@ const PASSED_HEADERS = [SOURCE_FILE_HEADER, SOURCE_ROW_HEADER];
  * `reconnecting` within seconds and the reconnect loop, not kafkajs, paces the attempts.
  */
 const CONSUMER_RETRY = { initialRetryTime: 300, maxRetryTime: 2_000, retries: 3 };
+
+/**
+ * Batches of different partitions processed at once. Each partition has its own producer, so
+ * one partition's transaction round trips (AddPartitionsToTxn, Produce, AddOffsetsToTxn,
+ * TxnOffsetCommit, EndTxn) overlap another's transform instead of leaving the worker idle;
+ * kafkajs never runs two batches of one partition at once, so each partition's order holds.
+ */
+const PARTITIONS_IN_FLIGHT = 8;
+
+/** Input bytes one fetch brings per partition: one batch, one transaction (tens of thousands of rows). */
+const MAX_FETCH_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 
 const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 
@@ -199,19 +213,8 @@ function sendChunks(sends: { topic: string; messages: Message[] }[]): TopicMessa
   return chunks;
 }
 
-/** The record value as a row, or null when it is not a JSON object. */
-function parseRow(value: Buffer | null): Row | null {
-  if (value === null) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value.toString('utf8'));
-  } catch {
-    return null;
-  }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as Row)
-    : null;
-}
+/** A repartition record's row: the steps before the window wrote only what it needs. */
+const readWholeRow = jsonRowReader(null);
 
 /** A window stage's state for one repartition partition, with what it has shown /stats. */
 export interface WindowPartition {
@@ -257,13 +260,15 @@ function transformMessages(
   messages: readonly KafkaMessage[],
   tally: StepTally,
   clock: SourceClock | null,
+  readRow: RowReader,
 ): { outputs: Message[]; dropped: number } {
   const operator = clock ? (transform.window?.operator ?? null) : null;
   const keyFields = transform.window?.operator.keyFields ?? null;
   const outputs: Message[] = [];
+  const rows: Row[] = [];
   let dropped = 0;
   for (const message of messages) {
-    const row = parseRow(message.value);
+    const row = readRow(message.value);
     if (row === null) {
       const first = tally[0];
       if (first) {
@@ -273,7 +278,8 @@ function transformMessages(
       dropped++;
       continue;
     }
-    const rows = transform.head.run([row], tally);
+    rows.length = 0;
+    transform.head.runInto(row, tally, rows);
     if (rows.length === 0) {
       dropped++;
       continue;
@@ -304,7 +310,7 @@ function windowMessages(
     const source = sourceTimeOf(message);
     // a progress marker: no row, only an input partition's stream time
     if (message.value === null && source !== null) sources.progress.push(source);
-    const row = parseRow(message.value);
+    const row = readWholeRow(message.value);
     if (row === null) continue;
     rows.push(row);
     sources.rows.push(source);
@@ -347,12 +353,15 @@ export class TransactionalProcessor implements Service {
   private sourcePartitions = 1;
   /** each input partition's stream time as last committed, valid for the claim it was read under */
   private readonly sourceClocks = new Map<number, { claim: PartitionClaim; clock: SourceClock }>();
+  /** an input record's row, holding only the fields the transform reads */
+  private readonly readRow: RowReader;
 
   constructor(private readonly options: ProcessorOptions) {
     this.windowTopics = options.transform.window
       ? windowTopicNames(options.group, options.transform.name)
       : null;
     this.countersTopic = countersTopicName(options.group);
+    this.readRow = jsonRowReader(options.transform.inputFields);
   }
 
   /** true once the consumer has joined the group and holds an assignment */
@@ -415,10 +424,21 @@ export class TransactionalProcessor implements Service {
       allowAutoTopicCreation: false,
       // a short long-poll so that leaving the group on SIGTERM does not wait for an idle fetch
       maxWaitTimeInMs: 500,
+      // large batches: a transaction's round trips and kafkajs' pause between fetches (it
+      // fetches again only once every batch of the last fetch is done) are spread over more rows
+      maxBytesPerPartition: MAX_FETCH_BYTES_PER_PARTITION,
+      maxBytes: 4 * MAX_FETCH_BYTES_PER_PARTITION,
       // a crash is answered here (onFailure), never by kafkajs restarting the consumer itself
       retry: { ...CONSUMER_RETRY, restartOnFailure: async () => false },
     });
-    const producers = new PartitionProducers({ kafka, admin, group, logger });
+    const producers = new PartitionProducers({
+      kafka,
+      admin,
+      group,
+      logger,
+      onClaimed: (milliseconds) =>
+        this.options.stats.record({ claims: 1, claimMilliseconds: milliseconds }),
+    });
     this.admin = admin;
     this.consumer = consumer;
     this.producers = producers;
@@ -461,7 +481,7 @@ export class TransactionalProcessor implements Service {
         consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: 1,
+          partitionsConsumedConcurrently: PARTITIONS_IN_FLIGHT,
           eachBatch: (payload) => this.processBatch(payload, consumer, producers),
         }),
     ];
@@ -641,7 +661,11 @@ export class TransactionalProcessor implements Service {
       throw error;
     }
     // input below the offset read after the fence was committed by an earlier owner
-    const messages = batch.messages.filter((message) => BigInt(message.offset) >= claim.nextOffset);
+    const first = batch.firstOffset();
+    const messages =
+      first !== null && BigInt(first) >= claim.nextOffset
+        ? batch.messages
+        : batch.messages.filter((message) => BigInt(message.offset) >= claim.nextOffset);
     if (messages.length === 0) {
       resolveOffset(batch.lastOffset());
       await heartbeat();
@@ -800,7 +824,13 @@ export class TransactionalProcessor implements Service {
         : SourceClock.restore(claim.partition, claim.committedMetadata);
     // a copy moves with the batch; it replaces the committed clock only once the batch commits
     const clock = this.windowTopics ? new SourceClock(claim.partition, committed.streamTime) : null;
-    const { outputs, dropped } = transformMessages(this.options.transform, messages, tally, clock);
+    const { outputs, dropped } = transformMessages(
+      this.options.transform,
+      messages,
+      tally,
+      clock,
+      this.readRow,
+    );
     const topic = this.windowTopics?.repartition ?? this.options.outputTopic;
     const moved = clock !== null && clock.streamTime !== committed.streamTime;
     return {

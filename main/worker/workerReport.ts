@@ -117,6 +117,16 @@ export function metricFamilies(snapshot: WorkerSnapshot): MetricFamily[] {
       'Transactions this worker process aborted since it started.',
       counts.aborts,
     ),
+    counter(
+      'parquet_streamer_worker_partition_claims_total',
+      'Partitions this worker process claimed (fencing their earlier writers) since it started.',
+      counts.claims,
+    ),
+    counter(
+      'parquet_streamer_worker_partition_claim_seconds_total',
+      'Time those claims took, in seconds.',
+      counts.claimMilliseconds / 1000,
+    ),
     {
       name: 'parquet_streamer_worker_step_rows_total',
       help: 'Rows per transform step in transactions this worker process committed since it started, by what became of them (in, out, dropped, errors, late).',

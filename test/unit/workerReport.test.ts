@@ -12,7 +12,15 @@ const snapshot: WorkerSnapshot = {
   outputTopic: 'boroughs',
   transform: 'nyc-parking-boroughs',
   phase: 'consuming',
-  sinceStart: { rowsIn: 10, rowsOut: 7, rowsDropped: 3, transactions: 2, aborts: 1 },
+  sinceStart: {
+    rowsIn: 10,
+    rowsOut: 7,
+    rowsDropped: 3,
+    transactions: 2,
+    aborts: 1,
+    claims: 2,
+    claimMilliseconds: 1500,
+  },
   committed: [
     {
       topic: 'parking',
@@ -47,6 +55,8 @@ test('the stats document carries the counters, sorted input partitions and uptim
     rowsDropped: 3,
     transactions: 2,
     aborts: 1,
+    claims: 2,
+    claimMilliseconds: 1500,
     steps: [
       { step: 1, type: 'map', in: 10, out: 7, dropped: 2, errors: 1, late: 0 },
       { step: 2, type: 'select', in: 7, out: 7, dropped: 0, errors: 0, late: 0 },
@@ -87,6 +97,11 @@ test('metrics have HELP and TYPE lines and labelled samples', () => {
     text,
     /^parquet_streamer_worker_assigned_partitions\{worker="worker1",topic="parking"\} 2$/m,
   );
+  assert.match(text, /^parquet_streamer_worker_partition_claims_total\{worker="worker1"\} 2$/m);
+  assert.match(
+    text,
+    /^parquet_streamer_worker_partition_claim_seconds_total\{worker="worker1"\} 1.5$/m,
+  );
   assert.match(text, /^parquet_streamer_worker_consuming\{worker="worker1"\} 1$/m);
   assert.match(text, /^parquet_streamer_worker_open_windows\{worker="worker1",partition="1"\} 3$/m);
   assert.match(
@@ -103,7 +118,7 @@ test('metrics have HELP and TYPE lines and labelled samples', () => {
   );
   assert.ok(text.endsWith('\n'));
   const counters = text.match(/^# TYPE \S+ counter$/gm) ?? [];
-  assert.equal(counters.length, 6);
+  assert.equal(counters.length, 8);
 });
 
 test('label values and help text are escaped; special values are spelled out', () => {
