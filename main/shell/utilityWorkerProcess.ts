@@ -6,6 +6,7 @@
 // 'error'.
 import { EventEmitter } from 'node:events';
 import { utilityProcess, type UtilityProcess } from 'electron';
+import { WORKER_NODE_FLAGS } from '../worker/workerNodeFlags';
 
 /** A utility process seen as the ChildProcess subset the supervisor uses. */
 export class UtilityWorker extends EventEmitter {
@@ -15,6 +16,7 @@ export class UtilityWorker extends EventEmitter {
     super();
     this.child = utilityProcess.fork(script, args, {
       env,
+      execArgv: [...WORKER_NODE_FLAGS],
       stdio: 'pipe',
       serviceName: 'Parquet Streamer worker',
     });

@@ -28,6 +28,7 @@ import {
 } from './restartBackoff';
 import { withMallocTuning } from '../shared/mallocTuning';
 import { ScaleQueue } from './workerPool';
+import { WORKER_NODE_FLAGS } from '../worker/workerNodeFlags';
 
 /** The part of a ChildProcess the supervisor uses, so a worker can be another kind of process. */
 export interface WorkerChild {
@@ -44,7 +45,11 @@ export type LaunchWorker = (script: string, args: string[], env: NodeJS.ProcessE
 
 /** Node's fork with the worker's stdio: output piped for the log, an IPC channel so it sees us go. */
 export const forkWorker: LaunchWorker = (script, args, env) =>
-  fork(script, args, { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  fork(script, args, {
+    execArgv: [...WORKER_NODE_FLAGS],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env,
+  });
 
 export interface WorkerSupervisorOptions {
   brokers: string[];
