@@ -174,16 +174,19 @@ function passedHeaders(headers: IHeaders | undefined): IHeaders {
  */
 const MAX_SEND_BYTES = 512 * 1024;
 
+function partBytes(part: Buffer | string | null | undefined): number {
+  if (typeof part === 'string') return Buffer.byteLength(part);
+  return part ? part.length : 0;
+}
+
 function messageBytes(message: Message): number {
-  let bytes = 32;
-  for (const part of [message.key, message.value]) {
-    if (typeof part === 'string') bytes += Buffer.byteLength(part);
-    else if (part) bytes += part.length;
-  }
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  let bytes = 32 + partBytes(message.key) + partBytes(message.value);
+  const headers = message.headers ?? {};
+  for (const name in headers) {
+    const value = headers[name];
     bytes += name.length * 3 + 8;
-    for (const item of Array.isArray(value) ? value : [value])
-      bytes += typeof item === 'string' ? Buffer.byteLength(item) : (item?.length ?? 0);
+    if (Array.isArray(value)) for (const item of value) bytes += partBytes(item);
+    else bytes += partBytes(value);
   }
   return bytes;
 }
