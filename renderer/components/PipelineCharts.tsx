@@ -3,7 +3,7 @@
 // about once a second while streaming; and a bar per transform step of the rows it dropped, from
 // the group's committed counts. Through its ref it hands "Export all" each drawn chart's element
 // and CSV.
-import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useRef, type Ref, type RefObject } from 'react';
 import * as Plotly from 'plotly.js-dist-min';
 import type { PipelineRates, TimeSeries } from '../../main/api/contract';
 import { useChartTheme, type ChartTheme } from '../chart/chartTheme';
@@ -34,9 +34,32 @@ type OnElement = (testId: string, element: HTMLDivElement | null) => void;
 const DROPPED_TITLE = 'Rows dropped per transform step';
 const DROPPED_ID = 'pipeline-dropped';
 
-/** What every pipeline chart's layout shares: title, size, the theme's colours. */
-function baseLayout(title: string, theme: ChartTheme, width: number): Partial<Plotly.Layout> {
-  return {
+/** What sets a pipeline chart's axes apart: the x axis's type, the y axis's unit, bars side by
+ * side or not, and what the chart says while it has nothing to draw. */
+interface ChartAxes {
+  xType: 'date' | 'category';
+  unit: string;
+  barmode?: 'group';
+  empty: string;
+}
+
+const DROPPED_AXES: ChartAxes = {
+  xType: 'category',
+  unit: 'rows',
+  barmode: 'group',
+  empty: 'Dropped rows appear once the workers commit',
+};
+
+/** A pipeline chart's layout: title, size and the theme's colours, then its axes when it has
+ * traces, else hidden axes and the empty note. */
+function chartLayout(
+  title: string,
+  axes: ChartAxes,
+  hasTraces: boolean,
+  theme: ChartTheme,
+  width: number,
+): Partial<Plotly.Layout> {
+  const base: Partial<Plotly.Layout> = {
     title: { text: title, x: 0.02, xanchor: 'left' },
     width,
     height: HEIGHT,
@@ -46,14 +69,63 @@ function baseLayout(title: string, theme: ChartTheme, width: number): Partial<Pl
     font: { family: 'system-ui, sans-serif', size: 12, color: theme.text },
     legend: { font: { color: theme.text } },
   };
+  if (!hasTraces) {
+    return {
+      ...base,
+      xaxis: { visible: false },
+      yaxis: { visible: false },
+      annotations: [{ text: axes.empty, showarrow: false, font: { color: theme.muted } }],
+    };
+  }
+  return {
+    ...base,
+    ...(axes.barmode ? { barmode: axes.barmode } : {}),
+    xaxis: { type: axes.xType, gridcolor: theme.grid },
+    yaxis: { title: { text: axes.unit }, rangemode: 'tozero', gridcolor: theme.grid },
+  };
 }
 
-function emptyNote(text: string, theme: ChartTheme): Partial<Plotly.Layout> {
-  return {
-    xaxis: { visible: false },
-    yaxis: { visible: false },
-    annotations: [{ text, showarrow: false, font: { color: theme.muted } }],
-  };
+/** Queues a pipeline chart's draw; a failed draw reaches onError as one line naming the chart. */
+function drawChart(
+  target: HTMLDivElement,
+  chart: {
+    title: string;
+    axes: ChartAxes;
+    traces: Plotly.Data[];
+    theme: ChartTheme;
+    width: number;
+  },
+  onError: (message: string) => void,
+) {
+  const { title, axes, traces, theme, width } = chart;
+  scheduleDraw(target, {
+    traces,
+    layout: chartLayout(title, axes, traces.length > 0, theme, width),
+    onError: (error) => onError(`the chart ${title} could not be drawn: ${String(error)}`),
+  });
+}
+
+/** The element a pipeline chart draws into, named for the tests and for screen readers. */
+function ChartFigure(props: {
+  element: RefObject<HTMLDivElement | null>;
+  testId: string;
+  title: string;
+  series: string[];
+  dropped?: number[];
+}) {
+  const { element, testId, title, series, dropped } = props;
+  return (
+    <div
+      ref={element}
+      className="rate-chart"
+      style={CONTAINED}
+      data-testid={testId}
+      data-series={series.join(',')}
+      data-dropped={dropped?.join(',')}
+      role="figure"
+      aria-label={title}
+    />
+  );
 }
 
 /** Reports the chart's element to the parent while mounted; purges Plotly's state on unmount. */
@@ -100,31 +172,16 @@ function RateChart(
         x: line.t.map((ms) => new Date(ms).toISOString()),
         y: line.values,
       }));
-    const layout: Partial<Plotly.Layout> = {
-      ...baseLayout(title, theme, width),
-      ...(traces.length > 0
-        ? {
-            xaxis: { type: 'date', gridcolor: theme.grid },
-            yaxis: { title: { text: unit }, rangemode: 'tozero', gridcolor: theme.grid },
-          }
-        : emptyNote('Rates appear while a stream runs', theme)),
-    };
-    scheduleDraw(target, {
-      traces,
-      layout,
-      onError: (error) => onError(`the chart ${title} could not be drawn: ${String(error)}`),
-    });
+    const axes: ChartAxes = { xType: 'date', unit, empty: 'Rates appear while a stream runs' };
+    drawChart(target, { title, axes, traces, theme, width }, onError);
   }, [element, title, unit, series, theme, width, onError]);
 
   return (
-    <div
-      ref={element}
-      className="rate-chart"
-      style={CONTAINED}
-      data-testid={testId}
-      data-series={drawn.map((line) => line.name).join(',')}
-      role="figure"
-      aria-label={title}
+    <ChartFigure
+      element={element}
+      testId={testId}
+      title={title}
+      series={drawn.map((line) => line.name)}
     />
   );
 }
@@ -151,34 +208,16 @@ function DroppedChart(props: {
             { type: 'bar', name: 'dropped', x: names, y: steps.map((step) => step.dropped) },
             { type: 'bar', name: 'errors', x: names, y: steps.map((step) => step.errors) },
           ];
-    const layout: Partial<Plotly.Layout> = {
-      ...baseLayout(DROPPED_TITLE, theme, width),
-      ...(traces.length > 0
-        ? {
-            barmode: 'group',
-            xaxis: { type: 'category', gridcolor: theme.grid },
-            yaxis: { title: { text: 'rows' }, rangemode: 'tozero', gridcolor: theme.grid },
-          }
-        : emptyNote('Dropped rows appear once the workers commit', theme)),
-    };
-    scheduleDraw(target, {
-      traces,
-      layout,
-      onError: (error) =>
-        onError(`the chart ${DROPPED_TITLE} could not be drawn: ${String(error)}`),
-    });
+    drawChart(target, { title: DROPPED_TITLE, axes: DROPPED_AXES, traces, theme, width }, onError);
   }, [element, steps, theme, width, onError]);
 
   return (
-    <div
-      ref={element}
-      className="rate-chart"
-      style={CONTAINED}
-      data-testid={DROPPED_ID}
-      data-series={steps.map((step) => step.name).join(',')}
-      data-dropped={steps.map((step) => step.dropped).join(',')}
-      role="figure"
-      aria-label={DROPPED_TITLE}
+    <ChartFigure
+      element={element}
+      testId={DROPPED_ID}
+      title={DROPPED_TITLE}
+      series={steps.map((step) => step.name)}
+      dropped={steps.map((step) => step.dropped)}
     />
   );
 }
