@@ -16,7 +16,7 @@ import { previewTransform } from '../pipelines/previewTransform';
 import { loadTransform } from '../pipelines/transformSource';
 import type { TransformReference, TransformSpec } from '../pipelines/transformSpec';
 import { validateTransform } from '../pipelines/validateTransform';
-import { describeError, InputError } from '../shared/errors';
+import { describeError, InputError, UserError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
 import type { LaunchWorker } from '../supervisor/workerSupervisor';
 import { localWorkerPool } from '../supervisor/workerPool';
@@ -103,6 +103,8 @@ export class StreamEngine implements EngineHost {
   private chartsTransform: string | undefined;
   /** reopening the saved dataset at launch; the first snapshot waits for it */
   private readonly restored: Promise<void>;
+  /** set by close(): a stream still waiting for the broker then starts nothing */
+  private closed = false;
 
   constructor(private readonly options: StreamEngineOptions) {
     this.logger = options.logger ?? createLogger('engine');
@@ -162,6 +164,7 @@ export class StreamEngine implements EngineHost {
 
   /** Stops the stream, the workers, the chart feed and a broker this engine started. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.session?.close();
     this.session = null;
     await this.broker.close();
@@ -312,6 +315,7 @@ export class StreamEngine implements EngineHost {
     try {
       await this.session?.close();
       brokers = await this.broker.ready();
+      if (this.closed) throw new UserError('the app is closing — no stream starts now');
     } catch (error) {
       this.failStart(error);
       throw error;

@@ -1,7 +1,9 @@
 // One stream as the app runs it: input and output topics, the worker pool, the chart feed and
 // the producer, started in the order that loses nothing (consumers before the producer) and
-// stopped in the reverse order. A transform given as a spec object is written to a file in the
-// workers' base dir, and every worker is started with its path.
+// stopped in the reverse order. close() during start() waits for the start, which skips the
+// workers and the producer once closing, so nothing runs after close() resolves. A transform
+// given as a spec object is written to a file in the workers' base dir, and every worker is
+// started with its path.
 import { EventEmitter } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -10,7 +12,7 @@ import { ChartFeed, type ChartUpdate } from '../charts/chartFeed';
 import { ConsumerLagPoller, type PartitionLag } from '../charts/consumerLag';
 import { ParquetProducer, type ProduceProgress } from '../producer/parquetProducer';
 import { pickProducerSettings } from '../producer/producerSettings';
-import { describeError, fieldOf } from '../shared/errors';
+import { describeError, fieldOf, UserError } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
 import { localWorkerPool, type CreateWorkerPool, type WorkerPool } from '../supervisor/workerPool';
 import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
@@ -57,6 +59,8 @@ export class StreamSession extends EventEmitter {
   private producer: ParquetProducer | null = null;
   private current: StreamProgress;
   private failureNoticed: string | null = null;
+  private starting: Promise<StreamProgress> | null = null;
+  private closing = false;
 
   constructor(private readonly options: StreamSessionOptions) {
     super();
@@ -122,16 +126,23 @@ export class StreamSession extends EventEmitter {
   }
 
   /** Creates topics, starts consumers, then runs the producer to the end in the background. */
-  async start(): Promise<StreamProgress> {
+  start(): Promise<StreamProgress> {
+    this.starting ??= this.startParts();
+    return this.starting;
+  }
+
+  private async startParts(): Promise<StreamProgress> {
     const { config, brokers, appDataDir, logger } = this.options;
     this.startingStep('creating topics…');
     await ensureTopic(brokers, { topic: config.inputTopic, partitions: config.partitions });
     await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
     await this.chartFeed.start();
     await this.writeTransformSpec();
+    this.refuseIfClosing();
     this.startingStep(`starting ${config.workers} worker${config.workers === 1 ? '' : 's'}…`);
     await this.supervisor.scaleTo(config.workers);
     await this.lagPoller.start();
+    this.refuseIfClosing();
     this.startingStep('starting the producer…');
     this.producer = new ParquetProducer(
       {
@@ -191,12 +202,19 @@ export class StreamSession extends EventEmitter {
     return this.supervisor.workers();
   }
 
-  /** Stops everything this session started. */
+  /** Stops everything this session started, once a start in progress has ended. */
   async close(): Promise<void> {
+    this.closing = true;
+    await this.starting?.catch(() => undefined);
     await this.stopProducer();
     await this.supervisor.stop();
     await this.lagPoller.stop();
     await this.chartFeed.stop();
+  }
+
+  private refuseIfClosing(): void {
+    if (this.closing)
+      throw new UserError('the stream was closed while it started — start it again');
   }
 
   /** The workers' --transform: the reference as given, or the file a spec object goes to. */

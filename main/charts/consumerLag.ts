@@ -1,6 +1,8 @@
 // Consumer lag of the worker group on the input topic, per partition: the partition's end offset
 // minus the group's committed offset (its start offset when nothing is committed yet). The poller
-// asks the broker every few seconds with one admin client and hands each reading on.
+// asks the broker every few seconds with one admin client and hands each reading on. stop() waits
+// for a connect or a reading in flight before it disconnects: a kafkajs admin call still running
+// at disconnect() connects a broker again (its retry or its next request), and that socket stays.
 import type { Admin } from 'kafkajs';
 import { createKafka } from '../broker/kafkaClient';
 import type { Logger } from '../shared/logger';
@@ -40,19 +42,25 @@ export interface ConsumerLagPollerOptions {
 
 export class ConsumerLagPoller {
   private admin: Admin | null = null;
+  private connecting: Promise<void> | null = null;
+  private polling: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly options: ConsumerLagPollerOptions) {}
 
   async start(): Promise<void> {
+    if (this.stopped) return;
     const admin = createKafka({
       brokers: this.options.brokers,
       clientId: 'parquet-streamer-lag',
       logger: this.options.logger,
+      // a failed reading is skipped and the next poll is its retry: stop() waits for one attempt
+      retries: 0,
     }).admin();
-    await admin.connect();
     this.admin = admin;
+    this.connecting = admin.connect();
+    await this.connecting;
     this.schedule(0);
   }
 
@@ -60,6 +68,8 @@ export class ConsumerLagPoller {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.connecting?.catch(() => undefined);
+    await this.polling;
     const admin = this.admin;
     this.admin = null;
     await admin?.disconnect();
@@ -67,7 +77,9 @@ export class ConsumerLagPoller {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.poll(), delayMs);
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => (this.polling = null));
+    }, delayMs);
   }
 
   private async poll(): Promise<void> {
