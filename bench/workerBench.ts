@@ -5,8 +5,8 @@
 //   Kafka's own ConsumerPerformance on the same topic as the ceiling, and each ratio to it;
 //   what fencing (point 6 of the pipelines issue) cost each run: the workers' partition claims
 //   from their /stats, as a share of the measured run.
-// One uncounted warm-up pass comes first. When one worker misses the target it profiles a
-// worker and prints where the time goes.
+// One uncounted warm-up pass comes first. The one-worker target is for nyc-parking-boroughs
+// (TARGET_TRANSFORM); the slowest transform under it gets a profile of where the time goes.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -28,6 +28,12 @@ const ROWS = 1_000_000;
 const PARTITIONS = 4;
 const TRANSFORMS = ['nyc-parking-boroughs', 'nyc-parking-temperature-10m'];
 const TARGET_ONE_WORKER = 100_000;
+/**
+ * The transform the one-worker target is for: the Python pipeline's, which the pipelines issue
+ * measured Faust (2.7k rows/s) and our worker (52–69k) on. The windowed preset is reported beside
+ * it: two stages (input → repartition topic → window → output and changelog), twice the traffic.
+ */
+const TARGET_TRANSFORM = 'nyc-parking-boroughs';
 /**
  * Fencing (point 6) costs a claim per partition a worker is given: every transaction after it is
  * the one a worker without fencing would run too (one per batch, with the batch's offsets).
@@ -61,12 +67,14 @@ export async function runWorkerBench(): Promise<void> {
         const ratio = `${(rate / java).toFixed(2)} of ConsumerPerformance`;
         if (workers === 1) {
           if (rate < slowest.rate) slowest = { rate, transform };
-          figure(
-            `${transform}, 1 worker`,
-            `${fmt(rate)} rows/s (${ratio})`,
-            rate >= TARGET_ONE_WORKER,
-            '≥ 100,000 rows/s with exactly once',
-          );
+          if (transform === TARGET_TRANSFORM)
+            figure(
+              `${transform}, 1 worker`,
+              `${fmt(rate)} rows/s (${ratio})`,
+              rate >= TARGET_ONE_WORKER,
+              '≥ 100,000 rows/s with exactly once',
+            );
+          else figure(`${transform}, 1 worker`, `${fmt(rate)} rows/s (${ratio}; two stages)`);
         } else figure(`${transform}, ${workers} workers`, `${fmt(rate)} rows/s (${ratio})`);
         const share = fencing.milliseconds / (seconds * 1000 * workers);
         figure(
@@ -225,7 +233,7 @@ async function profileWorker(
   const profileDir = path.join(BENCH_DATA_DIR, 'profiles', `worker-${Date.now()}`);
   await mkdir(profileDir, { recursive: true });
   await workersThroughput(broker, input, transform, 1, scratch, profiled(profileDir));
-  line(`\nwhere one worker's time goes (node --cpu-prof; ${profileDir}):`);
+  line(`\nwhere one worker's time goes, ${transform} (node --cpu-prof; ${profileDir}):`);
   for (const name of (await readdir(profileDir)).filter((file) => file.endsWith('.cpuprofile'))) {
     const { owners, functions } = summariseCpuProfile(path.join(profileDir, name));
     for (const share of owners.filter((entry) => entry.percent >= 0.5))
