@@ -13,9 +13,12 @@
 // - its Fetch response decoder, record by record through Long arithmetic on decimal text:
 //   main/broker/fetchDecode.ts reads uncompressed record batches in one pass instead;
 // - its default partitioner's murmur2, which hashes every keyed message with 64-bit Long
-//   objects: main/producer/murmur2.ts gives the same hash (Java's) in 32-bit integer arithmetic.
+//   objects: main/producer/murmur2.ts gives the same hash (Java's) in 32-bit integer arithmetic;
+// - its read_committed filter, which handed on records of an aborted transaction when the broker
+//   listed another one first: main/broker/abortedMessages.ts follows the Java consumer.
 import Module, { createRequire } from 'node:module';
 import { murmur2 } from '../producer/murmur2';
+import { filterAbortedMessages } from './abortedMessages';
 import { decodeMessages } from './fetchDecode';
 import { createPartitionedSend } from './partitionedSend';
 import { produceRequest, type ProduceRequestArgs, type RequestHeader } from './produceRequest';
@@ -100,6 +103,18 @@ function installIntegerMurmur2(): void {
   require.cache[hashFile] = module;
 }
 
+/** read_committed filtering by the aborted transactions in first-offset order (abortedMessages.ts). */
+function installOrderedAbortFilter(): void {
+  const filterFile = require.resolve('kafkajs/src/consumer/filterAbortedMessages');
+  if (require.cache[filterFile]?.exports === filterAbortedMessages) return;
+  refuseIfLoaded('kafkajs/src/consumer/batch');
+  const module = new Module(filterFile);
+  module.filename = filterFile;
+  module.loaded = true;
+  module.exports = filterAbortedMessages;
+  require.cache[filterFile] = module;
+}
+
 /** kafkajs' protocol Encoder: a buffer and how much of it is written. */
 type EncoderClass = new (initialSize?: number) => { buf: Buffer; offset: number };
 
@@ -149,6 +164,7 @@ installOnePassProduceRequest();
 installSelfFramedRequests();
 installOnePassFetchDecode();
 installIntegerMurmur2();
+installOrderedAbortFilter();
 
 export {
   ConfigResourceTypes,
