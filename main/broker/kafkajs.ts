@@ -50,69 +50,24 @@ function refuseIfLoaded(dependent: string): void {
   }
 }
 
-function installLinearGrouping(): void {
-  const groupingFile = require.resolve('kafkajs/src/producer/groupMessagesPerPartition');
-  if (require.cache[groupingFile]?.exports === groupMessagesPerPartition) return;
-  refuseIfLoaded('kafkajs/src/producer/sendMessages');
-  const module = new Module(groupingFile);
-  module.filename = groupingFile;
+/**
+ * Puts `exports` in place of the kafkajs module `name` (a path under kafkajs/src), before any
+ * of the modules that require it (`dependents`) has loaded; a second call changes nothing.
+ */
+function replaceModule(name: string, exports: unknown, dependents: string[]): void {
+  const file = require.resolve(`kafkajs/src/${name}`);
+  if (require.cache[file]?.exports === exports) return;
+  for (const dependent of dependents) refuseIfLoaded(`kafkajs/src/${dependent}`);
+  const module = new Module(file);
+  module.filename = file;
   module.loaded = true;
-  module.exports = groupMessagesPerPartition;
-  require.cache[groupingFile] = module;
-}
-
-/** Retries per partition, not per broker: see partitionedSend.ts. */
-function installPartitionedSend(): void {
-  const sendFile = require.resolve('kafkajs/src/producer/sendMessages');
-  if (require.cache[sendFile]?.exports === createPartitionedSend) return;
-  refuseIfLoaded('kafkajs/src/producer/messageProducer');
-  const module = new Module(sendFile);
-  module.filename = sendFile;
-  module.loaded = true;
-  module.exports = createPartitionedSend;
-  require.cache[sendFile] = module;
-}
-
-/** Fetch responses (v4 to v11) decode their records with fetchDecode.ts. */
-function installOnePassFetchDecode(): void {
-  const decodeFile = require.resolve('kafkajs/src/protocol/requests/fetch/v4/decodeMessages');
-  if (require.cache[decodeFile]?.exports === decodeMessages) return;
-  for (const version of [4, 5, 7, 8, 11]) {
-    refuseIfLoaded(`kafkajs/src/protocol/requests/fetch/v${version}/response`);
-  }
-  const module = new Module(decodeFile);
-  module.filename = decodeFile;
-  module.loaded = true;
-  module.exports = decodeMessages;
-  require.cache[decodeFile] = module;
+  module.exports = exports;
+  require.cache[file] = module;
 }
 
 /** kafkajs' murmur2 of a key (a Buffer, or anything else as its text) in integer arithmetic. */
 export function kafkajsMurmur2(key: unknown): number {
   return murmur2(Buffer.isBuffer(key) ? key : Buffer.from(String(key)));
-}
-
-function installIntegerMurmur2(): void {
-  const hashFile = require.resolve('kafkajs/src/producer/partitioners/default/murmur2');
-  if (require.cache[hashFile]?.exports === kafkajsMurmur2) return;
-  refuseIfLoaded('kafkajs/src/producer/partitioners/default');
-  const module = new Module(hashFile);
-  module.filename = hashFile;
-  module.loaded = true;
-  module.exports = kafkajsMurmur2;
-  require.cache[hashFile] = module;
-}
-
-/** read_committed filtering by the aborted transactions in first-offset order (abortedMessages.ts). */
-function installOrderedAbortFilter(): void {
-  const filterFile = require.resolve('kafkajs/src/consumer/filterAbortedMessages');
-  if (require.cache[filterFile]?.exports === filterAbortedMessages) return;
-  refuseIfLoaded('kafkajs/src/consumer/batch');
-  const module = new Module(filterFile);
-  module.filename = filterFile;
-  module.loaded = true;
-  module.exports = filterAbortedMessages;
-  require.cache[filterFile] = module;
 }
 
 /** kafkajs' protocol Encoder: a buffer and how much of it is written. */
@@ -158,13 +113,24 @@ function installSelfFramedRequests(): void {
   });
 }
 
-installLinearGrouping();
-installPartitionedSend();
+replaceModule('producer/groupMessagesPerPartition', groupMessagesPerPartition, [
+  'producer/sendMessages',
+]);
+// retries per partition, not per broker: see partitionedSend.ts
+replaceModule('producer/sendMessages', createPartitionedSend, ['producer/messageProducer']);
 installOnePassProduceRequest();
 installSelfFramedRequests();
-installOnePassFetchDecode();
-installIntegerMurmur2();
-installOrderedAbortFilter();
+// Fetch responses (v4 to v11) decode their records with fetchDecode.ts
+replaceModule(
+  'protocol/requests/fetch/v4/decodeMessages',
+  decodeMessages,
+  [4, 5, 7, 8, 11].map((version) => `protocol/requests/fetch/v${version}/response`),
+);
+replaceModule('producer/partitioners/default/murmur2', kafkajsMurmur2, [
+  'producer/partitioners/default',
+]);
+// read_committed filtering by first offset (abortedMessages.ts)
+replaceModule('consumer/filterAbortedMessages', filterAbortedMessages, ['consumer/batch']);
 
 export {
   ConfigResourceTypes,

@@ -4,31 +4,17 @@
 // disconnect connects again, and that socket would keep the app's process alive).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { subscribe } from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
 import { ensureTopic } from '../../main/broker/topicAdmin';
 import { createKafka } from '../../main/broker/kafkaClient';
 import { ConsumerLagPoller, type PartitionLag } from '../../main/charts/consumerLag';
 import { createLogger } from '../../main/shared/logger';
+import { brokerSocketCount, openBrokerSockets } from '../support/brokerSockets';
 import { testBrokers, uniqueName } from '../support/testBroker';
 
 const quiet = createLogger('test', () => undefined);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** a request left in flight by a disconnect connects again after kafkajs' retry delay (~200 ms) */
 const settled = () => sleep(1_000);
-
-/** Every TCP client socket this process opens to one of the test brokers' ports. */
-const brokerPorts = new Set(testBrokers().map((broker) => Number(broker.split(':').pop())));
-const brokerSockets: Socket[] = [];
-subscribe('net.client.socket', (message) => {
-  const { socket } = message as { socket: Socket };
-  socket.once('connect', () => {
-    if (brokerPorts.has(socket.remotePort ?? -1)) brokerSockets.push(socket);
-  });
-});
-/** sockets opened since `from` that no client has ended (kafkajs' disconnect ends them) */
-const openBrokerSockets = (from: number) =>
-  brokerSockets.slice(from).filter((socket) => !socket.destroyed && !socket.writableEnded).length;
 
 async function topicWithRows(rowsOnPartition0: number): Promise<string> {
   const topic = uniqueName('lag');
@@ -72,7 +58,7 @@ test('a group that committed nothing lags by every row of each partition', async
 
 test('stop() during readings leaves no socket to the broker', async () => {
   const topic = await topicWithRows(3);
-  const from = brokerSockets.length;
+  const from = brokerSocketCount();
   // readings back to back (intervalMs 0): a stop 0–18 ms in lands inside one at some step
   for (let round = 0; round < 20; round += 1) {
     const lag = poller(topic);
@@ -86,7 +72,7 @@ test('stop() during readings leaves no socket to the broker', async () => {
 
 test('stop() during start() leaves no socket to the broker', async () => {
   const topic = await topicWithRows(3);
-  const from = brokerSockets.length;
+  const from = brokerSocketCount();
   for (let round = 0; round < 3; round += 1) {
     const lag = poller(topic);
     const started = lag.start();

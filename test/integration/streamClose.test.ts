@@ -3,10 +3,8 @@
 // while a stream waits for the broker makes no session at all (no worker is launched).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { subscribe } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StreamConfig, WorkerInfo } from '../../main/api/contract';
@@ -15,23 +13,11 @@ import { StreamSession } from '../../main/api/streamSession';
 import { createLogger } from '../../main/shared/logger';
 import type { LaunchWorker, WorkerChild } from '../../main/supervisor/workerSupervisor';
 import type { WorkerPool } from '../../main/supervisor/workerPool';
+import { brokerSocketCount, openBrokerSockets } from '../support/brokerSockets';
 import { testBrokers, uniqueName } from '../support/testBroker';
 
 const quiet = createLogger('test', () => undefined);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Every TCP client socket this process opens to one of the test brokers' ports. */
-const brokerPorts = new Set(testBrokers().map((broker) => Number(broker.split(':').pop())));
-const brokerSockets: Socket[] = [];
-subscribe('net.client.socket', (message) => {
-  const { socket } = message as { socket: Socket };
-  socket.once('connect', () => {
-    if (brokerPorts.has(socket.remotePort ?? -1)) brokerSockets.push(socket);
-  });
-});
-/** sockets opened since `from` that no client has ended (kafkajs' disconnect ends them) */
-const openBrokerSockets = (from: number) =>
-  brokerSockets.slice(from).filter((socket) => !socket.destroyed && !socket.writableEnded).length;
 
 function streamConfig(): StreamConfig {
   return {
@@ -60,7 +46,7 @@ class RecordingPool extends EventEmitter implements WorkerPool {
 }
 
 test('a session closed during start() starts nothing after it and leaves no socket', async () => {
-  const from = brokerSockets.length;
+  const from = brokerSocketCount();
   const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-close-'));
   const pool = new RecordingPool();
   const session = new StreamSession({
