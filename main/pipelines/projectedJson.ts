@@ -196,7 +196,7 @@ function wholeRow(value: Buffer | null): Row | null {
 }
 
 /** Reads rows for the fields in `wanted` only. */
-export class ProjectedJson {
+class ProjectedJson {
   private readonly names: { bytes: Buffer; name: string }[];
 
   constructor(wanted: Iterable<string>) {
