@@ -15,10 +15,13 @@
 // - its default partitioner's murmur2, which hashes every keyed message with 64-bit Long
 //   objects: main/producer/murmur2.ts gives the same hash (Java's) in 32-bit integer arithmetic;
 // - its read_committed filter, which handed on records of an aborted transaction when the broker
-//   listed another one first: main/broker/abortedMessages.ts follows the Java consumer.
+//   listed another one first: main/broker/abortedMessages.ts follows the Java consumer;
+// - its coordinator lookup, a FindCoordinator request before every request to a coordinator:
+//   main/broker/coordinatorCache.ts keeps the answer until a request to that broker fails.
 import Module, { createRequire } from 'node:module';
 import { murmur2 } from '../producer/murmur2';
 import { filterAbortedMessages } from './abortedMessages';
+import { rememberCoordinators } from './coordinatorCache';
 import { decodeMessages } from './fetchDecode';
 import { createPartitionedSend } from './partitionedSend';
 import { produceRequest, type ProduceRequestArgs, type RequestHeader } from './produceRequest';
@@ -113,6 +116,19 @@ function installSelfFramedRequests(): void {
   });
 }
 
+/** Every kafkajs client's cluster keeps the coordinators it found (coordinatorCache.ts). */
+function installCoordinatorCache(): void {
+  type FindCoordinator = Parameters<typeof rememberCoordinators<object>>[0];
+  const Cluster = loadModule('kafkajs/src/cluster') as {
+    prototype: { findGroupCoordinator: FindCoordinator & { remembering?: boolean } };
+  };
+  if (Cluster.prototype.findGroupCoordinator.remembering) return;
+  Cluster.prototype.findGroupCoordinator = Object.assign(
+    rememberCoordinators(Cluster.prototype.findGroupCoordinator),
+    { remembering: true },
+  );
+}
+
 replaceModule('producer/groupMessagesPerPartition', groupMessagesPerPartition, [
   'producer/sendMessages',
 ]);
@@ -131,6 +147,7 @@ replaceModule('producer/partitioners/default/murmur2', kafkajsMurmur2, [
 ]);
 // read_committed filtering by first offset (abortedMessages.ts)
 replaceModule('consumer/filterAbortedMessages', filterAbortedMessages, ['consumer/batch']);
+installCoordinatorCache();
 
 export {
   ConfigResourceTypes,
