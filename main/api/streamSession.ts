@@ -1,5 +1,6 @@
 // One stream as the app runs it: input and output topics, the worker pool, the chart feed and
-// the producer, started in the order that loses nothing (consumers before the producer) and
+// the producer, started in the order that loses nothing (consumers before the producer; the
+// producer once the workers have split the input partitions, see workersReady.ts) and
 // stopped in the reverse order. close() during start() waits for the start, which skips the
 // workers and the producer once closing, so nothing runs after close() resolves. A transform
 // given as a spec object is written to a file in the workers' base dir, and every worker is
@@ -15,6 +16,7 @@ import { pickProducerSettings } from '../producer/producerSettings';
 import { describeError, fieldOf, UserError } from '../shared/errors';
 import type { Logger, LogLevel } from '../shared/logger';
 import { localWorkerPool, type CreateWorkerPool, type WorkerPool } from '../supervisor/workerPool';
+import { workersReady } from '../supervisor/workersReady';
 import type { ChartSpec, OutputField, StreamConfig, StreamProgress, WorkerInfo } from './contract';
 
 export interface StreamSessionOptions {
@@ -29,6 +31,9 @@ export interface StreamSessionOptions {
   /** where the workers run (default: child processes of this machine) */
   createPool?: CreateWorkerPool;
 }
+
+/** How long the producer waits for the workers to take the input partitions before it starts anyway. */
+const WORKERS_READY_TIMEOUT_MS = 30_000;
 
 export function idleProgress(): StreamProgress {
   return {
@@ -134,13 +139,17 @@ export class StreamSession extends EventEmitter {
   private async startParts(): Promise<StreamProgress> {
     const { config, brokers, appDataDir, logger } = this.options;
     this.startingStep('creating topics…');
-    await ensureTopic(brokers, { topic: config.inputTopic, partitions: config.partitions });
+    const partitions = await ensureTopic(brokers, {
+      topic: config.inputTopic,
+      partitions: config.partitions,
+    });
     await ensureTopic(brokers, { topic: config.outputTopic, partitions: config.partitions });
     await this.chartFeed.start();
     await this.writeTransformSpec();
     this.refuseIfClosing();
     this.startingStep(`starting ${config.workers} worker${config.workers === 1 ? '' : 's'}…`);
     await this.supervisor.scaleTo(config.workers);
+    await this.untilWorkersReady(config.workers, partitions);
     await this.lagPoller.start();
     this.refuseIfClosing();
     this.startingStep('starting the producer…');
@@ -210,6 +219,24 @@ export class StreamSession extends EventEmitter {
     await this.supervisor.stop();
     await this.lagPoller.stop();
     await this.chartFeed.stop();
+  }
+
+  /**
+   * Waits (up to WORKERS_READY_TIMEOUT_MS) until the workers have split the input partitions,
+   * so the first rows are charted as they come rather than after a backlog.
+   */
+  private async untilWorkersReady(workers: number, partitions: number): Promise<void> {
+    if (workers === 0) return;
+    const ready = await workersReady(this.supervisor, partitions, {
+      timeoutMs: WORKERS_READY_TIMEOUT_MS,
+      cancelled: () => this.closing || Boolean(this.supervisor.failure),
+    });
+    if (!ready && !this.closing) {
+      this.options.logger.warn(
+        'the workers have not taken every input partition yet; streaming anyway — rows wait in the input topic until they do',
+        { partitions, workers: this.supervisor.workers().map((worker) => worker.partitions) },
+      );
+    }
   }
 
   private refuseIfClosing(): void {
