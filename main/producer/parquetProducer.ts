@@ -276,8 +276,8 @@ export class ParquetProducer extends EventEmitter {
 
       for (let j = first; j < count; j++) {
         const index = order ? order[j] : j;
-        if (this.pacing.active) {
-          await this.pacing.awaitTurn(encoding.time(index), stopping, async () => {
+        if (this.pacing.active && !this.pacing.turnNow(encoding.time(index))) {
+          await this.pacing.awaitTurn(stopping, async () => {
             chunk = await dispatcher.flushIfIdle(chunk);
           });
         }
