@@ -11,13 +11,14 @@
 //     main thread (main/charts plus kafkajs, which on that thread only the chart feed and the
 //     lag poller use).
 // A missed frame-time target prints where the page's time goes; a missed latency target, where
-// the main thread's time goes.
+// the main thread's time goes. The browser runs from a child process (chartsPage.ts), so the
+// engine measured here runs without Playwright's async hooks, as in the app.
+import { fork, type ChildProcess } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
-import type { ChartSpec, EventName, StreamProgress, WorkerInfo } from '../main/api/contract';
+import type { ChartSpec, StreamProgress, WorkerInfo } from '../main/api/contract';
 import { StreamEngine } from '../main/api/streamEngine';
 import { readCommitted } from '../main/broker/committedTopicReader';
 import { startDashboardServer } from '../main/server/dashboardServer';
@@ -25,6 +26,7 @@ import { builtRendererDir } from '../main/server/staticFiles';
 import { createLogger } from '../main/shared/logger';
 import { SOURCE_ROW_HEADER } from '../main/shared/sourceHeaders';
 import { benchBroker } from './benchBroker';
+import type { PageAnswer, PageCommand, PageFigures } from './chartsPage';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
 import { figure, fmt, line } from './benchOutput';
 import { summariseCpuProfile } from './cpuProfileSummary';
@@ -46,36 +48,18 @@ const HISTOGRAM: ChartSpec = {
   window: { rows: 1000 },
 };
 
-/** Runs in the page before its scripts: frame deltas and every chart draw, while measuring. */
-const INSTRUMENT = `
-window.__bench = { measuring: false, frames: [], draws: [] };
-(function frame(last) {
-  requestAnimationFrame((now) => {
-    if (window.__bench.measuring && last !== undefined) window.__bench.frames.push(now - last);
-    frame(now);
-  });
-})();
-const hooked = new WeakSet();
-new MutationObserver(() => {
-  for (const element of document.querySelectorAll('.js-plotly-plot')) {
-    if (hooked.has(element) || typeof element.on !== 'function') continue;
-    hooked.add(element);
-    element.on('plotly_afterplot', () => {
-      if (!window.__bench.measuring) return;
-      const row = element.getAttribute('data-newest-source-row');
-      window.__bench.draws.push({
-        chart: element.getAttribute('data-testid'),
-        at: performance.timeOrigin + performance.now(),
-        row: row === null ? null : Number(row),
-      });
+/** Sends the page process one command and waits for its answer. */
+function ask(page: ChildProcess, command: PageCommand): Promise<PageFigures | undefined> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error(`the page process ended during ${command.cmd}`));
+    page.once('exit', onExit);
+    page.once('message', (reply: PageAnswer) => {
+      page.off('exit', onExit);
+      if (reply.ok) resolve(reply.figures);
+      else reject(new Error(`the page process failed to ${command.cmd}: ${reply.error}`));
     });
-  }
-}).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
-`;
-
-interface PageFigures {
-  frames: number[];
-  draws: { chart: string; at: number; row: number | null }[];
+    page.send(command);
+  });
 }
 
 function percentile(values: number[], p: number): number {
@@ -98,32 +82,11 @@ export async function runChartsBench(): Promise<void> {
     staticDir: builtRendererDir(),
     logger,
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const page = fork(path.join(__dirname, 'chartsPage.js'), { stdio: 'inherit' });
   try {
     line(`broker: ${broker.description}`);
     line(`${fmt(ROWS)} demo rows at ${fmt(RATE)} rows/s through ${WORKERS} workers\n`);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.addInitScript(INSTRUMENT);
-    const updates = new Map<string, number>();
-    let counting = false;
-    page.on('websocket', (socket) =>
-      socket.on('framereceived', ({ payload }) => {
-        if (!counting) return;
-        const message = JSON.parse(payload.toString()) as { event?: EventName; payload?: unknown };
-        const chart =
-          message.event === 'chartData'
-            ? (message.payload as { id: string }).id
-            : message.event === 'pipelineRates'
-              ? 'pipeline-throughput'
-              : null;
-        if (chart) updates.set(chart, (updates.get(chart) ?? 0) + 1);
-      }),
-    );
-    await page.goto(server.url);
-    await page.getByText('Broker: external cluster').waitFor({ timeout: 120_000 });
+    await ask(page, { cmd: 'open', url: server.url });
 
     let progress: StreamProgress | null = null;
     let workers: WorkerInfo[] = [];
@@ -146,17 +109,13 @@ export async function runChartsBench(): Promise<void> {
     const { charts } = await engine.handlers.getSnapshot({});
     await engine.handlers.setCharts({ charts: [...charts, HISTOGRAM] });
 
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.start');
+    await ask(page, { cmd: 'start' });
     const main = new Session();
     main.connect();
     await main.post('Profiler.enable');
     await main.post('Profiler.start');
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
-    counting = true;
-    await page.evaluate('window.__bench.measuring = true');
 
     // until the producer is done and the workers have consumed every row (or the drain limit)
     let doneAt: number | null = null;
@@ -170,24 +129,19 @@ export async function runChartsBench(): Promise<void> {
       if (consumed >= progress!.rowsAcked || Date.now() - doneAt > DRAIN_LIMIT_MS) break;
     }
 
-    await page.evaluate('window.__bench.measuring = false');
-    counting = false;
     const seconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
-    const { profile: mainProfile } = await main.post('Profiler.stop');
-    main.disconnect();
-    const { profile: pageProfile } = await cdp.send('Profiler.stop');
-    const measured = (await page.evaluate('window.__bench')) as PageFigures;
-
     const profileDir = path.join(BENCH_DATA_DIR, 'profiles');
     await mkdir(profileDir, { recursive: true });
     const mainFile = path.join(profileDir, `charts-main-${suffix}.cpuprofile`);
     const pageFile = path.join(profileDir, `charts-page-${suffix}.cpuprofile`);
+    const measured = (await ask(page, { cmd: 'stop', profile: pageFile }))!;
+    const { profile: mainProfile } = await main.post('Profiler.stop');
+    main.disconnect();
     await writeFile(mainFile, JSON.stringify(mainProfile));
-    await writeFile(pageFile, JSON.stringify(pageProfile));
 
     line(`measured ${seconds.toFixed(1)} s (stream start to the workers' last row)`);
-    for (const [chart, count] of [...updates].sort()) {
+    for (const [chart, count] of Object.entries(measured.updates).sort()) {
       const perSecond = count / seconds;
       figure(
         `updates received, ${chart}`,
@@ -224,6 +178,18 @@ export async function runChartsBench(): Promise<void> {
     const outputAt = await stamps(outputTopic);
     const since = (stamp: Map<number, number>) =>
       draws.filter((draw) => stamp.has(draw.row!)).map((draw) => draw.at - stamp.get(draw.row!)!);
+    // every draw with its stamps, for a look at when in the stream the slow ones were
+    await writeFile(
+      path.join(profileDir, `charts-draws-${suffix}.json`),
+      JSON.stringify(
+        draws.map((draw) => ({
+          ...draw,
+          sinceStart: draw.at - started,
+          produced: producedAt.get(draw.row!),
+          output: outputAt.get(draw.row!),
+        })),
+      ),
+    );
     const latencies = since(producedAt);
     const chartPath = since(outputAt);
     const p99Latency = percentile(latencies, 99);
@@ -262,7 +228,7 @@ export async function runChartsBench(): Promise<void> {
     if (!(p95Frame < TARGET_P95_FRAME_MS)) printProfile('the page', pageFile);
     if (!(p99Latency < TARGET_P99_LATENCY_MS)) printProfile('the main thread', mainFile);
   } finally {
-    await browser.close();
+    await ask(page, { cmd: 'close' }).catch(() => page.kill());
     await server.close();
     await engine.close();
     await broker.stop();
