@@ -534,7 +534,30 @@ export async function assertPortFree(
   });
 }
 
+/**
+ * Free ports are picked below every common ephemeral range (Linux from 32768, macOS and Windows
+ * from 49152): the system hands those to outgoing connections, and one made between the pick and
+ * the broker's bind took the port (a cluster's node failed to start with "Address already in
+ * use" while the other nodes connected to each other).
+ */
+const PICK_FROM = 20_000;
+const PICK_TO = 32_000;
+
+/** A port of this machine nothing listens on, from PICK_FROM..PICK_TO when one is found there. */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
+    try {
+      await assertPortFree(port);
+      return port;
+    } catch {
+      // taken: try another
+    }
+  }
+  return systemAssignedPort();
+}
+
+function systemAssignedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
