@@ -152,8 +152,13 @@ test(
         rowsIn: number;
         rowsOut: number;
         rowsDropped: number;
+        claims: number;
+        claimMilliseconds: number;
         steps: { step: number; type: string; in: number; out: number; dropped: number }[];
       };
+      // one worker alone in the group claimed each of the 4 input partitions once
+      assert.equal(stats.claims, 4);
+      assert.ok(stats.claimMilliseconds > 0, `claims took ${stats.claimMilliseconds} ms`);
       // in the test's input, row i has county 'K' when i % 10 is 0 and 'BX' when it is 1
       const kept = total / 5;
       assert.equal(stats.transform, 'two-counties');
