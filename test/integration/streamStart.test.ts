@@ -4,33 +4,15 @@
 // "starting 2 workers…"; once each partition has one owner, it runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { WorkerInfo, WorkerState } from '../../main/api/contract';
 import { StreamSession } from '../../main/api/streamSession';
 import { createLogger } from '../../main/shared/logger';
-import type { WorkerPool } from '../../main/supervisor/workerPool';
 import { testBrokers, uniqueName } from '../support/testBroker';
+import { TablePool, workerRow } from '../support/workerTable';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function worker(id: string, state: WorkerState, partitions: number[]): WorkerInfo {
-  const dataDir = `/tmp/${id}`;
-  return { id, pid: 1, port: 6066, dataDir, state, rowsIn: 0, rowsOut: 0, restarts: 0, partitions };
-}
-
-class TablePool extends EventEmitter implements WorkerPool {
-  table: WorkerInfo[] = [];
-  workers(): WorkerInfo[] {
-    return this.table;
-  }
-  async scaleTo(): Promise<WorkerInfo[]> {
-    return this.table;
-  }
-  async stop(): Promise<void> {}
-}
 
 test('the producer waits until each input partition has one running worker', async () => {
   const appDataDir = await mkdtemp(path.join(tmpdir(), 'ps-start-'));
@@ -54,7 +36,7 @@ test('the producer waits until each input partition has one running worker', asy
     session.progress().state === 'starting' &&
     /starting 2 workers…$/.test(session.progress().detail ?? '');
   try {
-    pool.table = [worker('w1', 'running', [0, 1]), worker('w2', 'starting', [])];
+    pool.table = [workerRow('w1', 'running', [0, 1]), workerRow('w2', 'starting', [])];
     let resolved = false;
     const started = session.start().finally(() => (resolved = true));
     for (let waited = 0; !waitingForWorkers() && waited < 60_000; waited += 100) await sleep(100);
@@ -62,11 +44,11 @@ test('the producer waits until each input partition has one running worker', asy
     await sleep(1_000);
     assert.ok(!resolved && waitingForWorkers(), 'the second worker has not joined');
 
-    pool.table = [worker('w1', 'running', [0, 1]), worker('w2', 'running', [1])];
+    pool.table = [workerRow('w1', 'running', [0, 1]), workerRow('w2', 'running', [1])];
     await sleep(1_000);
     assert.ok(!resolved && waitingForWorkers(), 'partition 1 is reported twice');
 
-    pool.table = [worker('w1', 'running', [0]), worker('w2', 'running', [1])];
+    pool.table = [workerRow('w1', 'running', [0]), workerRow('w2', 'running', [1])];
     const progress = await started;
     assert.equal(progress.state, 'running');
   } finally {

@@ -2,24 +2,14 @@
 // each held by one worker. The cases are worker tables as a pool reports them during a start
 // and a rebalance, written by hand.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import type { WorkerInfo, WorkerState } from '../../main/api/contract';
-import type { WorkerPool } from '../../main/supervisor/workerPool';
 import { partitionsSplit, workersReady } from '../../main/supervisor/workersReady';
+import { TablePool, workerRow } from '../support/workerTable';
 
+/** A worker row named after its partitions. */
 function worker(state: WorkerState, partitions: number[]): WorkerInfo {
-  return {
-    id: `w${partitions.join('')}`,
-    pid: 1,
-    port: 6066,
-    dataDir: '/tmp/w',
-    state,
-    rowsIn: 0,
-    rowsOut: 0,
-    restarts: 0,
-    partitions,
-  };
+  return workerRow(`w${partitions.join('')}`, state, partitions);
 }
 
 test('the partitions are split when every worker runs and each partition has one owner', () => {
@@ -57,19 +47,6 @@ test('a start or a rebalance under way is not ready', () => {
     false,
   );
 });
-
-class TablePool extends EventEmitter implements WorkerPool {
-  constructor(public table: WorkerInfo[]) {
-    super();
-  }
-  workers(): WorkerInfo[] {
-    return this.table;
-  }
-  async scaleTo(): Promise<WorkerInfo[]> {
-    return this.table;
-  }
-  async stop(): Promise<void> {}
-}
 
 test('the wait ends when the table becomes ready, and gives up on an exited worker', async () => {
   const pool = new TablePool([worker('running', [0, 1]), worker('starting', [])]);
