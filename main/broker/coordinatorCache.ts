@@ -25,7 +25,7 @@ const LOST_CONNECTION_NAMES = new Set([
   'KafkaJSRequestTimeoutError',
 ]);
 
-export function isStaleCoordinator(error: unknown): boolean {
+function isStaleCoordinator(error: unknown): boolean {
   const { type, name } = (error ?? {}) as { type?: unknown; name?: unknown };
   return (
     (typeof type === 'string' && STALE_COORDINATOR_TYPES.has(type)) ||

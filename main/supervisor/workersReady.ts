@@ -1,6 +1,6 @@
-// When a stream's workers are ready for its first row: every worker consuming (joined the
-// group and claimed the partitions it was given) and their partitions splitting the input
-// topic's among them, each held by exactly one worker. While the group rebalances, the workers'
+// When a stream's workers are ready for its first row: every worker consuming (it joined the
+// group, as its /stats says) and their partitions splitting the input topic's among them, each
+// held by exactly one worker. While the group rebalances, the workers'
 // reports overlap or leave a partition out. A stream whose producer starts before this has its
 // first rows wait for the workers, and the charts begin seconds behind.
 import type { WorkerInfo } from '../api/contract';
