@@ -404,8 +404,6 @@ test(
       logger: quiet,
     });
     const chartId = nycParkingCharts[0]!.id;
-    const pushTimes: number[] = [];
-    feed.on('chartData', ({ id }) => id === chartId && pushTimes.push(Date.now()));
     try {
       await feed.start();
       await supervisor.scaleTo(2);
@@ -428,9 +426,6 @@ test(
         ],
       );
       assert.equal(data.windowRows, 1_000);
-      // at most 10 pushes a second (the default): pushes are at least ~100 ms apart
-      for (let i = 1; i < pushTimes.length; i += 1)
-        assert.ok(pushTimes[i]! - pushTimes[i - 1]! >= 95);
     } finally {
       await feed.stop();
       await supervisor.stop();
