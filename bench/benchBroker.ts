@@ -11,6 +11,8 @@ export interface BenchBroker {
   /** folder of Kafka's jars, for the Java tools */
   libsDir: string;
   description: string;
+  /** the broker's processes, for CPU figures (none for an existing broker) */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function benchBroker(): Promise<BenchBroker> {
       brokers: external.split(','),
       libsDir: distribution.libsDir,
       description: `existing broker ${external} (PS_BENCH_BROKERS)`,
+      pids: () => [],
       stop: async () => undefined,
     };
   }
@@ -32,6 +35,8 @@ export async function benchBroker(): Promise<BenchBroker> {
     brokers: broker.brokers,
     libsDir: distribution.libsDir,
     description: `local broker ${broker.brokers.join(',')} (Kafka ${distribution.version}, started for this run)`,
+    pids: () =>
+      (broker.status().nodes ?? []).flatMap(({ pid }) => (pid === undefined ? [] : [pid])),
     stop: async () => {
       await broker.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -35,3 +35,10 @@ export function line(text: string): void {
 export function fmt(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
+
+/** The p-th percentile (nearest rank) of some values; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

@@ -29,7 +29,7 @@ import { SOURCE_ROW_HEADER } from '../main/shared/sourceHeaders';
 import { benchBroker } from './benchBroker';
 import type { PageAnswer, PageCommand, PageFigures } from './chartsPage';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
-import { figure, fmt, line } from './benchOutput';
+import { figure, fmt, line, percentile } from './benchOutput';
 import { summariseCpuProfile } from './cpuProfileSummary';
 
 const ROWS = 1_000_000;
@@ -63,12 +63,6 @@ function ask(page: ChildProcess, command: PageCommand): Promise<PageFigures | un
     });
     page.send(command);
   });
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;

@@ -1,6 +1,7 @@
 // `npm run bench -- NAME…`: runs the named benchmarks (all of them without a name) and prints
 // their figures. Benchmarks measure; they are not tests and assert nothing.
 import { runChartsBench } from './chartsBench';
+import { runLatencyBench } from './latencyBench';
 import { runProducerBench } from './producerBench';
 import { runWorkerBench } from './workerBench';
 
@@ -8,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   producer: runProducerBench,
   worker: runWorkerBench,
   charts: runChartsBench,
+  latency: runLatencyBench,
 };
 
 async function main(names: string[]): Promise<number> {
