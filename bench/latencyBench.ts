@@ -7,11 +7,11 @@
 //   (c) Kafka's Java client in Streams' loop without the rest of Streams: poll, send, commit every
 //       100 ms with the group's metadata (java/TransactionalCopyLoop.java).
 // A row's latency runs from its input record's timestamp (stamped when the producer sent it) to
-// when one kafkajs read_committed consumer in this process receives the output record with the
-// same source.row. Each processor first gets an uncounted warm-up of 100,000 rows. Beside the
+// when a read_committed consumer in a process of its own (readableChild.ts) receives the output
+// record with the same source.row. Each processor first gets an uncounted warm-up of 100,000 rows. Beside the
 // latency, the CPU each party used while the stream ran, as a share of the machine's cores.
 // This is the part of the charts bench's produce→render latency that no renderer can shorten.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import type { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ import { WorkerSupervisor } from '../main/supervisor/workerSupervisor';
 import { benchBroker, type BenchBroker } from './benchBroker';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
 import { figure, fmt, line, percentile, runProcess } from './benchOutput';
+import type { ReadableReport } from './readableChild';
 
 const ROWS = 1_000_000;
 const WARM_UP_ROWS = 100_000;
@@ -143,27 +144,12 @@ async function measure(
   for (const topic of [topics.input, topics.output])
     await createTopic(broker.brokers, { topic, partitions: PARTITIONS });
   const running = await processor.start(broker, topics, scratch);
-  const kafka = createKafka({ brokers: broker.brokers, clientId: 'bench-latency' });
-  const admin = kafka.admin();
-  const reader = kafka.consumer({
-    groupId: `${topics.group}-reader`,
-    readUncommitted: false,
-    maxWaitTimeInMs: 100,
-  });
-  /** when each source.row became readable */
-  const readableAt = new Map<number, number>();
+  const admin = createKafka({ brokers: broker.brokers, clientId: 'bench-latency' }).admin();
+  let reader: ChildProcess | null = null;
   try {
     await admin.connect();
     await groupSettled(admin, topics.group);
-    await reader.connect();
-    await reader.subscribe({ topics: [topics.output], fromBeginning: true });
-    await reader.run({
-      eachBatch: async ({ batch }) => {
-        const now = Date.now();
-        for (const message of batch.messages)
-          readableAt.set(Number(message.headers?.[SOURCE_ROW_HEADER]?.toString()), now);
-      },
-    });
+    reader = await startReader(broker, topics.output);
     const stream = (offset: number, limit: number) =>
       new ParquetProducer({
         path: file,
@@ -174,21 +160,44 @@ async function measure(
         limit,
       }).run();
     await stream(0, WARM_UP_ROWS);
-    await allProcessed(admin, topics, readableAt);
+    await inputCommitted(admin, topics);
     const cpu = new CpuSampler({
-      'this process (producer, reader)': () => [process.pid],
+      'this process (producer)': () => [process.pid],
       broker: () => broker.pids(),
       processors: () => running.pids(),
+      reader: () => (reader?.pid === undefined ? [] : [reader.pid]),
     });
     await stream(WARM_UP_ROWS, ROWS - WARM_UP_ROWS);
-    await allProcessed(admin, topics, readableAt);
+    await inputCommitted(admin, topics);
     const shares = cpu.stop();
-    await report(broker, topics.input, readableAt, shares);
+    await report(broker, topics.input, await readerReport(reader), shares);
   } finally {
-    await reader.disconnect();
+    reader?.kill();
     await admin.disconnect();
     await running.stop();
   }
+}
+
+/** The reader child (readableChild.ts), once it is consuming the output topic. */
+function startReader(broker: BenchBroker, output: string): Promise<ChildProcess> {
+  const child = fork(path.join(__dirname, 'readableChild.js'), [broker.brokers.join(','), output], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`the reader exited with ${code}`)));
+  });
+}
+
+/** When each output row became readable, by source.row, once the reader has seen all of them. */
+function readerReport(reader: ChildProcess): Promise<Map<number, number>> {
+  return new Promise((resolve, reject) => {
+    reader.once('message', ({ rows, at }: ReadableReport) =>
+      resolve(new Map(rows.map((row, index) => [row, at[index]!]))),
+    );
+    reader.once('exit', (code) => reject(new Error(`the reader exited with ${code}`)));
+    reader.send('report');
+  });
 }
 
 /** Figures for the measured rows: latency overall, after SETTLED_AFTER_MS, and the CPU shares. */
@@ -247,12 +256,8 @@ async function groupSettled(admin: Admin, group: string): Promise<void> {
   }
 }
 
-/** Waits until the group has committed the whole input and the reader has seen all output. */
-async function allProcessed(
-  admin: Admin,
-  { input, group }: Topics,
-  readableAt: Map<number, number>,
-): Promise<void> {
+/** Waits until the group has committed the whole input (and so all of its output). */
+async function inputCommitted(admin: Admin, { input, group }: Topics): Promise<void> {
   const end = (await admin.fetchTopicOffsets(input)).reduce((sum, p) => sum + Number(p.high), 0);
   for (;;) {
     const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [input] });
@@ -260,13 +265,8 @@ async function allProcessed(
       (sum, p) => sum + Math.max(0, Number(p.offset)),
       0,
     );
-    if (committed >= end) break;
+    if (committed >= end) return;
     await sleep(200);
-  }
-  // the output is committed with the offsets: the reader has it within a fetch or two
-  for (let seen = -1; seen !== readableAt.size;) {
-    seen = readableAt.size;
-    await sleep(1_000);
   }
 }
 
