@@ -19,7 +19,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readCommitted } from '../main/broker/committedTopicReader';
-import { KAFKA_VERSION } from '../main/broker/kafkaDistribution';
+import { copyDependenciesArgs, KAFKA_VERSION } from '../main/broker/kafkaDistribution';
 import { createKafka } from '../main/broker/kafkaClient';
 import { javaCommand } from '../main/broker/javaToolchain';
 import { createTopic } from '../main/broker/topicAdmin';
@@ -342,12 +342,7 @@ async function kafkaStreamsLibs(): Promise<string> {
   process.stderr.write(`fetching Kafka Streams ${KAFKA_VERSION} with Maven …\n`);
   await runProcess('mvn', [
     '-q',
-    '-B',
-    '-f',
-    path.join(staging, 'pom.xml'),
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${path.join(staging, 'libs')}`,
-    '-DincludeScope=runtime',
+    ...copyDependenciesArgs(path.join(staging, 'pom.xml'), path.join(staging, 'libs')),
   ]);
   await rename(staging, dir);
   return libs;

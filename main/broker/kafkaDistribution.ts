@@ -88,6 +88,18 @@ export function renderPom(version: string): string {
   ].join('\n');
 }
 
+/** Maven's arguments that copy a pom's runtime dependencies (jars) into `libs`. */
+export function copyDependenciesArgs(pom: string, libs: string): string[] {
+  return [
+    '-B',
+    '-f',
+    pom,
+    'dependency:copy-dependencies',
+    `-DoutputDirectory=${libs}`,
+    '-DincludeScope=runtime',
+  ];
+}
+
 /** Fetches the jars into a private folder, then renames it into place, so a cache is whole or absent. */
 async function provisionWithMaven(
   versionDir: string,
@@ -103,14 +115,7 @@ async function provisionWithMaven(
   const exitCode = await new Promise<number>((resolve, reject) => {
     const mvn = spawn(
       'mvn',
-      [
-        '-B',
-        '-f',
-        path.join(staging, 'pom.xml'),
-        'dependency:copy-dependencies',
-        `-DoutputDirectory=${path.join(staging, 'libs')}`,
-        '-DincludeScope=runtime',
-      ],
+      copyDependenciesArgs(path.join(staging, 'pom.xml'), path.join(staging, 'libs')),
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const timer = setTimeout(() => mvn.kill('SIGKILL'), PROVISION_TIMEOUT_MS);
