@@ -37,6 +37,8 @@ async function main(brokers: string, topic: string): Promise<void> {
       }
     },
   });
+  // the bench ended without asking for the report (stopped, failed): end with it
+  process.on('disconnect', () => process.exit(1));
   process.send?.('ready');
   process.on('message', async (message) => {
     if (message !== 'report') return;
