@@ -6,23 +6,22 @@
 // while it joins are not missed. Charts can be set, edited and removed while it runs: a new or
 // edited chart starts from the last rows the feed has seen. A feed that falls behind reads only
 // what the windows can still hold (catchUp): the tail of each partition, seeking over the rest.
+// The consumer runs in a thread of its own (outputFetcher.ts); the windows live here.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Consumer, Kafka } from 'kafkajs';
-import { createKafka } from '../broker/kafkaClient';
 import { retryRetriable } from '../broker/retryRetriable';
 import { withAdmin } from '../broker/topicAdmin';
 import { EnvironmentError, InputError } from '../shared/errors';
 import { createLogger, type Logger } from '../shared/logger';
-import { catchUp, rowsToKeep } from './catchUp';
+import { rowsToKeep } from './catchUp';
 import type { ChartData } from './chartData';
 import type { ChartSpec, OutputField } from './chartSpec';
 import { FieldDiscovery } from './fieldDiscovery';
 import { proposeFirstChart } from './firstChart';
 import { LiveChart } from './liveChart';
+import { OutputFetcher, type FetchedRows } from './outputFetcher';
 import { PushThrottle } from './pushThrottle';
 import { RollingRows } from './rollingRows';
-import { SOURCE_ROW_HEADER } from '../shared/sourceHeaders';
 export interface ChartFeedOptions {
   brokers: string[];
   topic: string;
@@ -65,14 +64,13 @@ interface ChartEntry {
 export class ChartFeed extends EventEmitter<ChartFeedEvents> {
   readonly groupId: string;
   private readonly logger: Logger;
-  private readonly kafka: Kafka;
   private readonly maxPushesPerSecond: number;
   private readonly discovery = new FieldDiscovery();
   private readonly recent = new RollingRows<Record<string, unknown>>({ rows: SEED_ROWS });
   private entries = new Map<string, ChartEntry>();
   private specs: ChartSpec[] = [];
   private mayPropose: boolean;
-  private consumer: Consumer | null = null;
+  private fetcher: OutputFetcher | null = null;
   private starting: Promise<void> | null = null;
   private expiry: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -88,11 +86,6 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     this.maxPushesPerSecond = options.maxPushesPerSecond ?? 10;
     this.logger = options.logger ?? createLogger('charts');
     this.groupId = options.groupId ?? `parquet-streamer-chart-${randomUUID()}`;
-    this.kafka = createKafka({
-      brokers: options.brokers,
-      clientId: 'parquet-streamer-chart',
-      logger: this.logger,
-    });
     this.mayPropose = options.proposeFirstChart ?? true;
     this.setCharts(options.charts);
   }
@@ -151,6 +144,7 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     }
     this.entries = next;
     this.specs = specs;
+    this.fetcher?.keep(this.rowsToKeep());
     if (specs.length > 0) this.mayPropose = false;
     for (const id of next.keys()) this.schedulePush(id);
   }
@@ -179,72 +173,53 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
     for (const { chart } of this.entries.values()) chart.skip(rows);
   }
 
-  /** Keeps the highest source.row header seen: how far into the dataset the charts have got. */
-  private noteSourceRow(header: Buffer | string | (Buffer | string)[] | undefined): void {
-    const row = Number((Array.isArray(header) ? header[0] : header)?.toString());
-    if (Number.isInteger(row) && (this.newestSourceRow === null || row > this.newestSourceRow)) {
-      this.newestSourceRow = row;
-    }
-  }
-
   start(): Promise<void> {
     this.starting ??= this.consume();
     return this.starting;
   }
 
   private async consume(): Promise<void> {
-    const { topic } = this.options;
+    const { topic, brokers } = this.options;
     await this.commitStartOffsets();
     if (this.stopped) return;
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      readUncommitted: false,
-      // how long a fetch with nothing new waits before asking again: rows become readable
-      // (read_committed) when a transaction's markers are written, and a waiting fetch was seen
-      // to return only at the end of its wait, so the wait adds to every chart's latency. The
-      // charts bench, three alternating runs each: produce → render p50 0.74–1.52 s at 250 ms,
-      // 0.41–0.77 s at 50 ms (p99 alike, 1.5–2.5 s)
-      maxWaitTimeInMs: 50,
-      sessionTimeout: 10_000,
-      allowAutoTopicCreation: false,
-      // small fetches: a lagging feed learns the end offsets and seeks before decoding much
-      maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
-    });
-    this.consumer = consumer;
-    await consumer.connect();
-    // Partitions with no committed offset were created after start(): all of their rows are new.
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      // nothing reads this group's offsets after the start: a seek only moves the fetch position
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const now = Date.now();
-        const { messages, topic, partition } = batch;
-        const plan = catchUp(
-          {
-            messages: messages.length,
-            lastOffset: Number(batch.lastOffset()),
-            highWatermark: Number(batch.highWatermark),
-          },
-          rowsToKeep(
-            this.specs.map((spec) => spec.window),
-            this.partitions,
-          ),
-        );
-        if (plan.seekTo !== null) {
-          consumer.seek({ topic, partition, offset: String(plan.seekTo) });
-          this.seeks += 1;
-        }
-        this.skip(plan.skipped);
-        for (let i = plan.parseFrom; i < messages.length; i += 1) {
-          this.add(messages[i]!.value, now);
-          this.noteSourceRow(messages[i]!.headers?.[SOURCE_ROW_HEADER]);
-        }
-        for (const id of this.entries.keys()) this.schedulePush(id);
+    const fetcher = new OutputFetcher(
+      {
+        brokers,
+        topic,
+        groupId: this.groupId,
+        keep: this.rowsToKeep(),
+        fetchBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       },
-    });
+      (rows) => this.onRows(rows),
+      this.logger,
+    );
+    this.fetcher = fetcher;
+    await fetcher.started();
     this.expiry = setInterval(() => this.expireTimeWindows(), EXPIRE_EVERY_MS);
     this.logger.info('chart feed consuming', { topic, groupId: this.groupId });
+  }
+
+  /** The rows per partition the windows need (what a lagging feed still reads). */
+  private rowsToKeep(): number {
+    return rowsToKeep(
+      this.specs.map((spec) => spec.window),
+      this.partitions,
+    );
+  }
+
+  /** One fetched batch: the rows skipped to catch up, then the rows read, then the pushes. */
+  private onRows({ arrivedAt, skipped, seeked, values, newestSourceRow }: FetchedRows): void {
+    if (this.stopped) return;
+    if (seeked) this.seeks += 1;
+    this.skip(skipped);
+    for (const value of values) this.add(value, arrivedAt);
+    if (
+      newestSourceRow !== null &&
+      (this.newestSourceRow === null || newestSourceRow > this.newestSourceRow)
+    ) {
+      this.newestSourceRow = newestSourceRow;
+    }
+    for (const id of this.entries.keys()) this.schedulePush(id);
   }
 
   async stop(): Promise<void> {
@@ -258,9 +233,9 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
       if (entry.timer) clearTimeout(entry.timer);
       entry.timer = null;
     }
-    const consumer = this.consumer;
-    this.consumer = null;
-    if (consumer) await consumer.disconnect();
+    const fetcher = this.fetcher;
+    this.fetcher = null;
+    if (fetcher) await fetcher.stop();
     if (this.options.groupId === undefined) await this.deleteOwnGroup();
   }
 
