@@ -52,8 +52,6 @@ export interface ChartFeedEvents {
 /** A new or edited chart starts from at most this many of the latest rows. */
 const SEED_ROWS = 10_000;
 const EXPIRE_EVERY_MS = 1000;
-/** kafkajs fetches 1 MiB per partition by default; a broker still returns at least one batch */
-const FETCH_BYTES_PER_PARTITION = 128 * 1024;
 
 interface ChartEntry {
   chart: LiveChart;
@@ -188,7 +186,6 @@ export class ChartFeed extends EventEmitter<ChartFeedEvents> {
         topic,
         groupId: this.groupId,
         keep: this.rowsToKeep(),
-        fetchBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       },
       (rows) => this.onRows(rows),
       this.logger,

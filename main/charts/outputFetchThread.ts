@@ -20,6 +20,8 @@ const port = parentPort;
 if (!port) throw new Error('outputFetchThread.js must run in a worker thread');
 const post = (message: FromOutputFetch) => port.postMessage(message);
 const config = workerData as OutputFetchConfig;
+/** kafkajs fetches 1 MiB per partition by default; a broker still returns at least one batch */
+const FETCH_BYTES_PER_PARTITION = 128 * 1024;
 useClusterSecurity(config.security);
 
 /** kafkajs' log lines go to the main thread's logger (component: below it, '' for itself). */
@@ -66,7 +68,7 @@ const consumer = createKafka({
   sessionTimeout: 10_000,
   allowAutoTopicCreation: false,
   // small fetches: a lagging feed learns the end offsets and seeks before decoding much
-  maxBytesPerPartition: config.fetchBytesPerPartition,
+  maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
 });
 
 port.on('message', (message: ToOutputFetch) => {

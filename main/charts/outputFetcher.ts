@@ -15,7 +15,6 @@ export interface OutputFetchConfig {
   security: ClusterSecurity;
   /** rows per partition the windows need (catchUp.ts) */
   keep: number;
-  fetchBytesPerPartition: number;
 }
 
 /** One fetched batch of one partition, as far as the charts read it. */
