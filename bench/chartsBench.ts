@@ -21,14 +21,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ChartSpec, StreamProgress, WorkerInfo } from '../main/api/contract';
 import { StreamEngine } from '../main/api/streamEngine';
-import { readCommitted } from '../main/broker/committedTopicReader';
 import { startDashboardServer } from '../main/server/dashboardServer';
 import { builtRendererDir } from '../main/server/staticFiles';
 import { createLogger } from '../main/shared/logger';
-import { SOURCE_ROW_HEADER } from '../main/shared/sourceHeaders';
 import { benchBroker } from './benchBroker';
 import type { PageAnswer, PageCommand, PageFigures } from './chartsPage';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
+import { rowStamps } from './benchTopics';
 import { figure, fmt, line, percentile } from './benchOutput';
 import { summariseCpuProfile } from './cpuProfileSummary';
 
@@ -163,14 +162,7 @@ export async function runChartsBench(): Promise<void> {
     const draws = measured.draws.filter((draw) => draw.row !== null && draw.chart !== null);
     const wanted = new Set(draws.map((draw) => draw.row!));
     // the producer's stamp (input record timestamp) and the worker's (output record timestamp)
-    const stamps = async (topic: string) => {
-      const at = new Map<number, number>();
-      await readCommitted(broker.brokers, topic, (_partition, message) => {
-        const row = Number(message.headers?.[SOURCE_ROW_HEADER]?.toString());
-        if (wanted.has(row)) at.set(row, Number(message.timestamp));
-      });
-      return at;
-    };
+    const stamps = (topic: string) => rowStamps(broker.brokers, topic, (row) => wanted.has(row));
     const producedAt = await stamps(inputTopic);
     const outputAt = await stamps(outputTopic);
     const since = (stamp: Map<number, number>, of = draws) =>

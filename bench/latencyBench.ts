@@ -18,17 +18,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readCommitted } from '../main/broker/committedTopicReader';
 import { copyDependenciesArgs, KAFKA_VERSION } from '../main/broker/kafkaDistribution';
 import { createKafka } from '../main/broker/kafkaClient';
 import { javaCommand } from '../main/broker/javaToolchain';
 import { createTopic } from '../main/broker/topicAdmin';
 import { ParquetProducer } from '../main/producer/parquetProducer';
 import { createLogger } from '../main/shared/logger';
-import { SOURCE_ROW_HEADER } from '../main/shared/sourceHeaders';
 import { WorkerSupervisor } from '../main/supervisor/workerSupervisor';
 import { benchBroker, type BenchBroker } from './benchBroker';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
+import { groupCommitted, rowStamps, topicEnd } from './benchTopics';
 import { figure, fmt, line, percentile, runProcess } from './benchOutput';
 import type { ReadableReport } from './readableChild';
 
@@ -207,11 +206,7 @@ async function report(
   readableAt: Map<number, number>,
   cpuShares: Record<string, number>,
 ): Promise<void> {
-  const producedAt = new Map<number, number>();
-  await readCommitted(broker.brokers, input, (_partition, message) => {
-    const row = Number(message.headers?.[SOURCE_ROW_HEADER]?.toString());
-    if (row >= WARM_UP_ROWS) producedAt.set(row, Number(message.timestamp));
-  });
+  const producedAt = await rowStamps(broker.brokers, input, (row) => row >= WARM_UP_ROWS);
   let firstProduced = Infinity;
   for (const at of producedAt.values()) firstProduced = Math.min(firstProduced, at);
   const all: number[] = [];
@@ -258,16 +253,8 @@ async function groupSettled(admin: Admin, group: string): Promise<void> {
 
 /** Waits until the group has committed the whole input (and so all of its output). */
 async function inputCommitted(admin: Admin, { input, group }: Topics): Promise<void> {
-  const end = (await admin.fetchTopicOffsets(input)).reduce((sum, p) => sum + Number(p.high), 0);
-  for (;;) {
-    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [input] });
-    const committed = (offsets?.partitions ?? []).reduce(
-      (sum, p) => sum + Math.max(0, Number(p.offset)),
-      0,
-    );
-    if (committed >= end) return;
-    await sleep(200);
-  }
+  const end = await topicEnd(admin, input);
+  while ((await groupCommitted(admin, group, input)) < end) await sleep(200);
 }
 
 /** Two Java processes running `source` (a single-file program), started once each says "running". */

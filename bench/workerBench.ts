@@ -21,6 +21,7 @@ import { WorkerSupervisor, type LaunchWorker } from '../main/supervisor/workerSu
 import { WORKER_NODE_FLAGS } from '../main/worker/workerNodeFlags';
 import { benchBroker, type BenchBroker } from './benchBroker';
 import { BENCH_DATA_DIR, demoDataset } from './benchDatasets';
+import { groupCommitted, topicEnd } from './benchTopics';
 import { figure, fmt, line, runProcess } from './benchOutput';
 import { summariseCpuProfile } from './cpuProfileSummary';
 
@@ -167,14 +168,10 @@ async function committedRate(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const end = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    const end = await topicEnd(admin, topic);
     let first: { at: number; rows: number } | null = null;
     for (;;) {
-      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      const committed = (offsets?.partitions ?? []).reduce(
-        (sum, p) => sum + Math.max(0, Number(p.offset)),
-        0,
-      );
+      const committed = await groupCommitted(admin, group, topic);
       const now = performance.now();
       if (first === null && committed > 0) first = { at: now, rows: committed };
       if (committed >= end && first !== null) {
